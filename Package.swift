@@ -13,15 +13,42 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
+        .target(
+            name: "WorkflowCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ModelClients",
+            dependencies: [
+                "EventStream", "WorkflowCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Wire", dependencies: ["EventStream", "WorkflowCore"], swiftSettings: strict),
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream",
+                "EventStream", "WorkflowCore", "ModelClients", "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LoopbackHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/LoopbackHTTP",
             swiftSettings: strict
         ),
         .testTarget(
@@ -30,6 +57,14 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        .testTarget(name: "WorkflowCoreTests", dependencies: ["WorkflowCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ModelClientsTests",
+            dependencies: ["ModelClients", "WorkflowCore", "LoopbackHTTP"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "FlowtopCLITests",
             dependencies: ["flowtop"],

@@ -1,0 +1,93 @@
+/// One thing that happened in a workflow run. Every consumer (dashboard, `--plain`/`--json`, the server, attach)
+/// sees the same typed stream, whatever produced it.
+public struct WorkflowEvent: Sendable, Hashable {
+    /// Run-wide, starting at 1, with no gaps: a consumer can tell whether it missed something.
+    public var sequence: Int
+    /// Seconds since 1970.
+    public var timestamp: Double
+    public var kind: Kind
+
+    public init(sequence: Int, timestamp: Double, kind: Kind) {
+        self.sequence = sequence
+        self.timestamp = timestamp
+        self.kind = kind
+    }
+
+    public enum Kind: Sendable, Hashable {
+        case runStarted(RunStarted)
+        case agentStarted(agent: String)
+        /// A piece of an agent's streamed answer; `messageId` groups the deltas of one response.
+        case textDelta(agent: String, messageId: String, text: String)
+        /// A piece of an agent's visible reasoning, where a model or remote stream provides one.
+        case reasoningDelta(agent: String, messageId: String, text: String)
+        /// A tool call begins. `arguments` is complete for in-process runs; remote streams may send "" here and
+        /// the arguments in `toolCallArgumentsDelta` events.
+        case toolCallStarted(agent: String, callId: String, tool: String, arguments: String)
+        case toolCallArgumentsDelta(agent: String, callId: String, delta: String)
+        case toolResult(ToolResultInfo)
+        case agentCompleted(agent: String, usage: Usage?)
+        /// Control passes between agents (sequence step, group-chat turn, handoff, fan-in).
+        case transition(from: String?, to: String, reason: String?)
+        /// The workflow's answer (the last agent's text, or the aggregator's).
+        case output(agent: String?, text: String)
+        /// A non-fatal problem worth showing (a manager's invalid choice, an unknown remote event).
+        case warning(agent: String?, message: String)
+        case runCompleted(finalAgent: String?, usage: Usage, durationMs: Double)
+        case runFailed(error: String, agent: String?)
+    }
+
+    public struct RunStarted: Sendable, Hashable {
+        public var runId: String
+        public var workflow: String
+        public var participants: [String]
+        /// The model in use, for display ("scripted", "openai gpt-4o-mini").
+        public var model: String?
+
+        public init(runId: String, workflow: String, participants: [String], model: String? = nil) {
+            self.runId = runId
+            self.workflow = workflow
+            self.participants = participants
+            self.model = model
+        }
+    }
+
+    public struct ToolResultInfo: Sendable, Hashable {
+        public var agent: String
+        public var callId: String
+        public var tool: String
+        public var result: String
+        public var isError: Bool
+        public var durationMs: Double
+
+        public init(agent: String, callId: String, tool: String, result: String, isError: Bool, durationMs: Double) {
+            self.agent = agent
+            self.callId = callId
+            self.tool = tool
+            self.result = result
+            self.isError = isError
+            self.durationMs = durationMs
+        }
+    }
+
+    /// The agent an event belongs to, when it belongs to one.
+    public var agent: String? {
+        switch kind {
+        case .runStarted, .runCompleted: return nil
+        case let .agentStarted(agent), let .textDelta(agent, _, _), let .reasoningDelta(agent, _, _),
+            let .toolCallStarted(agent, _, _, _), let .toolCallArgumentsDelta(agent, _, _),
+            let .agentCompleted(agent, _):
+            return agent
+        case let .toolResult(info): return info.agent
+        case let .transition(_, to, _): return to
+        case let .output(agent, _), let .warning(agent, _), let .runFailed(_, agent): return agent
+        }
+    }
+
+    /// Whether this event ends a run.
+    public var isTerminal: Bool {
+        switch kind {
+        case .runCompleted, .runFailed: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// What a model is told about a tool: its name, what it does and its JSON-schema parameters.
+public struct ToolDefinition: Sendable, Hashable {
+    public var name: String
+    public var description: String
+    public var parameters: JSONValue
+
+    public init(name: String, description: String, parameters: JSONValue) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+}
+
+/// A tool an agent can call: a definition and an async body that gets the parsed arguments and returns text.
+public struct Tool: Sendable {
+    public var definition: ToolDefinition
+    public var body: @Sendable (JSONValue) async throws -> String
+
+    public init(
+        name: String, description: String, parameters: JSONValue,
+        body: @escaping @Sendable (JSONValue) async throws -> String
+    ) {
+        self.definition = ToolDefinition(name: name, description: description, parameters: parameters)
+        self.body = body
+    }
+
+    public var name: String { definition.name }
+}
+
+/// A tool failure the model should see as the tool's result (bad arguments, a failed lookup).
+public struct ToolError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,1 @@
+// The loopback HTTP test server lands with the model client tests.
