@@ -10,12 +10,14 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses JSON text; throws `JSONValue.ParseError` with the reason when it is not valid JSON.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(ParseError) {
         do {
             self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         } catch let DecodingError.dataCorrupted(context) {
             let underlying = (context.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String
             throw ParseError(reason: underlying ?? context.debugDescription)
+        } catch {
+            throw ParseError(reason: "\(error)")
         }
     }
 

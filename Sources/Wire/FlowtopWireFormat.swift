@@ -1,0 +1,138 @@
+import EventStream
+import Foundation
+import WorkflowCore
+
+/// flowtop's own SSE dialect: one SSE event per `WorkflowEvent`, `id:` = sequence number, `data:` = one JSON
+/// object with a `"type"`. It extends the typed schema of the Agent Framework sample's demo client
+/// (`workflow_started`, `agent_started`, `agent_transition`, `text`, `tool_call`, `tool_result`, `done`, `error`).
+///
+/// Compatibility rule: only text deltas carry the key `"text"`, and they have no `event:` line, so the sample's
+/// clients (which print every `data:` object's `text`) print exactly the agents' text, and a browser's
+/// `onmessage` sees them as plain messages.
+public enum FlowtopWireFormat {
+    /// The SSE event for `event`.
+    public static func sseEvent(for event: WorkflowEvent) -> SSEEvent {
+        let type = typeName(of: event.kind)
+        return SSEEvent(type: type == "text" ? "message" : type, data: json(for: event), id: String(event.sequence))
+    }
+
+    /// The `type` value of each kind on the wire.
+    public static func typeName(of kind: WorkflowEvent.Kind) -> String {
+        switch kind {
+        case .runStarted: return "workflow_started"
+        case .agentStarted: return "agent_started"
+        case .textDelta: return "text"
+        case .reasoningDelta: return "reasoning"
+        case .toolCallStarted: return "tool_call"
+        case .toolCallArgumentsDelta: return "tool_call_arguments"
+        case .toolResult: return "tool_result"
+        case .agentCompleted: return "agent_completed"
+        case .transition: return "agent_transition"
+        case .output: return "output"
+        case .warning: return "warning"
+        case .runCompleted: return "done"
+        case .runFailed: return "error"
+        }
+    }
+
+    /// One JSON object (no newline) with `type`, `seq`, `ts` and the kind's fields; keys in a fixed order.
+    public static func json(for event: WorkflowEvent) -> String {
+        var object = JSONObjectWriter()
+        object.add("type", typeName(of: event.kind))
+        switch event.kind {
+        case let .runStarted(info):
+            object.add("run_id", info.runId)
+            object.add("workflow", info.workflow)
+            object.addRaw("participants", JSONValue.array(info.participants.map(JSONValue.string)).jsonText)
+            if let model = info.model { object.add("model", model) }
+        case let .agentStarted(agent):
+            object.add("agent", agent)
+        case let .textDelta(agent, messageId, text):
+            object.add("agent", agent)
+            object.add("message_id", messageId)
+            object.add("text", text)
+        case let .reasoningDelta(agent, messageId, text):
+            object.add("agent", agent)
+            object.add("message_id", messageId)
+            object.add("delta", text)
+        case let .toolCallStarted(agent, callId, tool, arguments):
+            object.add("agent", agent)
+            object.add("call_id", callId)
+            object.add("tool", tool)
+            object.add("arguments", arguments)
+        case let .toolCallArgumentsDelta(agent, callId, delta):
+            object.add("agent", agent)
+            object.add("call_id", callId)
+            object.add("delta", delta)
+        case let .toolResult(info):
+            object.add("agent", info.agent)
+            object.add("call_id", info.callId)
+            object.add("tool", info.tool)
+            object.add("result", info.result)
+            object.addRaw("is_error", info.isError ? "true" : "false")
+            object.addRaw("duration_ms", number(info.durationMs))
+        case let .agentCompleted(agent, usage):
+            object.add("agent", agent)
+            if let usage { object.addRaw("usage", usageJSON(usage)) }
+        case let .transition(from, to, reason):
+            if let from { object.add("from", from) }
+            object.add("to", to)
+            if let reason { object.add("reason", reason) }
+        case let .output(agent, text):
+            if let agent { object.add("agent", agent) }
+            object.add("output", text)
+        case let .warning(agent, message):
+            if let agent { object.add("agent", agent) }
+            object.add("message", message)
+        case let .runCompleted(finalAgent, usage, durationMs):
+            if let finalAgent { object.add("final_agent", finalAgent) }
+            object.addRaw("usage", usageJSON(usage))
+            object.addRaw("duration_ms", number(durationMs))
+        case let .runFailed(error, agent):
+            object.add("error", error)
+            if let agent { object.add("agent", agent) }
+        }
+        object.addRaw("seq", String(event.sequence))
+        object.addRaw("ts", number(event.timestamp))
+        return object.finish()
+    }
+
+    private static func usageJSON(_ usage: Usage) -> String {
+        "{\"input_tokens\":\(usage.inputTokens),\"output_tokens\":\(usage.outputTokens)}"
+    }
+
+    /// Milliseconds and timestamps to microsecond precision, which `Double` round-trips through text exactly.
+    private static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        let micro = (value * 1_000_000).rounded() / 1_000_000
+        return micro == micro.rounded() && abs(micro) < 1e15 ? String(Int64(micro)) : "\(micro)"
+    }
+}
+
+/// Builds a JSON object left to right, so keys keep the order a person reading `curl` output expects.
+struct JSONObjectWriter {
+    private var text = "{"
+    private var first = true
+
+    mutating func add(_ key: String, _ value: String) {
+        separate(key)
+        JSONValue.writeQuoted(value, to: &text)
+    }
+
+    mutating func addRaw(_ key: String, _ json: String) {
+        separate(key)
+        text += json
+    }
+
+    private mutating func separate(_ key: String) {
+        if !first { text += "," }
+        first = false
+        JSONValue.writeQuoted(key, to: &text)
+        text += ":"
+    }
+
+    mutating func finish() -> String {
+        text += "}"
+        return text
+    }
+}

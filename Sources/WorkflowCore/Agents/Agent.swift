@@ -1,0 +1,36 @@
+/// A named participant: instructions, tools and the model it talks to.
+public struct Agent: Sendable {
+    public var name: String
+    public var instructions: String
+    public var tools: [Tool]
+    public var client: any ChatClient
+    /// A model name that overrides the client's default for this agent.
+    public var model: String?
+    /// How many times the agent may call tools before it must answer; past it the run fails with a clear error.
+    public var maxToolRounds: Int
+
+    public init(
+        name: String, instructions: String, tools: [Tool] = [], client: any ChatClient, model: String? = nil,
+        maxToolRounds: Int = 8
+    ) {
+        self.name = name
+        self.instructions = instructions
+        self.tools = tools
+        self.client = client
+        self.model = model
+        self.maxToolRounds = maxToolRounds
+    }
+}
+
+/// Why a workflow step failed, in words for the person watching.
+public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var agent: String?
+    public var message: String
+
+    public init(agent: String? = nil, _ message: String) {
+        self.agent = agent
+        self.message = message
+    }
+
+    public var description: String { agent.map { "\($0): \(message)" } ?? message }
+}

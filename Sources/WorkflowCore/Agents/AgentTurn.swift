@@ -1,0 +1,157 @@
+import Foundation
+
+/// One agent's turn: stream a response, run the tools it asks for (in parallel), feed the results back, and
+/// repeat until it answers in text, hands off, or passes its tool-round cap.
+struct AgentTurn {
+    struct Result: Sendable {
+        /// The agent's final text.
+        var text: String
+        var usage: Usage
+        /// Set when the agent called a handoff tool.
+        var handoff: Handoff?
+    }
+
+    struct Handoff: Sendable, Hashable {
+        var target: String
+        var reason: String?
+    }
+
+    let agent: Agent
+    let sink: WorkflowEventSink
+    /// Handoff tool name → target agent name, for handoff workflows.
+    var handoffTargets: [String: (agent: String, description: String)] = [:]
+
+    init(agent: Agent, sink: WorkflowEventSink, handoffTargets: [String: (agent: String, description: String)] = [:]) {
+        self.agent = agent
+        self.sink = sink
+        self.handoffTargets = handoffTargets
+    }
+
+    func run(conversation: [ChatMessage]) async throws -> Result {
+        sink.emit(.agentStarted(agent: agent.name))
+        var messages = [ChatMessage.system(agent.instructions)] + conversation.map(asSeenByAgent)
+        var usage = Usage.zero
+        let definitions = agent.tools.map(\.definition) + handoffTargets.keys.sorted().map { name in
+            ToolDefinition(
+                name: name, description: "Hand the conversation to \(handoffTargets[name]!.agent): \(handoffTargets[name]!.description)",
+                parameters: [
+                    "type": "object",
+                    "properties": ["reason": ["type": "string", "description": "Why this agent should take over"]],
+                ])
+        }
+
+        for round in 0... {
+            try Task.checkCancellation()
+            let messageId = "msg_" + RandomID.make()
+            var text = ""
+            var calls = ToolCallAccumulator()
+            let request = ChatRequest(agent: agent.name, messages: messages, tools: definitions, model: agent.model)
+            try await agent.client.streamResponse(request) { update in
+                switch update {
+                case let .textDelta(delta):
+                    guard !delta.isEmpty else { return }
+                    text += delta
+                    sink.emit(.textDelta(agent: agent.name, messageId: messageId, text: delta))
+                case let .toolCallDelta(delta):
+                    calls.add(delta)
+                case let .usage(reported):
+                    usage = usage + reported
+                case .finished:
+                    break
+                }
+            }
+            let toolCalls = calls.finishedCalls(idPrefix: "call_\(messageId)")
+            if toolCalls.isEmpty {
+                sink.emit(.agentCompleted(agent: agent.name, usage: usage))
+                return Result(text: text, usage: usage, handoff: nil)
+            }
+            var assistant = ChatMessage(role: .assistant, author: agent.name, contents: [])
+            if !text.isEmpty { assistant.contents.append(.text(text)) }
+            assistant.contents += toolCalls.map(ChatContent.functionCall)
+            messages.append(assistant)
+
+            if let call = toolCalls.first(where: { handoffTargets[$0.name] != nil }) {
+                let target = handoffTargets[call.name]!.agent
+                let reason = (try? JSONValue(parsing: call.arguments))?["reason"]?.stringValue
+                sink.emit(.toolCallStarted(agent: agent.name, callId: call.callId, tool: call.name, arguments: call.arguments))
+                sink.emit(.toolResult(.init(
+                    agent: agent.name, callId: call.callId, tool: call.name, result: "Transferred to \(target).",
+                    isError: false, durationMs: 0)))
+                sink.emit(.agentCompleted(agent: agent.name, usage: usage))
+                return Result(text: text, usage: usage, handoff: Handoff(target: target, reason: reason))
+            }
+            guard round < agent.maxToolRounds else {
+                throw WorkflowError(
+                    agent: agent.name,
+                    "still calling tools after \(agent.maxToolRounds) rounds (the cap); stopping this run")
+            }
+            let results = try await runTools(toolCalls)
+            messages.append(ChatMessage(role: .tool, author: agent.name, contents: results.map(ChatContent.functionResult)))
+        }
+        fatalError("unreachable: the loop returns or throws")
+    }
+
+    /// Runs the calls at once and returns their results in the order the model asked for them.
+    private func runTools(_ calls: [FunctionCall]) async throws -> [FunctionResult] {
+        try await withThrowingTaskGroup(of: (Int, FunctionResult).self) { group in
+            for (position, call) in calls.enumerated() {
+                group.addTask {
+                    (position, try await runTool(call))
+                }
+            }
+            var results = [FunctionResult?](repeating: nil, count: calls.count)
+            for try await (position, result) in group { results[position] = result }
+            return results.map { $0! }
+        }
+    }
+
+    private func runTool(_ call: FunctionCall) async throws -> FunctionResult {
+        sink.emit(.toolCallStarted(agent: agent.name, callId: call.callId, tool: call.name, arguments: call.arguments))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var output: String
+        var failed = false
+        if let tool = agent.tools.first(where: { $0.name == call.name }) {
+            do {
+                let arguments = call.arguments.trimmingCharacters(in: .whitespaces).isEmpty
+                    ? JSONValue.object([:]) : try JSONValue(parsing: call.arguments)
+                output = try await tool.body(arguments)
+            } catch let error as JSONValue.ParseError {
+                output = "Error: the arguments are not valid JSON (\(error.reason))"
+                failed = true
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                output = "Error: \(error)"
+                failed = true
+            }
+        } else {
+            let known = agent.tools.map(\.name).joined(separator: ", ")
+            output = "Error: there is no tool named \(call.name)" + (known.isEmpty ? "" : "; available: \(known)")
+            failed = true
+        }
+        let elapsed = clock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        sink.emit(.toolResult(.init(
+            agent: agent.name, callId: call.callId, tool: call.name, result: output, isError: failed,
+            durationMs: milliseconds)))
+        return FunctionResult(callId: call.callId, name: call.name, result: output, isError: failed)
+    }
+
+    /// Another agent's contribution reaches this agent as a user message naming its author: chat APIs expect the
+    /// assistant role to be the model itself, and tool calls of other agents would reference unknown call ids.
+    private func asSeenByAgent(_ message: ChatMessage) -> ChatMessage {
+        guard message.role == .assistant || message.role == .tool, let author = message.author, author != agent.name
+        else { return message }
+        return ChatMessage(role: .user, author: author, contents: [.text("[\(author)] \(message.text)")])
+    }
+}
+
+public enum RandomID {
+    /// 12 hex digits: unique enough within a run, short enough to read in a log.
+    public static func make() -> String {
+        let value = UInt64.random(in: 0..<(1 << 48))
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 12 - hex.count) + hex
+    }
+}

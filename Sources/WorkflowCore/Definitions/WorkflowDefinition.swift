@@ -1,0 +1,98 @@
+/// A workflow as a file describes it: agents and a topology with its options. Plain values, so a file can be
+/// checked before anything runs, and built against any chat client.
+public struct WorkflowDefinition: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case sequential
+        case groupChat = "group-chat"
+        case concurrent
+        case handoff
+    }
+
+    public struct AgentSpec: Sendable, Hashable {
+        public var name: String
+        public var instructions: String
+        public var tools: [String]
+        public var model: String?
+        public var maxToolRounds: Int?
+        /// Handoff workflows: the agents this one may hand off to (all others when nil).
+        public var handoffs: [String]?
+
+        public init(
+            name: String, instructions: String, tools: [String] = [], model: String? = nil, maxToolRounds: Int? = nil,
+            handoffs: [String]? = nil
+        ) {
+            self.name = name
+            self.instructions = instructions
+            self.tools = tools
+            self.model = model
+            self.maxToolRounds = maxToolRounds
+            self.handoffs = handoffs
+        }
+    }
+
+    public enum Selection: String, Sendable, Hashable {
+        case manager
+        case roundRobin = "round-robin"
+    }
+
+    public var name: String
+    public var description: String?
+    public var kind: Kind
+    public var agents: [AgentSpec]
+    // Group chat
+    public var selection: Selection = .roundRobin
+    public var manager: AgentSpec?
+    public var maxRounds: Int = 6
+    public var terminateOn: String?
+    public var outputAgent: String?
+    // Concurrent
+    public var aggregator: AgentSpec?
+    // Handoff
+    public var start: String?
+    public var maxHandoffs: Int = 8
+
+    public init(name: String, description: String? = nil, kind: Kind, agents: [AgentSpec]) {
+        self.name = name
+        self.description = description
+        self.kind = kind
+        self.agents = agents
+    }
+
+    /// Every agent that takes part, in display order (manager first, aggregator last).
+    public var allAgents: [AgentSpec] {
+        (manager.map { [$0] } ?? []) + agents + (aggregator.map { [$0] } ?? [])
+    }
+
+    /// Builds the runnable workflow, every agent talking to `client`. `toolLatency` slows the built-in tools
+    /// for believable demos.
+    public func build(client: any ChatClient, toolLatency: Duration = .zero) -> any Workflow {
+        func agent(_ spec: AgentSpec) -> Agent {
+            Agent(
+                name: spec.name, instructions: spec.instructions,
+                tools: spec.tools.compactMap { BuiltinTools.named($0, latency: toolLatency) },
+                client: client, model: spec.model, maxToolRounds: spec.maxToolRounds ?? 8)
+        }
+        let built = agents.map(agent)
+        switch kind {
+        case .sequential:
+            return SequentialWorkflow(name: name, agents: built)
+        case .groupChat:
+            let chooser: GroupChatWorkflow.Selection =
+                selection == .manager ? .manager(agent(manager ?? Self.defaultManager)) : .roundRobin
+            return GroupChatWorkflow(
+                name: name, agents: built, selection: chooser, maxRounds: maxRounds, terminationPhrase: terminateOn,
+                outputAgent: outputAgent)
+        case .concurrent:
+            return ConcurrentWorkflow(name: name, agents: built, aggregator: aggregator.map(agent))
+        case .handoff:
+            var routes: [String: [String]] = [:]
+            for spec in agents { if let targets = spec.handoffs { routes[spec.name] = targets } }
+            return HandoffWorkflow(
+                name: name, agents: built, start: start ?? agents[0].name, routes: routes, maxHandoffs: maxHandoffs)
+        }
+    }
+
+    static let defaultManager = AgentSpec(
+        name: "Manager",
+        instructions: "You coordinate a group chat. Pick who should speak next so the task gets done well.")
+}

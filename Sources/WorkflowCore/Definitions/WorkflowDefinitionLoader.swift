@@ -1,0 +1,210 @@
+import Foundation
+import Yams
+
+/// Reads workflow files (YAML), checking every key so a mistake is reported with its file, line and reason rather
+/// than discovered mid-run.
+public enum WorkflowDefinitionLoader {
+    /// Parses YAML text; `file` names it in errors.
+    public static func parse(_ yaml: String, file: String) throws(WorkflowDefinitionError) -> WorkflowDefinition {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw WorkflowDefinitionError(file: file, line: 1, message: "the file is empty")
+            }
+            root = node
+        } catch let error as WorkflowDefinitionError {
+            throw error
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+            throw WorkflowDefinitionError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)")
+        } catch {
+            throw WorkflowDefinitionError(file: file, message: "invalid YAML: \(error)")
+        }
+        return try DefinitionReader(file: file).definition(from: root)
+    }
+
+    /// Reads and parses a file.
+    public static func load(path: String) throws(WorkflowDefinitionError) -> WorkflowDefinition {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw WorkflowDefinitionError(file: path, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// A preset by name, or a file by path: what `--workflow` accepts.
+    public static func resolve(_ nameOrPath: String) throws(WorkflowDefinitionError) -> WorkflowDefinition {
+        if let preset = PresetWorkflows.yaml[nameOrPath] {
+            return try parse(preset, file: "preset \(nameOrPath)")
+        }
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
+            || FileManager.default.fileExists(atPath: nameOrPath)
+        {
+            return try load(path: nameOrPath)
+        }
+        throw WorkflowDefinitionError(
+            file: nameOrPath,
+            message: "no preset or file of that name; presets: \(PresetWorkflows.names.joined(separator: ", "))")
+    }
+}
+
+/// Walks the YAML node tree with the file name at hand, so every error can point at its line.
+private struct DefinitionReader {
+    let file: String
+
+    func fail(_ node: Node?, _ message: String) -> WorkflowDefinitionError {
+        WorkflowDefinitionError(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message)
+    }
+
+    func mapping(_ node: Node, _ what: String, allowed: Set<String>) throws(WorkflowDefinitionError) -> [String: Node] {
+        guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping of keys to values") }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { throw fail(key, "keys must be plain text") }
+            guard allowed.contains(name) else {
+                throw fail(key, "unknown key \"\(name)\" in \(what); expected one of: \(allowed.sorted().joined(separator: ", "))")
+            }
+            guard fields[name] == nil else { throw fail(key, "\"\(name)\" appears twice in \(what)") }
+            fields[name] = value
+        }
+        return fields
+    }
+
+    func string(_ node: Node?, _ key: String, in fields: [String: Node], parent: Node) throws(WorkflowDefinitionError) -> String {
+        guard let node = fields[key] else { throw fail(parent, "\"\(key)\" is required") }
+        guard let text = node.scalar?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw fail(node, "\"\(key)\" must be non-empty text")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func optionalString(_ key: String, in fields: [String: Node]) throws(WorkflowDefinitionError) -> String? {
+        guard let node = fields[key] else { return nil }
+        guard let text = node.scalar?.string, !text.isEmpty else { throw fail(node, "\"\(key)\" must be text") }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func positiveInt(_ key: String, in fields: [String: Node], range: ClosedRange<Int>) throws(WorkflowDefinitionError) -> Int? {
+        guard let node = fields[key] else { return nil }
+        guard let value = node.scalar.flatMap({ Int($0.string) }), range.contains(value) else {
+            throw fail(node, "\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func stringList(_ key: String, in fields: [String: Node]) throws(WorkflowDefinitionError) -> [String]? {
+        guard let node = fields[key] else { return nil }
+        guard let sequence = node.sequence else { throw fail(node, "\"\(key)\" must be a list, e.g. [a, b]") }
+        var values: [String] = []
+        for item in sequence {
+            guard let text = item.scalar?.string, !text.isEmpty else { throw fail(item, "\"\(key)\" items must be text") }
+            values.append(text)
+        }
+        return values
+    }
+
+    static let agentKeys: Set<String> = ["name", "instructions", "tools", "model", "max_tool_rounds", "handoffs"]
+    static let topKeys: Set<String> = [
+        "name", "description", "kind", "agents", "selection", "manager", "max_rounds", "terminate_on", "output_agent",
+        "aggregator", "start", "max_handoffs",
+    ]
+
+    func agent(_ node: Node, _ what: String) throws(WorkflowDefinitionError) -> WorkflowDefinition.AgentSpec {
+        let fields = try mapping(node, what, allowed: Self.agentKeys)
+        let name = try string(node, "name", in: fields, parent: node)
+        let tools = try stringList("tools", in: fields) ?? []
+        for (index, tool) in tools.enumerated() where !BuiltinTools.names.contains(tool) {
+            throw fail(
+                fields["tools"]?.sequence?[index],
+                "unknown tool \"\(tool)\" for \(name); available: \(BuiltinTools.names.joined(separator: ", "))")
+        }
+        return WorkflowDefinition.AgentSpec(
+            name: name,
+            instructions: try string(node, "instructions", in: fields, parent: node),
+            tools: tools,
+            model: try optionalString("model", in: fields),
+            maxToolRounds: try positiveInt("max_tool_rounds", in: fields, range: 1...100),
+            handoffs: try stringList("handoffs", in: fields))
+    }
+
+    func definition(from root: Node) throws(WorkflowDefinitionError) -> WorkflowDefinition {
+        let fields = try mapping(root, "the workflow", allowed: Self.topKeys)
+        let name = try string(root, "name", in: fields, parent: root)
+        let kindText = try string(root, "kind", in: fields, parent: root)
+        guard let kind = WorkflowDefinition.Kind(rawValue: kindText) else {
+            let kinds = WorkflowDefinition.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw fail(fields["kind"], "unknown kind \"\(kindText)\"; expected one of: \(kinds)")
+        }
+        guard let agentsNode = fields["agents"] else { throw fail(root, "\"agents\" is required") }
+        guard let agentNodes = agentsNode.sequence, !agentNodes.isEmpty else {
+            throw fail(agentsNode, "\"agents\" must be a non-empty list of agents")
+        }
+        var agents: [WorkflowDefinition.AgentSpec] = []
+        for node in agentNodes {
+            let spec = try agent(node, "an agent")
+            guard !agents.contains(where: { $0.name == spec.name }) else {
+                throw fail(node, "two agents are named \"\(spec.name)\"")
+            }
+            agents.append(spec)
+        }
+        var definition = WorkflowDefinition(name: name, description: try optionalString("description", in: fields), kind: kind, agents: agents)
+        let names = Set(agents.map(\.name))
+
+        func only(_ keys: [String], for kinds: [WorkflowDefinition.Kind]) throws(WorkflowDefinitionError) {
+            for key in keys where fields[key] != nil && !kinds.contains(kind) {
+                throw fail(fields[key], "\"\(key)\" applies to \(kinds.map(\.rawValue).joined(separator: "/")) workflows, not \(kind.rawValue)")
+            }
+        }
+        try only(["selection", "manager", "max_rounds", "terminate_on", "output_agent"], for: [.groupChat])
+        try only(["aggregator"], for: [.concurrent])
+        try only(["start", "max_handoffs"], for: [.handoff])
+        for (spec, node) in zip(agents, agentNodes) where spec.handoffs != nil && kind != .handoff {
+            throw fail(node, "\"handoffs\" applies to handoff workflows only")
+        }
+
+        switch kind {
+        case .sequential:
+            break
+        case .groupChat:
+            if let text = try optionalString("selection", in: fields) {
+                guard let selection = WorkflowDefinition.Selection(rawValue: text) else {
+                    throw fail(fields["selection"], "selection must be \"manager\" or \"round-robin\", not \"\(text)\"")
+                }
+                definition.selection = selection
+            }
+            if let node = fields["manager"] {
+                guard definition.selection == .manager else {
+                    throw fail(node, "\"manager\" needs selection: manager")
+                }
+                definition.manager = try agent(node, "the manager")
+            }
+            definition.maxRounds = try positiveInt("max_rounds", in: fields, range: 1...100) ?? 6
+            definition.terminateOn = try optionalString("terminate_on", in: fields)
+            if let output = try optionalString("output_agent", in: fields) {
+                guard names.contains(output) else { throw fail(fields["output_agent"], "output_agent \"\(output)\" is not one of the agents") }
+                definition.outputAgent = output
+            }
+        case .concurrent:
+            if let node = fields["aggregator"] {
+                let aggregator = try agent(node, "the aggregator")
+                guard !names.contains(aggregator.name) else { throw fail(node, "the aggregator's name is already an agent's") }
+                definition.aggregator = aggregator
+            }
+        case .handoff:
+            if let start = try optionalString("start", in: fields) {
+                guard names.contains(start) else { throw fail(fields["start"], "start \"\(start)\" is not one of the agents") }
+                definition.start = start
+            }
+            definition.maxHandoffs = try positiveInt("max_handoffs", in: fields, range: 1...100) ?? 8
+            for (spec, node) in zip(agents, agentNodes) {
+                for target in spec.handoffs ?? [] where !names.contains(target) || target == spec.name {
+                    let field = node.mapping?["handoffs"]
+                    throw fail(field, "\(spec.name) cannot hand off to \"\(target)\": not another agent of this workflow")
+                }
+            }
+            guard agents.count > 1 else { throw fail(agentsNode, "a handoff workflow needs at least two agents") }
+        }
+        return definition
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+
+/// Decides what the scripted model says, from the same things a real model sees: the agent's instructions, its
+/// tools and the conversation. Deterministic for a given request.
+struct ScriptedPersona {
+    let request: ChatRequest
+
+    private var instructions: String {
+        request.messages.first { $0.role == .system }?.text.lowercased() ?? ""
+    }
+
+    private var prompt: String {
+        request.messages.first { $0.role == .user && $0.author == nil }?.text ?? ""
+    }
+
+    /// Results of this agent's own tool calls in this turn.
+    private var toolResults: [FunctionResult] {
+        request.messages.filter { $0.role == .tool }.flatMap(\.functionResults)
+    }
+
+    /// Other agents' contributions, oldest first.
+    private var contributions: [(author: String, text: String)] {
+        request.messages.compactMap { message in
+            guard message.role == .user, let author = message.author else { return nil }
+            let text = message.text
+            let prefix = "[\(author)] "
+            return (author, text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text)
+        }
+    }
+
+    private var toolNames: [String] { request.tools.map(\.name) }
+
+    func reply() -> ScriptedReply {
+        if instructions.contains("reply with only the name of the participant") { return managerReply() }
+        if toolResults.isEmpty {
+            let handoffs = toolNames.filter { $0.hasPrefix("handoff_to_") }
+            if !handoffs.isEmpty, let routed = handoffReply(handoffs) { return routed }
+            if toolNames.contains("get_weather") { return weatherCalls() }
+            if toolNames.contains("get_time") { return timeCall() }
+        } else {
+            return researchSummary()
+        }
+        // The first sentence says what an agent is; later ones often mention the others ("revise after the Critic").
+        if opens(with: "critic", "review") { return criticReply() }
+        if opens(with: "summar", "aggregat", "combine") { return summaryReply() }
+        if opens(with: "write", "poem", "creative") { return writerReply() }
+        return expertReply()
+    }
+
+    private func has(_ words: String...) -> Bool { words.contains { instructions.contains($0) } }
+
+    private func opens(with words: String...) -> Bool {
+        let first = instructions.split(whereSeparator: { ".!?\n".contains($0) }).first.map(String.init) ?? instructions
+        return words.contains { first.contains($0) }
+    }
+
+    // MARK: - Manager
+
+    private func managerReply() -> ScriptedReply {
+        let system = request.messages.first { $0.role == .system }?.text ?? ""
+        let roster = system.components(separatedBy: "Participants: ").last?.components(separatedBy: ".\n").first ?? ""
+        let names = roster.components(separatedBy: ", ").filter { !$0.isEmpty }
+        guard !names.isEmpty else { return ScriptedReply(text: "DONE") }
+        guard let last = contributions.last else { return ScriptedReply(text: names[0]) }
+        if last.text.localizedCaseInsensitiveContains("approved") { return ScriptedReply(text: "DONE") }
+        let index = names.firstIndex(of: last.author) ?? -1
+        return ScriptedReply(text: names[(index + 1) % names.count])
+    }
+
+    // MARK: - Tools and handoffs
+
+    private func handoffReply(_ handoffs: [String]) -> ScriptedReply? {
+        let topic = prompt.lowercased()
+        let scored = handoffs.map { tool -> (String, Int) in
+            let description = request.tools.first { $0.name == tool }?.description.lowercased() ?? ""
+            let target = String(tool.dropFirst("handoff_to_".count))
+            var score = 0
+            for word in Self.topicWords(topic) where description.contains(word) || target.contains(word) { score += 2 }
+            if topic.contains("weather") || topic.contains("rain") || topic.contains("forecast") {
+                if description.contains("weather") { score += 3 }
+            }
+            if topic.contains("time") || topic.contains("clock") || topic.contains("hour") {
+                if description.contains("time") { score += 3 }
+            }
+            return (tool, score)
+        }
+        guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return nil }
+        let target = request.tools.first { $0.name == best.0 }?.description
+            .components(separatedBy: "Hand the conversation to ").last?.components(separatedBy: ":").first ?? best.0
+        let reason = "the question is about \(Self.topicWords(topic).first ?? "this topic"); \(target) handles that"
+        return ScriptedReply(
+            text: "This is one for \(target).",
+            toolCalls: [(best.0, JSONValue.object(["reason": .string(reason)]).jsonText)])
+    }
+
+    private func weatherCalls() -> ScriptedReply {
+        let places = Self.places(in: prompt)
+        return ScriptedReply(
+            text: "",
+            toolCalls: places.prefix(3).map { ("get_weather", JSONValue.object(["location": .string($0)]).jsonText) })
+    }
+
+    private func timeCall() -> ScriptedReply {
+        let place = Self.places(in: prompt).first ?? "UTC"
+        return ScriptedReply(text: "", toolCalls: [("get_time", JSONValue.object(["location": .string(place)]).jsonText)])
+    }
+
+    private func researchSummary() -> ScriptedReply {
+        let findings = toolResults.map { result in
+            result.isError ? "The \(result.name) tool failed (\(result.result)), so this is unverified." : result.result
+        }
+        let brief = instructions.contains("brief") ? "" : " Sources: the tools above."
+        return ScriptedReply(text: "Findings: " + findings.joined(separator: " ") + brief)
+    }
+
+    // MARK: - Writer, critic, summariser, experts
+
+    private func writerReply() -> ScriptedReply {
+        let research = contributions.first { !$0.author.lowercased().contains("critic") }?.text ?? prompt
+        let facts = WeatherFacts(text: research, fallbackPlace: Self.places(in: prompt).first ?? "the city")
+        let revising = contributions.contains { $0.author.lowercased().contains("critic") }
+        var lines = [
+            "**\(facts.place), \(facts.condition)**",
+            "",
+            "Over \(facts.place) the sky hangs low and \(facts.mood),",
+            "\(facts.condition.prefix(1).uppercased() + facts.condition.dropFirst()) on harbour, roof and street;",
+            "the ferries hum, the gulls complain,",
+            "and coffee steams against the \(facts.weatherNoun).",
+        ]
+        if revising {
+            lines[0] = "**\(facts.place), \(facts.condition) (revised)**"
+            lines.append("At \(facts.temperature) the city keeps its easy beat.")
+        }
+        return ScriptedReply(text: lines.joined(separator: "\n"))
+    }
+
+    private func criticReply() -> ScriptedReply {
+        let reviewedBefore = request.messages.contains { $0.role == .assistant && $0.author == request.agent }
+        if !reviewedBefore {
+            return ScriptedReply(
+                text: "Good imagery, but the poem never says how warm it is. Add one concrete detail, such as the "
+                    + "temperature, and end on a stronger line.")
+        }
+        return ScriptedReply(text: "APPROVED. The revision is concrete and keeps the mood.")
+    }
+
+    private func summaryReply() -> ScriptedReply {
+        let parts = contributions.map { contribution -> String in
+            let first = contribution.text.components(separatedBy: ". ").first ?? contribution.text
+            return "- **\(contribution.author)**: \(first.hasSuffix(".") ? first : first + ".")"
+        }
+        return ScriptedReply(text: "In short, the experts agree on the essentials:\n" + parts.joined(separator: "\n"))
+    }
+
+    private func expertReply() -> ScriptedReply {
+        let place = Self.places(in: prompt).first ?? "the place in question"
+        let lines: [String]
+        if has("meteorolog", "climate", "weather") {
+            lines = [
+                "\(place)'s weather is shaped by moist air from the ocean, so mild, damp days are the norm.",
+                "Expect frequent light rain in the cold months and dry, sunny spells in summer.",
+            ]
+        } else if has("histor") {
+            lines = [
+                "\(place) grew around its harbour, and its weather shaped how people built and worked there.",
+                "Local records show residents long ago learned to plan around the rainy season.",
+            ]
+        } else if has("travel", "guide", "tourism") {
+            lines = [
+                "Visit \(place) between July and September for the driest days.",
+                "Pack layers and a light rain jacket whatever the season.",
+            ]
+        } else {
+            let role = request.agent
+            lines = [
+                "Speaking as \(role): the key point about \"\(prompt.prefix(60))\" is to start from the facts we have.",
+                "I would check the details against a second source before acting on them.",
+            ]
+        }
+        return ScriptedReply(text: lines.joined(separator: " "))
+    }
+
+    // MARK: - Reading prompts
+
+    private static let notPlaces: Set<String> = [
+        "Research", "Write", "Compare", "What", "How", "Tell", "Give", "Create", "Find", "Please", "The", "A", "I",
+        "Is", "And", "Summarize", "Summarise", "Check", "Should", "Can", "Make", "Plan", "Report",
+    ]
+
+    /// Capitalised words that are not sentence-opening verbs: good enough to find "Seattle" or "Paris".
+    static func places(in text: String) -> [String] {
+        var found: [String] = []
+        let words = text.components(separatedBy: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-")).inverted)
+        for word in words where word.first?.isUppercase == true && !notPlaces.contains(word) && word.count > 1 {
+            if !found.contains(word) { found.append(word) }
+        }
+        return found.isEmpty ? ["Seattle"] : found
+    }
+
+    static func topicWords(_ text: String) -> [String] {
+        let stop: Set<String> = ["what", "the", "is", "in", "a", "an", "of", "and", "to", "for", "it", "me", "please", "tell"]
+        return text.lowercased().components(separatedBy: CharacterSet.letters.inverted)
+            .filter { $0.count > 2 && !stop.contains($0) }
+    }
+}
+
+/// Facts a writer can use, read back from research text in `BuiltinTools.weather` form ("Seattle: 12°C, light
+/// rain, …").
+struct WeatherFacts {
+    var place: String
+    var condition: String
+    var temperature: String
+
+    init(text: String, fallbackPlace: String) {
+        place = fallbackPlace
+        condition = "soft weather"
+        temperature = "a mild temperature"
+        let pattern = #/([A-Z][\w\- ]*?): (-?\d+)°C, ([a-z ]+)/#
+        if let match = text.firstMatch(of: pattern) {
+            place = String(match.1)
+            temperature = "\(match.2)°C"
+            condition = String(match.3).trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    var mood: String {
+        condition.contains("sun") || condition.contains("clear") ? "bright" : "grey"
+    }
+
+    var weatherNoun: String {
+        condition.contains("rain") || condition.contains("drizzle") ? "rain" : condition.contains("snow") ? "snow" : "breeze"
+    }
+}

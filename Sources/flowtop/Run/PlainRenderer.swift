@@ -1,0 +1,126 @@
+import WorkflowCore
+
+/// `--plain`: the agents' text as it streams, a header line when the speaking agent changes, one line per tool
+/// call and result, transitions, and a closing line. Plain text with no escape codes, so it pipes and logs well.
+///
+/// When agents stream at the same time (a concurrent workflow), one agent streams live and the others' text is
+/// held until it finishes a line or its turn, so the output reads as paragraphs rather than interleaved words.
+struct PlainRenderer {
+    private var currentAgent: String?
+    private var currentIsActive = false
+    private var atLineStart = true
+    private var held: [(agent: String, text: String, finished: Bool)] = []
+    private var output = StandardOutput()
+
+    mutating func render(_ event: WorkflowEvent) {
+        switch event.kind {
+        case let .runStarted(info):
+            line("▶ \(info.workflow) · \(info.model ?? "model unknown") · \(info.runId)")
+        case let .agentStarted(agent):
+            if currentAgent == nil || !currentIsActive { switchTo(agent) }
+        case let .textDelta(agent, _, text), let .reasoningDelta(agent, _, text):
+            guard agent == currentAgent || !currentIsActive || atLineStart && !(currentIsActive && currentAgent != nil)
+            else {
+                hold(agent, text)
+                break
+            }
+            switchTo(agent)
+            write(text)
+            if text.hasSuffix("\n"), !held.isEmpty { releaseHeld() }
+        case let .toolCallStarted(agent, _, tool, arguments):
+            switchTo(agent)
+            line("⚙ \(tool)(\(arguments))")
+        case .toolCallArgumentsDelta:
+            break
+        case let .toolResult(info):
+            switchTo(info.agent)
+            let mark = info.isError ? "✘" : "↳"
+            line("  \(mark) \(info.tool): \(info.result.replacingOccurrences(of: "\n", with: " ")) (\(Self.duration(info.durationMs)))")
+        case let .agentCompleted(agent, _):
+            if agent == currentAgent {
+                currentIsActive = false
+                releaseHeld()
+            } else if let index = held.firstIndex(where: { $0.agent == agent }) {
+                held[index].finished = true
+            }
+        case let .transition(from, to, reason):
+            releaseAllHeld()
+            let route = from.map { "\($0) → \(to)" } ?? "→ \(to)"
+            blankLine()
+            line("── \(route)" + (reason.map { " · \($0)" } ?? "") + " ──")
+        case .output:
+            break
+        case let .warning(agent, message):
+            line("⚠ " + (agent.map { "\($0): " } ?? "") + message)
+        case let .runCompleted(finalAgent, usage, durationMs):
+            releaseAllHeld()
+            blankLine()
+            var summary = "✔ completed in \(Self.duration(durationMs))"
+            if usage.totalTokens > 0 {
+                summary += " · \(usage.totalTokens) tokens (in \(usage.inputTokens), out \(usage.outputTokens))"
+            }
+            if let finalAgent { summary += " · answer by \(finalAgent)" }
+            line(summary)
+        case let .runFailed(error, agent):
+            releaseAllHeld()
+            blankLine()
+            line("✘ failed: " + (agent.map { "\($0): " } ?? "") + error)
+        }
+        output.flush()
+    }
+
+    private mutating func hold(_ agent: String, _ text: String) {
+        if let index = held.firstIndex(where: { $0.agent == agent }) {
+            held[index].text += text
+        } else {
+            held.append((agent, text, false))
+        }
+    }
+
+    /// Hands the stream to the agent that has waited longest, printing what it said meanwhile.
+    private mutating func releaseHeld() {
+        guard !held.isEmpty else { return }
+        let next = held.removeFirst()
+        switchTo(next.agent)
+        write(next.text)
+        currentIsActive = !next.finished
+        if next.finished { releaseHeld() }
+    }
+
+    private mutating func releaseAllHeld() {
+        while !held.isEmpty {
+            currentIsActive = false
+            releaseHeld()
+        }
+    }
+
+    private mutating func switchTo(_ agent: String) {
+        currentIsActive = true
+        guard agent != currentAgent else { return }
+        currentAgent = agent
+        blankLine()
+        line("[\(agent)]")
+    }
+
+    private mutating func write(_ text: String) {
+        guard !text.isEmpty else { return }
+        output.append(text)
+        atLineStart = text.hasSuffix("\n")
+    }
+
+    private mutating func blankLine() {
+        if !atLineStart { output.append("\n") }
+        output.append("\n")
+        atLineStart = true
+    }
+
+    private mutating func line(_ text: String) {
+        if !atLineStart { output.append("\n") }
+        output.append(text + "\n")
+        atLineStart = true
+    }
+
+    static func duration(_ milliseconds: Double) -> String {
+        milliseconds < 1000 ? "\(format3(milliseconds)) ms" : "\(format3(milliseconds / 1000)) s"
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import WorkflowCore
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a prompt through a workflow and watch it.",
+        discussion: """
+            The model comes from --provider, else the environment (AZURE_OPENAI_ENDPOINT, OPENAI_API_KEY), else \
+            flowtop's offline scripted model; the first line of output says which is in use.
+
+              flowtop run --plain "Research the weather in Seattle and write a short poem about it"
+              flowtop run --json --workflow group-chat "A haiku about fog" | jq .type
+            """
+    )
+
+    @Argument(help: "What to ask the workflow.")
+    var prompt: String
+
+    @OptionGroup var workflowOptions: WorkflowOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("the prompt is empty")
+        }
+        try output.validate()
+    }
+
+    func run() async throws {
+        let prepared: PreparedWorkflow
+        do {
+            prepared = try await workflowOptions.prepare(realisticPace: false)
+        } catch {
+            throw error.exit()
+        }
+        let status = await WorkflowConsole.run(prepared, prompt: prompt, format: output.format)
+        try await prepared.shutdown()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// How `run` and `demo` print a run when not showing the dashboard.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print the text as it streams, with agent headers and tool lines (the default until the dashboard lands).")
+    var plain = false
+
+    @Flag(help: "Print one JSON event per line (flowtop's wire schema).")
+    var json = false
+
+    func validate() throws {
+        if plain && json { throw ValidationError("choose one of --plain and --json") }
+    }
+
+    var format: WorkflowConsole.Format { json ? .json : .plain }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@Suite("flowtop run")
+struct RunCommandTests {
+    @Test func plainShowsBothAgentsTheToolCallAndThePoem() throws {
+        let result = try FlowtopBinary.run(["run", "--plain", "Research the weather in Seattle and write a short poem about it"])
+        #expect(result.status == 0)
+        let lines = result.stdout.components(separatedBy: "\n")
+        #expect(lines.first?.hasPrefix("▶ research-writer · scripted flowtop-scripted · run_") == true)
+        for expected in ["[Researcher]", "⚙ get_weather({\"location\":\"Seattle\"})", "  ↳ get_weather: Seattle:",
+                         "── Researcher → Writer · next in sequence ──", "[Writer]", "**Seattle,", "✔ completed in"] {
+            #expect(result.stdout.contains(expected), "missing \(expected)")
+        }
+        #expect(result.stdout.range(of: "[Researcher]")!.lowerBound < result.stdout.range(of: "[Writer]")!.lowerBound)
+    }
+
+    @Test func jsonIsOneWireEventPerLine() throws {
+        let result = try FlowtopBinary.run(["run", "--json", "-w", "handoff", "Weather in Lima?"])
+        #expect(result.status == 0)
+        let objects = try result.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        #expect(objects.first?["type"] as? String == "workflow_started")
+        #expect(objects.last?["type"] as? String == "done")
+        #expect(objects.map { $0["seq"] as? Int } == Array(1...objects.count))
+        #expect(objects.contains { $0["type"] as? String == "agent_transition" && $0["to"] as? String == "Weather" })
+    }
+
+    @Test func unknownWorkflowListsThePresets() throws {
+        let result = try FlowtopBinary.run(["run", "-w", "nope", "hello"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no preset or file of that name; presets: concurrent, group-chat, handoff, research-writer"))
+    }
+
+    @Test func badWorkflowFileNamesFileAndLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("name: x\nkind: sequential\nagents:\n  - name: A\n    instructions: hi\n    tools: [fly]\n".utf8).write(to: file)
+        let result = try FlowtopBinary.run(["run", "-w", file.path, "hello"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file.path):6:13: unknown tool \"fly\" for A"))
+    }
+
+    @Test func sigtermCancelsTheRunAndExitsWith143() throws {
+        let process = Process()
+        process.executableURL = FlowtopBinary.url
+        process.arguments = ["run", "--plain", "--pace", "realistic", "Weather in Seattle and a poem"]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(errors.contains("cancelled"))
+        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output.contains("✘ failed: cancelled"))
+    }
+}
