@@ -121,18 +121,23 @@ struct ScriptedTokenizer: Sequence {
         text.split(whereSeparator: \.isWhitespace).count
     }
 
+    /// Walks UTF-8 bytes (whitespace here is ASCII), which is far cheaper than Unicode character properties.
     struct Iterator: IteratorProtocol {
         let text: String
         var position: String.Index
 
         mutating func next() -> String? {
-            guard position < text.endIndex else { return nil }
+            let utf8 = text.utf8
+            guard position < utf8.endIndex else { return nil }
             var index = position
-            while index < text.endIndex, text[index].isWhitespace { index = text.index(after: index) }
-            while index < text.endIndex, !text[index].isWhitespace { index = text.index(after: index) }
+            while index < utf8.endIndex, Self.isSpace(utf8[index]) { index = utf8.index(after: index) }
+            while index < utf8.endIndex, !Self.isSpace(utf8[index]) { index = utf8.index(after: index) }
             defer { position = index }
             return String(text[position..<index])
         }
+
+        @inline(__always)
+        static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
     }
 
     func makeIterator() -> Iterator { Iterator(text: text, position: text.startIndex) }

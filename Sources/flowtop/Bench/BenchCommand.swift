@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure flowtop's hot paths and print the figures (build with -c release first).",
@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
             swift build -c release && .build/release/flowtop bench sse
             Figures from a debug build are not representative; the command says so when it is one.
             """,
-        subcommands: [SSEBenchCommand.self]
+        subcommands: [SSEBenchCommand.self, WorkflowBenchCommand.self]
     )
 }
 

@@ -11,6 +11,20 @@ struct Stopwatch {
     }
 }
 
+extension Stopwatch {
+    static func medianAsync(runs: Int, _ body: () async throws -> Void) async rethrows -> Duration {
+        let clock = ContinuousClock()
+        var durations: [Duration] = []
+        for _ in 0..<runs {
+            let start = clock.now
+            try await body()
+            durations.append(clock.now - start)
+        }
+        durations.sort()
+        return durations[durations.count / 2]
+    }
+}
+
 extension Duration {
     var seconds: Double {
         let (whole, attoseconds) = components
