@@ -33,10 +33,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Wire", dependencies: ["EventStream", "WorkflowCore"], swiftSettings: strict),
+        .target(
+            name: "Dashboard",
+            dependencies: ["WorkflowCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // No pkgConfig: Debian's ncursesw.pc adds -D flags SwiftPM refuses (with a warning); the module map links
+        // ncursesw and tinfo directly and the header lives in the default include path.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "Terminal", dependencies: ["Dashboard", "CNcursesw"], swiftSettings: strict),
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream", "WorkflowCore", "ModelClients", "Wire",
+                "EventStream", "WorkflowCore", "ModelClients", "Wire", "Dashboard", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -64,6 +73,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WorkflowCore"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "FlowtopCLITests",

@@ -1,0 +1,35 @@
+/// What a cell is, not how it looks: the theme decides colours per role, so a theme file only names roles.
+public enum StyleRole: String, Sendable, Hashable, CaseIterable {
+    case normal
+    case dim
+    case header
+    case headerAccent = "header_accent"
+    case paneBorder = "pane_border"
+    case paneBorderFocused = "pane_border_focused"
+    case paneTitle = "pane_title"
+    case paneTitleActive = "pane_title_active"
+    case agentText = "agent_text"
+    case reasoningText = "reasoning_text"
+    case toolLine = "tool_line"
+    case transitionMarker = "transition_marker"
+    case statusWaiting = "status_waiting"
+    case statusStreaming = "status_streaming"
+    case statusTool = "status_tool"
+    case statusDone = "status_done"
+    case statusFailed = "status_failed"
+    case timelineHeader = "timeline_header"
+    case timelineRow = "timeline_row"
+    case timelineSelected = "timeline_selected"
+    case toolOK = "tool_ok"
+    case toolError = "tool_error"
+    case toolRunning = "tool_running"
+    case searchMatch = "search_match"
+    case searchCurrent = "search_current"
+    case footer
+    case footerKey = "footer_key"
+    case overlay
+    case overlayTitle = "overlay_title"
+    case overlayBorder = "overlay_border"
+    case warning
+    case error
+}
