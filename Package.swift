@@ -29,6 +29,8 @@ let package = Package(
             dependencies: [
                 "EventStream", "WorkflowCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

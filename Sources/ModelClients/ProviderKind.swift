@@ -1,0 +1,34 @@
+/// The model providers flowtop can talk to; all speak OpenAI's chat-completions protocol.
+public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
+    case openai
+    case azure
+    case ollama
+    case llamacpp
+    case vllm
+    case openaiCompatible = "openai-compatible"
+
+    /// Where a local server listens by default; nil when the URL must be given (or, for OpenAI, is fixed).
+    var defaultLocalBaseURL: String? {
+        switch self {
+        case .ollama: "http://localhost:11434/v1"
+        case .llamacpp: "http://localhost:8080/v1"
+        case .vllm: "http://localhost:8000/v1"
+        case .openai, .azure, .openaiCompatible: nil
+        }
+    }
+
+    /// The prefix of a local provider's own variables (`OLLAMA_BASE_URL`, `VLLM_MODEL`, `LLAMACPP_API_KEY`, …).
+    var environmentPrefix: String {
+        switch self {
+        case .openai: "OPENAI"
+        case .azure: "AZURE_OPENAI"
+        case .ollama: "OLLAMA"
+        case .llamacpp: "LLAMACPP"
+        case .vllm: "VLLM"
+        case .openaiCompatible: "OPENAI_COMPATIBLE"
+        }
+    }
+
+    /// The names `--provider` accepts, for error messages.
+    static var choices: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}

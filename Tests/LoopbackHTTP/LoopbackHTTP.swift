@@ -1,1 +1,0 @@
-// The loopback HTTP test server lands with the model client tests.

@@ -1,0 +1,105 @@
+import Foundation
+import LoopbackHTTP
+import ModelClients
+import Testing
+import WorkflowCore
+
+@Suite struct RetryTests {
+    static let success = SSEScript.stream([SSEScript.text("finally"), SSEScript.finish("stop")])
+
+    @Test func retryAfterIsHonouredBeforeTheRetrySucceeds() async throws {
+        let tooMany = ScriptedResponse.json(
+            status: 429, #"{"error":{"message":"Rate limit reached","type":"requests"}}"#,
+            headers: [("Retry-After", "1")])
+        let (collected, requests) = try await withServer(responses: [tooMany, Self.success]) { server in
+            let collected = try await using(try localClient(server, retryPolicy: quickRetries)) {
+                try await collect($0)
+            }
+            return (collected, server.requests)
+        }
+        #expect(collected.text == "finally")
+        try #require(requests.count == 2)
+        let waited = requests[0].receivedAt.duration(to: requests[1].receivedAt)
+        #expect(waited >= .milliseconds(900), "waited \(waited), but the server asked for 1 s")
+        #expect(requests[0].body == requests[1].body, "the retry sends the same request")
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsHonoured() async throws {
+        // The date is made when the request arrives, so a slow test machine cannot eat into the wait.
+        let requests = try await withServer({ request in
+            guard request.sequenceNumber == 0 else { return Self.success }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return .json(
+                status: 503, #"{"error":{"message":"overloaded"}}"#,
+                headers: [("Retry-After", formatter.string(from: Date().addingTimeInterval(2)))])
+        }) { server in
+            _ = try await using(try localClient(server, retryPolicy: quickRetries)) { try await collect($0) }
+            return server.requests
+        }
+        try #require(requests.count == 2)
+        // The date has whole seconds, so "now + 2 s" means a wait of 1 to 2 s.
+        #expect(requests[0].receivedAt.duration(to: requests[1].receivedAt) >= .milliseconds(800))
+    }
+
+    @Test func retryAfterLongerThanTheCapFailsAtOnceWithTheServersAnswer() async throws {
+        let tooMany = ScriptedResponse.json(
+            status: 429, #"{"error":{"message":"Try again in 120 seconds"}}"#, headers: [("Retry-After", "120")])
+        let started = ContinuousClock.now
+        let (error, count) = try await withServer(responses: [tooMany, Self.success]) { server in
+            let error = try await using(try localClient(server, retryPolicy: quickRetries)) { client in
+                await chatError { _ = try await collect(client) }
+            }
+            return (error, server.requests.count)
+        }
+        #expect(count == 1)
+        #expect(error?.status == 429)
+        #expect(error?.retryAfter == 120)
+        #expect(error?.message.contains("Try again in 120 seconds") == true)
+        #expect(started.duration(to: .now) < .seconds(5))
+    }
+
+    @Test func clientErrorsAreNotRetried() async throws {
+        let badRequest = ScriptedResponse.json(status: 400, #"{"error":{"message":"bad tools"}}"#)
+        let count = try await withServer(responses: [badRequest, Self.success]) { server in
+            _ = try await using(try localClient(server, retryPolicy: quickRetries)) { client in
+                await chatError { _ = try await collect(client) }
+            }
+            return server.requests.count
+        }
+        #expect(count == 1)
+    }
+
+    @Test func transientServerErrorThenSuccess() async throws {
+        let badGateway = ScriptedResponse.body(status: 502, contentType: "text/html", "<html>Bad Gateway</html>")
+        let (collected, count) = try await withServer(responses: [badGateway, badGateway, Self.success]) { server in
+            let collected = try await using(try localClient(server, retryPolicy: quickRetries)) {
+                try await collect($0)
+            }
+            return (collected, server.requests.count)
+        }
+        #expect(collected.text == "finally")
+        #expect(count == 3)
+    }
+
+    @Test func backoffGrowsAndStaysWithinTheCap() {
+        let policy = RetryPolicy(
+            maxRetries: 5, initialDelay: .milliseconds(100), multiplier: 2, maxDelay: .milliseconds(500), jitter: 0)
+        #expect(policy.delay(beforeRetry: 1, retryAfter: nil) == .milliseconds(100))
+        #expect(policy.delay(beforeRetry: 2, retryAfter: nil) == .milliseconds(200))
+        #expect(policy.delay(beforeRetry: 3, retryAfter: nil) == .milliseconds(400))
+        #expect(policy.delay(beforeRetry: 4, retryAfter: nil) == .milliseconds(500))
+        #expect(policy.delay(beforeRetry: 6, retryAfter: nil) == nil)
+        #expect(policy.delay(beforeRetry: 1, retryAfter: 0.25) == .milliseconds(250))
+        #expect(policy.delay(beforeRetry: 1, retryAfter: 1) == nil, "longer than maxDelay")
+        #expect(RetryPolicy.never.delay(beforeRetry: 1, retryAfter: nil) == nil)
+
+        let jittered = RetryPolicy(initialDelay: .seconds(1), jitter: 0.2)
+        for _ in 0..<50 {
+            let delay = jittered.delay(beforeRetry: 1, retryAfter: nil)!
+            #expect(delay >= .milliseconds(800) && delay <= .milliseconds(1200))
+        }
+    }
+}
