@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "FlowtopCLITests",
-            dependencies: ["flowtop"],
+            dependencies: ["flowtop", "LoopbackHTTP"],
             swiftSettings: strict
         ),
     ],

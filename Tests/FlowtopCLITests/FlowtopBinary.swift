@@ -23,11 +23,27 @@ enum FlowtopBinary {
         var stderr: String
     }
 
-    /// Runs flowtop with `arguments`, writing `input` to its standard input, and waits for it to exit.
-    static func run(_ arguments: [String], input: [UInt8] = []) throws -> Result {
+    /// Runs flowtop with `arguments`, writing `input` to its standard input, and waits for it to exit — on a
+    /// Dispatch thread, so the test's own servers on the cooperative pool keep answering meanwhile.
+    static func run(_ arguments: [String], input: [UInt8] = [], environment changes: [String: String?] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result<FlowtopBinary.Result, any Error> {
+                    try runBlocking(arguments, input: input, environment: changes)
+                })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], input: [UInt8], environment changes: [String: String?]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        // Runs must not pick up a developer's real provider settings.
+        for key in ["OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"] { environment[key] = nil }
+        for (key, value) in changes { environment[key] = value }
+        process.environment = environment
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

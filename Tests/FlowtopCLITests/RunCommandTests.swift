@@ -3,8 +3,8 @@ import Testing
 
 @Suite("flowtop run")
 struct RunCommandTests {
-    @Test func plainShowsBothAgentsTheToolCallAndThePoem() throws {
-        let result = try FlowtopBinary.run(["run", "--plain", "Research the weather in Seattle and write a short poem about it"])
+    @Test func plainShowsBothAgentsTheToolCallAndThePoem() async throws {
+        let result = try await FlowtopBinary.run(["run", "--plain", "Research the weather in Seattle and write a short poem about it"])
         #expect(result.status == 0)
         let lines = result.stdout.components(separatedBy: "\n")
         #expect(lines.first?.hasPrefix("▶ research-writer · scripted flowtop-scripted · run_") == true)
@@ -15,8 +15,8 @@ struct RunCommandTests {
         #expect(result.stdout.range(of: "[Researcher]")!.lowerBound < result.stdout.range(of: "[Writer]")!.lowerBound)
     }
 
-    @Test func jsonIsOneWireEventPerLine() throws {
-        let result = try FlowtopBinary.run(["run", "--json", "-w", "handoff", "Weather in Lima?"])
+    @Test func jsonIsOneWireEventPerLine() async throws {
+        let result = try await FlowtopBinary.run(["run", "--json", "-w", "handoff", "Weather in Lima?"])
         #expect(result.status == 0)
         let objects = try result.stdout.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -27,17 +27,17 @@ struct RunCommandTests {
         #expect(objects.contains { $0["type"] as? String == "agent_transition" && $0["to"] as? String == "Weather" })
     }
 
-    @Test func unknownWorkflowListsThePresets() throws {
-        let result = try FlowtopBinary.run(["run", "-w", "nope", "hello"])
+    @Test func unknownWorkflowListsThePresets() async throws {
+        let result = try await FlowtopBinary.run(["run", "-w", "nope", "hello"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("no preset or file of that name; presets: concurrent, group-chat, handoff, research-writer"))
     }
 
-    @Test func badWorkflowFileNamesFileAndLine() throws {
+    @Test func badWorkflowFileNamesFileAndLine() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-\(UUID()).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data("name: x\nkind: sequential\nagents:\n  - name: A\n    instructions: hi\n    tools: [fly]\n".utf8).write(to: file)
-        let result = try FlowtopBinary.run(["run", "-w", file.path, "hello"])
+        let result = try await FlowtopBinary.run(["run", "-w", file.path, "hello"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(file.path):6:13: unknown tool \"fly\" for A"))
     }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import ModelClients
 import WorkflowCore
 
 /// Which workflow to run and on which model.
@@ -9,6 +11,18 @@ struct WorkflowOptions: ParsableArguments {
     @Option(help: "Pace of the scripted model: 'realistic', 'instant', or tokens per second.")
     var pace: String?
 
+    @Option(help: "openai, azure, ollama, llamacpp, vllm, openai-compatible or scripted (default: from the environment, else scripted).")
+    var provider: String?
+
+    @Option(help: "The model (Azure: the deployment name).")
+    var model: String?
+
+    @Option(help: "The API base URL, e.g. http://localhost:11434/v1 (Azure: the resource endpoint).")
+    var baseURL: String?
+
+    @Option(help: "The API key (prefer the provider's environment variable: flags show up in `ps`).")
+    var apiKey: String?
+
     /// Loads the workflow and picks the model.
     func prepare(realisticPace: Bool) async throws(CommandLineFailure) -> PreparedWorkflow {
         let definition: WorkflowDefinition
@@ -16,6 +30,22 @@ struct WorkflowOptions: ParsableArguments {
             definition = try WorkflowDefinitionLoader.resolve(workflow)
         } catch {
             throw CommandLineFailure("\(error)")
+        }
+        let remote: OpenAIChatClient?
+        do {
+            let settingsFile = URL(fileURLWithPath: LocalSettingsFile.fileName)
+            remote = try await OpenAIChatClient.configured(
+                options: ProviderOptions(provider: provider, model: model, baseURL: baseURL, apiKey: apiKey),
+                environment: ProcessInfo.processInfo.environment,
+                settingsFile: FileManager.default.fileExists(atPath: settingsFile.path) ? settingsFile : nil)
+        } catch {
+            throw CommandLineFailure("\(error)")
+        }
+        if let remote {
+            if pace != nil { printError("flowtop: warning: --pace applies to the scripted model only; ignored") }
+            return PreparedWorkflow(
+                definition: definition, workflow: definition.build(client: remote),
+                modelLabel: remote.model.description, shutdown: { try await remote.shutdown() })
         }
         let chosenPace = try scriptedPace(default: realisticPace ? .realistic : .instant)
         let client = ScriptedChatClient(pace: chosenPace)
