@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 
+/// Every test that starts the binary, run one at a time: children started concurrently inherit each other's pipe
+/// ends, so one child's output would not reach end-of-file until the others exited.
+@Suite(.serialized)
+struct FlowtopBinaryTests {}
+
 /// Runs the real `flowtop` executable that `swift build` put beside the test bundle.
 enum FlowtopBinary {
     static let url: URL = {

@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Testing
 
 /// `flowtop run` against a real OpenAI-compatible HTTP server on loopback.
+extension FlowtopBinaryTests {
 @Suite("flowtop run with a provider")
 struct RunAgainstServerTests {
     static func chunk(_ delta: String) -> ScriptedResponse.Step {
@@ -53,4 +54,5 @@ struct RunAgainstServerTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("OPENAI_API_KEY is not set"))
     }
+}
 }

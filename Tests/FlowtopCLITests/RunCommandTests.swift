@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension FlowtopBinaryTests {
 @Suite("flowtop run")
 struct RunCommandTests {
     @Test func plainShowsBothAgentsTheToolCallAndThePoem() async throws {
@@ -42,22 +43,28 @@ struct RunCommandTests {
         #expect(result.stderr.contains("\(file.path):6:13: unknown tool \"fly\" for A"))
     }
 
-    @Test func sigtermCancelsTheRunAndExitsWith143() throws {
+    @Test func sigtermCancelsTheRunAndExitsWith143() async throws {
         let process = Process()
         process.executableURL = FlowtopBinary.url
-        process.arguments = ["run", "--plain", "--pace", "realistic", "Weather in Seattle and a poem"]
+        process.arguments = ["run", "--plain", "--pace", "10", "Weather in Seattle and a poem"]
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        try await Task.sleep(for: .seconds(1))
         process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 143)
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (output, errors) = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)))
+            }
+        }
+        #expect(process.terminationStatus == 143, "stdout: \(output)\nstderr: \(errors)")
         #expect(errors.contains("cancelled"))
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(output.contains("✘ failed: cancelled"))
     }
+}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension FlowtopBinaryTests {
 @Suite("flowtop sse and the root command")
 struct SSECommandTests {
     @Test func versionAndHelp() async throws {
@@ -90,4 +91,5 @@ struct SSECommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("line break"))
     }
+}
 }

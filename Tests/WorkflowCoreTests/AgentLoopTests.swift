@@ -23,10 +23,7 @@ struct AgentLoopTests {
         let agent = Agent(
             name: "Researcher", instructions: "Research information using tools. Be brief.", tools: [weather],
             client: ScriptedChatClient())
-        let clock = ContinuousClock()
-        let start = clock.now
         let events = await run(SequentialWorkflow(name: "p", agents: [agent]), "Compare Seattle, Paris and Lima")
-        let elapsed = clock.now - start
         let labels = events.map(label)
         let starts = labels.indices.filter { labels[$0] == "tool Researcher get_weather" }
         let results = labels.indices.filter { labels[$0] == "result Researcher get_weather" }
@@ -34,7 +31,6 @@ struct AgentLoopTests {
         #expect(results.count == 3)
         // All three began before any finished: they ran concurrently, not one after another.
         #expect(starts.max()! < results.min()!)
-        #expect(elapsed < .milliseconds(850))
         let findings = text(of: "Researcher", in: events)
         for place in ["Seattle", "Paris", "Lima"] { #expect(findings.contains(place)) }
     }
@@ -220,12 +216,13 @@ struct CancellationTests {
             if inFlight.started.withLock({ $0 }) == 3, case .agentStarted = event.kind { break }
             if case .agentStarted = event.kind, inFlight.started.withLock({ $0 }) >= 1 { break }
         }
-        // The consumer left: the run must wind down by itself, quickly.
-        while inFlight.count.withLock({ $0 }) > 0, clock.now - start < .seconds(5) {
+        // The consumer left: the run must wind down by itself. The model calls sleep for 60 s, so all of them
+        // ending well before that proves they were cancelled (no wall-clock bound: the test pool may be busy).
+        while inFlight.count.withLock({ $0 }) > 0, clock.now - start < .seconds(30) {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(inFlight.count.withLock { $0 } == 0)
-        #expect(clock.now - start < .seconds(2))
+        #expect(clock.now - start < .seconds(30))
     }
 
     @Test func cancellingTheRunningTaskEndsWithACancelledEvent() async throws {
@@ -250,12 +247,15 @@ struct CancellationTests {
         let workflow = try preset("research-writer", client: client)
         let log = EventLog()
         let task = Task { await WorkflowRunner.run(workflow, prompt: "Weather in Seattle") { log.append($0) } }
-        try await Task.sleep(for: .milliseconds(500))
-        let clock = ContinuousClock()
-        let start = clock.now
+        while !log.events.contains(where: { label($0) == "text Researcher" }) { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         await task.value
-        #expect(clock.now - start < .milliseconds(200))
-        #expect(log.events.last.map(label) == "failed")
+        // Stopped mid-run: the Writer never got to write, and the run says it was cancelled.
+        #expect(!log.events.contains { label($0) == "started Writer" })
+        guard case let .runFailed(error, _) = log.events.last?.kind else {
+            Issue.record("expected a cancelled run")
+            return
+        }
+        #expect(error == "cancelled")
     }
 }

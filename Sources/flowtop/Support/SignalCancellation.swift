@@ -10,7 +10,7 @@ import Darwin
 /// print its last words (and, later, restore the terminal) instead of dying mid-write.
 final class SignalCancellation: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]  // set once in init, then only cancelled in deinit
-    private let receivedSignal = Atomic<Int32>(0)
+    private let receivedSignal = SignalNumber()
 
     init(cancelling task: Task<Void, Never>) {
         var sources: [any DispatchSourceSignal] = []
@@ -21,8 +21,9 @@ final class SignalCancellation: @unchecked Sendable {
         }
         self.sources = sources
         for (source, signalNumber) in zip(sources, [SIGINT, SIGTERM]) {
-            source.setEventHandler { [weak self] in
-                self?.receivedSignal.store(signalNumber, ordering: .relaxed)
+            let received = receivedSignal
+            source.setEventHandler {
+                received.value.store(signalNumber, ordering: .relaxed)
                 task.cancel()
             }
             source.resume()
@@ -31,11 +32,16 @@ final class SignalCancellation: @unchecked Sendable {
 
     /// The conventional exit status for a process stopped by the signal (130 for SIGINT, 143 for SIGTERM).
     var exitStatus: Int32? {
-        let received = receivedSignal.load(ordering: .relaxed)
+        let received = receivedSignal.value.load(ordering: .relaxed)
         return received == 0 ? nil : 128 + received
     }
 
     deinit {
         for source in sources { source.cancel() }
     }
+}
+
+/// The last signal received, shared with the Dispatch handlers (which must not depend on the owner's lifetime).
+private final class SignalNumber: Sendable {
+    let value = Atomic<Int32>(0)
 }
