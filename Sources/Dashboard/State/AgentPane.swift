@@ -1,0 +1,66 @@
+import WorkflowCore
+
+/// An agent as the dashboard shows it: what it said (bounded scrollback), what it is doing, and how the person
+/// is looking at it (scroll position, follow mode).
+public struct AgentPane: Sendable {
+    public enum Status: Sendable, Hashable {
+        case waiting
+        case streaming
+        case callingTool(String)
+        case done
+        case failed
+    }
+
+    public let name: String
+    public var status: Status = .waiting
+    public private(set) var lines: [PaneLine] = []
+    /// Lines dropped from the top to keep within `scrollback`.
+    public private(set) var droppedLines = 0
+    public var usage: Usage?
+    public var toolCalls = 0
+    /// Rows scrolled up from the bottom; 0 shows the newest text.
+    public var scrollOffset = 0
+    /// When on, new text keeps the view at the bottom.
+    public var follow = true
+    let scrollback: Int
+
+    public init(name: String, scrollback: Int) {
+        self.name = name
+        self.scrollback = max(10, scrollback)
+    }
+
+    /// Appends streamed text: continues the current line of the same response, and starts a new line at each
+    /// line break and for each new response.
+    mutating func appendText(_ text: String, kind: PaneLine.Kind, messageId: String) {
+        var first = true
+        for piece in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if first, let last = lines.last, last.kind == kind, last.messageId == messageId {
+                lines[lines.count - 1].text += piece
+            } else {
+                if first, let last = lines.last, last.messageId != messageId, !last.text.isEmpty, kind == .text || kind == .reasoning,
+                    last.kind == .text || last.kind == .reasoning
+                {
+                    // A new response after earlier text: a blank line between paragraphs of different turns.
+                    append(PaneLine(kind: kind, text: "", messageId: nil))
+                }
+                append(PaneLine(kind: kind, text: String(piece), messageId: messageId))
+            }
+            first = false
+        }
+    }
+
+    mutating func append(_ line: PaneLine) {
+        lines.append(line)
+        // Scrolled up: a new line below must not move what the person is reading.
+        if !follow { scrollOffset += TextWrap.rowCount(line.text, width: Int.max) }
+        if lines.count > scrollback + scrollback / 8 {
+            // Trim in batches so appending stays O(1) amortised.
+            let excess = lines.count - scrollback
+            lines.removeFirst(excess)
+            droppedLines += excess
+        }
+    }
+
+    /// The pane's text with the response's message ids forgotten (the transcript, search).
+    public var plainText: String { lines.map(\.text).joined(separator: "\n") }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import WorkflowCore
+
+/// Everything the dashboard shows, as a plain value: events and keys update it (`apply`, `handle`), the view draws
+/// it. Nothing here knows about terminals, so every screen can be tested as text.
+public struct DashboardState: Sendable {
+    public enum RunStatus: Sendable, Hashable {
+        case waiting
+        case running
+        case completed
+        case failed(String)
+        case cancelled
+    }
+
+    public enum Overlay: Sendable, Hashable {
+        case help
+        /// The full arguments and result of a timeline entry; `scroll` in rows.
+        case toolDetail(index: Int, scroll: Int)
+    }
+
+    public struct Search: Sendable, Hashable {
+        public var query: String
+        /// Typing the query (the footer shows it) rather than browsing matches.
+        public var editing: Bool
+        /// The match shown as current: (line index in the focused pane, occurrence).
+        public var currentLine: Int?
+        public var matchCount: Int = 0
+    }
+
+    // MARK: Run
+
+    public var workflow = ""
+    public var runId = ""
+    public var model = ""
+    public var runStatus: RunStatus = .waiting
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    public var usage = Usage.zero
+    public var eventCount = 0
+    public var lastSequence = 0
+    public var agents: [AgentPane] = []
+    private var agentIndex: [String: Int] = [:]
+    public var timeline: [ToolCallEntry] = []
+    private var timelineIndex: [String: Int] = [:]
+    public var warnings: [String] = []
+    public var output: (agent: String?, text: String)?
+    /// A connection line for remote streams (attach): "live", "reconnecting in 2 s"…; nil in-process.
+    public var connection: String?
+
+    // MARK: View
+
+    public var size = (width: 80, height: 24)
+    /// The wall clock as the app last set it, for elapsed time and events/s (kept here so the view stays pure).
+    public var now: Double = 0
+    /// For the timeline's clock column.
+    public var timeZone = TimeZone.current
+    public var focus = 0
+    public var timelineFocused = false
+    public var timelineSelection: Int?
+    public var showTimeline = true
+    public var zoomed = false
+    public var paused = false
+    public var overlay: Overlay?
+    public var search: Search?
+    /// A one-line notice in the footer ("Transcript saved to …"), until the next key.
+    public var notice: String?
+    public var eventRate = EventRate()
+    public let scrollback: Int
+
+    public init(scrollback: Int = 5_000) {
+        self.scrollback = scrollback
+    }
+
+    public var focusedPane: AgentPane? { agents.indices.contains(focus) ? agents[focus] : nil }
+
+    /// The agent currently streaming or calling a tool (the last to start), for highlighting.
+    public var activeAgent: String?
+
+    public var elapsed: Double? {
+        guard let startedAt else { return nil }
+        return max(0, (finishedAt ?? now) - startedAt)
+    }
+
+    // MARK: - Events
+
+    /// Applies one workflow event. Cheap: appends and counters only, nothing proportional to what is on screen.
+    public mutating func apply(_ event: WorkflowEvent) {
+        eventCount += 1
+        lastSequence = event.sequence
+        eventRate.record(at: now)
+        switch event.kind {
+        case let .runStarted(info):
+            workflow = info.workflow
+            runId = info.runId
+            model = info.model ?? ""
+            runStatus = .running
+            startedAt = event.timestamp
+            finishedAt = nil
+            for name in info.participants { _ = paneIndex(name) }
+        case let .agentStarted(agent):
+            let index = paneIndex(agent)
+            agents[index].status = .streaming
+            activeAgent = agent
+        case let .textDelta(agent, messageId, text):
+            let index = paneIndex(agent)
+            agents[index].appendText(text, kind: .text, messageId: messageId)
+            if agents[index].status == .waiting || agents[index].status == .done { agents[index].status = .streaming }
+            activeAgent = agent
+            keepFollowing(index)
+        case let .reasoningDelta(agent, messageId, text):
+            let index = paneIndex(agent)
+            agents[index].appendText(text, kind: .reasoning, messageId: messageId)
+            activeAgent = agent
+            keepFollowing(index)
+        case let .toolCallStarted(agent, callId, tool, arguments):
+            let index = paneIndex(agent)
+            agents[index].status = .callingTool(tool)
+            agents[index].toolCalls += 1
+            var entry = ToolCallEntry(callId: callId, agent: agent, tool: tool, arguments: arguments, startedAt: event.timestamp)
+            if let existing = timelineIndex[callId], !callId.isEmpty {
+                entry.arguments = timeline[existing].arguments + arguments
+                timeline[existing] = entry
+            } else {
+                timelineIndex[callId] = timeline.count
+                timeline.append(entry)
+            }
+            agents[index].append(PaneLine(kind: .tool, text: "⚙ \(tool)(\(entry.argumentsSummary))"))
+            activeAgent = agent
+            keepFollowing(index)
+        case let .toolCallArgumentsDelta(_, callId, delta):
+            if let position = timelineIndex[callId] { timeline[position].arguments += delta }
+        case let .toolResult(info):
+            let index = paneIndex(info.agent)
+            if let position = timelineIndex[info.callId] {
+                timeline[position].status = info.isError ? .failed : .succeeded
+                timeline[position].durationMs = info.durationMs
+                timeline[position].result = info.result
+            } else {
+                var entry = ToolCallEntry(callId: info.callId, agent: info.agent, tool: info.tool, arguments: "", startedAt: event.timestamp)
+                entry.status = info.isError ? .failed : .succeeded
+                entry.durationMs = info.durationMs
+                entry.result = info.result
+                timelineIndex[info.callId] = timeline.count
+                timeline.append(entry)
+            }
+            let firstLine = info.result.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+            agents[index].append(PaneLine(kind: info.isError ? .error : .tool, text: "  \(info.isError ? "✗" : "↳") \(firstLine)"))
+            if case .callingTool = agents[index].status { agents[index].status = .streaming }
+            keepFollowing(index)
+        case let .agentCompleted(agent, usage):
+            let index = paneIndex(agent)
+            agents[index].status = .done
+            if let usage { agents[index].usage = (agents[index].usage ?? .zero) + usage }
+            if activeAgent == agent { activeAgent = nil }
+        case let .transition(from, to, reason):
+            let marker = "── " + (from.map { "\($0) → " } ?? "→ ") + to + (reason.map { " · \($0)" } ?? "") + " ──"
+            if let from {
+                let index = paneIndex(from)
+                agents[index].append(PaneLine(kind: .transition, text: marker))
+                keepFollowing(index)
+            }
+            let index = paneIndex(to)
+            agents[index].append(PaneLine(kind: .transition, text: marker))
+            keepFollowing(index)
+        case let .output(agent, text):
+            output = (agent, text)
+        case let .warning(agent, message):
+            warnings.append(agent.map { "\($0): \(message)" } ?? message)
+            if let agent {
+                let index = paneIndex(agent)
+                agents[index].append(PaneLine(kind: .error, text: "⚠ \(message)"))
+            }
+        case let .runCompleted(_, totals, _):
+            runStatus = .completed
+            usage = totals
+            finishedAt = event.timestamp
+            for index in agents.indices where agents[index].status != .failed && agents[index].status != .waiting {
+                agents[index].status = .done
+            }
+            activeAgent = nil
+        case let .runFailed(error, agent):
+            runStatus = error == "cancelled" ? .cancelled : .failed(error)
+            finishedAt = event.timestamp
+            if let agent {
+                let index = paneIndex(agent)
+                agents[index].status = .failed
+                agents[index].append(PaneLine(kind: .error, text: "✗ \(error)"))
+            }
+            for index in agents.indices {
+                if case .streaming = agents[index].status { agents[index].status = .failed }
+                if case .callingTool = agents[index].status { agents[index].status = .failed }
+            }
+            activeAgent = nil
+        }
+    }
+
+    /// The pane for `name`, created (in order of appearance) when first seen.
+    private mutating func paneIndex(_ name: String) -> Int {
+        if let index = agentIndex[name] { return index }
+        agentIndex[name] = agents.count
+        agents.append(AgentPane(name: name, scrollback: scrollback))
+        return agents.count - 1
+    }
+
+    /// A pane that is not following keeps showing the same lines as new ones arrive below.
+    private mutating func keepFollowing(_ index: Int) {
+        if agents[index].follow { agents[index].scrollOffset = 0 }
+    }
+}
+
+/// Events per second over the last few whole seconds of wall clock.
+public struct EventRate: Sendable, Hashable {
+    private var buckets = [Int](repeating: 0, count: 4)
+    private var bucketSecond = [Int](repeating: -1, count: 4)
+
+    public init() {}
+
+    mutating func record(at time: Double) {
+        let second = Int(time)
+        let slot = second & 3
+        if bucketSecond[slot] != second {
+            bucketSecond[slot] = second
+            buckets[slot] = 0
+        }
+        buckets[slot] += 1
+    }
+
+    /// The average over the three whole seconds before `time`'s second.
+    public func perSecond(at time: Double) -> Int {
+        let second = Int(time)
+        var total = 0
+        for back in 1...3 {
+            let wanted = second - back
+            let slot = wanted & 3
+            if bucketSecond[slot] == wanted { total += buckets[slot] }
+        }
+        return total / 3
+    }
+}

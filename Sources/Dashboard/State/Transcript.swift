@@ -1,0 +1,53 @@
+import Foundation
+
+/// `s`: the run as Markdown — each agent's text, the tool calls with their arguments and results, the transitions
+/// and the final output — so it can be read or shared after the terminal is gone.
+public enum Transcript {
+    public static func markdown(_ state: DashboardState) -> String {
+        var out = "# flowtop transcript: \(state.workflow.isEmpty ? "run" : state.workflow)\n\n"
+        if !state.runId.isEmpty { out += "- Run: `\(state.runId)`\n" }
+        if !state.model.isEmpty { out += "- Model: \(state.model)\n" }
+        if let started = state.startedAt {
+            out += "- Started: \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: started)))\n"
+        }
+        out += "- Status: \(HeaderView.statusText(state))"
+        if let elapsed = state.elapsed { out += " after \(DashboardView.formatDuration(elapsed))" }
+        out += "\n"
+        if state.usage.totalTokens > 0 {
+            out += "- Tokens: \(state.usage.totalTokens) (in \(state.usage.inputTokens), out \(state.usage.outputTokens))\n"
+        }
+        for pane in state.agents {
+            out += "\n## \(pane.name)\n\n"
+            if pane.droppedLines > 0 { out += "_(\(pane.droppedLines) earlier lines were beyond the scrollback)_\n\n" }
+            for line in pane.lines {
+                switch line.kind {
+                case .text: out += line.text + "\n"
+                case .reasoning: out += "> " + line.text + "\n"
+                case .tool, .error: out += "`" + line.text.trimmingCharacters(in: .whitespaces) + "`\n"
+                case .transition: out += "\n*" + line.text + "*\n\n"
+                }
+            }
+        }
+        if !state.timeline.isEmpty {
+            out += "\n## Tool calls\n"
+            for (index, entry) in state.timeline.enumerated() {
+                let outcome: String
+                switch entry.status {
+                case .running: outcome = "running"
+                case .succeeded: outcome = "ok, " + DashboardView.formatMilliseconds(entry.durationMs ?? 0)
+                case .failed: outcome = "failed, " + DashboardView.formatMilliseconds(entry.durationMs ?? 0)
+                }
+                out += "\n### \(index + 1). \(entry.tool) (\(entry.agent), \(outcome))\n\n"
+                out += "Arguments:\n\n```json\n\(JSONSerializationLite.pretty(entry.arguments))\n```\n\n"
+                out += "Result:\n\n```\n\(entry.result ?? "")\n```\n"
+            }
+        }
+        if let output = state.output {
+            out += "\n## Output" + (output.agent.map { " (\($0))" } ?? "") + "\n\n" + output.text + "\n"
+        }
+        if !state.warnings.isEmpty {
+            out += "\n## Warnings\n\n" + state.warnings.map { "- \($0)\n" }.joined()
+        }
+        return out
+    }
+}

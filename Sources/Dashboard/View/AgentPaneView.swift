@@ -1,0 +1,105 @@
+import Foundation
+
+/// One agent's pane: a titled border (name, status, scroll position) around its word-wrapped text, with tool and
+/// transition lines inline and search matches highlighted.
+enum AgentPaneView {
+    static func draw(_ state: DashboardState, paneIndex: Int, in rect: Rect, into grid: inout CellGrid) {
+        let pane = state.agents[paneIndex]
+        let focused = paneIndex == state.focus && !state.timelineFocused
+        DashboardView.box(rect, style: focused ? .paneBorderFocused : .paneBorder, into: &grid)
+        guard rect.width >= 6, rect.height >= 3 else { return }
+
+        // Title: " 2 Writer · ● streaming "
+        let active = state.activeAgent == pane.name
+        var x = grid.put(" \(paneIndex + 1) ", x: rect.x + 1, y: rect.y, style: focused ? .paneBorderFocused : .paneBorder)
+        x = grid.put(pane.name, x: x, y: rect.y, style: active ? .paneTitleActive : .paneTitle, maxWidth: rect.width - 4)
+        let (statusText, statusStyle) = status(pane.status)
+        if x + 4 < rect.x + rect.width - 1 {
+            x = grid.put(" · ", x: x, y: rect.y, style: .paneBorder)
+            x = grid.put(statusText + " ", x: x, y: rect.y, style: statusStyle, maxWidth: rect.x + rect.width - 1 - x)
+        }
+
+        let inner = rect.inner
+        let rows = visibleRows(pane, width: inner.width, height: inner.height, offset: pane.scrollOffset)
+        let query = focused ? state.search.map(\.query).flatMap { $0.isEmpty ? nil : $0 } : nil
+        for (offset, row) in rows.enumerated() {
+            // Text starts at the top until it fills the pane; then the newest row sits on the bottom edge.
+            let y = inner.y + offset
+            grid.put(row.text, x: inner.x, y: y, style: style(row.kind), maxWidth: inner.width)
+            if let query {
+                let current = state.search?.currentLine == row.lineIndex
+                highlight(query, in: row.text, x: inner.x, y: y, current: current, into: &grid)
+            }
+        }
+
+        // Bottom edge: where the view is, when it is not at the newest text.
+        if pane.scrollOffset > 0 || !pane.follow {
+            let hint = pane.scrollOffset > 0 ? " ↓ \(pane.scrollOffset) more · f follows " : " follow off (f) "
+            let hintX = max(rect.x + 1, rect.x + rect.width - 1 - DisplayWidth.of(hint))
+            grid.put(hint, x: hintX, y: rect.y + rect.height - 1, style: .warning, maxWidth: rect.width - 2)
+        }
+    }
+
+    struct Row {
+        var text: Substring
+        var kind: PaneLine.Kind
+        var lineIndex: Int
+    }
+
+    /// The rows that fill a viewport `height` tall, `offset` rows up from the bottom, oldest first.
+    static func visibleRows(_ pane: AgentPane, width: Int, height: Int, offset: Int) -> [Row] {
+        guard width > 0, height > 0 else { return [] }
+        var rows: [Row] = []
+        rows.reserveCapacity(height)
+        var skip = offset
+        var lineIndex = pane.lines.count - 1
+        while lineIndex >= 0, rows.count < height {
+            let line = pane.lines[lineIndex]
+            let wrapped = TextWrap.rows(line.text, width: width)
+            for piece in wrapped.reversed() {
+                if skip > 0 {
+                    skip -= 1
+                    continue
+                }
+                rows.append(Row(text: piece, kind: line.kind, lineIndex: lineIndex))
+                if rows.count == height { break }
+            }
+            lineIndex -= 1
+        }
+        return rows.reversed()
+    }
+
+    /// Rows all of a pane's lines take at `width` (for clamping scroll and jumping to the top).
+    static func totalRows(_ pane: AgentPane, width: Int) -> Int {
+        pane.lines.reduce(0) { $0 + TextWrap.rowCount($1.text, width: width) }
+    }
+
+    static func highlight(_ query: String, in text: Substring, x: Int, y: Int, current: Bool, into grid: inout CellGrid) {
+        var searchStart = text.startIndex
+        while let range = text.range(of: query, options: .caseInsensitive, range: searchStart..<text.endIndex) {
+            let column = x + DisplayWidth.of(text[text.startIndex..<range.lowerBound])
+            grid.restyle(x: column, y: y, width: DisplayWidth.of(text[range]), style: current ? .searchCurrent : .searchMatch)
+            searchStart = range.upperBound
+        }
+    }
+
+    static func style(_ kind: PaneLine.Kind) -> StyleRole {
+        switch kind {
+        case .text: return .agentText
+        case .reasoning: return .reasoningText
+        case .tool: return .toolLine
+        case .transition: return .transitionMarker
+        case .error: return .error
+        }
+    }
+
+    static func status(_ status: AgentPane.Status) -> (String, StyleRole) {
+        switch status {
+        case .waiting: return ("○ waiting", .statusWaiting)
+        case .streaming: return ("● streaming", .statusStreaming)
+        case let .callingTool(tool): return ("⚙ \(tool)", .statusTool)
+        case .done: return ("✓ done", .statusDone)
+        case .failed: return ("✗ failed", .statusFailed)
+        }
+    }
+}

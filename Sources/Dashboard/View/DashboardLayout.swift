@@ -1,0 +1,99 @@
+/// Where each part of the dashboard goes for a terminal size: a pure function of the state, shared by the view
+/// (drawing) and the key handling (page sizes, mouse hit-tests).
+public struct DashboardLayout: Sendable, Hashable {
+    public static let minimumWidth = 40
+    public static let minimumHeight = 10
+
+    public var header: Rect
+    public var panes: [(index: Int, rect: Rect)]
+    public var timeline: Rect?
+    public var footer: Rect
+    public var tooSmall: Bool
+    /// When the panes do not fit (too many for the height), only the focused one is shown, under a strip of tabs.
+    public var tabs: Rect?
+
+    public static func == (lhs: DashboardLayout, rhs: DashboardLayout) -> Bool {
+        lhs.header == rhs.header && lhs.timeline == rhs.timeline && lhs.footer == rhs.footer
+            && lhs.tooSmall == rhs.tooSmall && lhs.panes.map(\.index) == rhs.panes.map(\.index)
+            && lhs.panes.map(\.rect) == rhs.panes.map(\.rect)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(header)
+        hasher.combine(footer)
+        hasher.combine(panes.map(\.rect))
+    }
+
+    public init(state: DashboardState) {
+        let width = state.size.width
+        let height = state.size.height
+        header = Rect(x: 0, y: 0, width: width, height: 1)
+        footer = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
+        tooSmall = width < Self.minimumWidth || height < Self.minimumHeight
+        panes = []
+        timeline = nil
+        tabs = nil
+        guard !tooSmall else { return }
+
+        var bodyHeight = height - 2
+        // The timeline takes a quarter of the height (at least four rows) when there is room for it.
+        if state.showTimeline, height >= 20, !state.zoomed || state.timelineFocused {
+            let rows = max(4, min(height / 4, state.timeline.count + 2))
+            timeline = Rect(x: 0, y: 1 + bodyHeight - rows, width: width, height: rows)
+            bodyHeight -= rows
+        }
+        let area = Rect(x: 0, y: 1, width: width, height: bodyHeight)
+        let count = state.agents.count
+        guard count > 0 else { return }
+        if state.zoomed, state.agents.indices.contains(state.focus) {
+            if state.timelineFocused, let timelineRect = timeline {
+                timeline = Rect(x: 0, y: 1, width: width, height: bodyHeight + timelineRect.height)
+            } else {
+                panes = [(state.focus, area)]
+            }
+            return
+        }
+        let tiled = Self.tile(count: count, in: area)
+        if tiled.contains(where: { $0.rect.height < Self.minimumPaneHeight }), state.agents.indices.contains(state.focus) {
+            tabs = Rect(x: 0, y: 1, width: width, height: 1)
+            panes = [(state.focus, Rect(x: 0, y: 2, width: width, height: bodyHeight - 1))]
+        } else {
+            panes = tiled
+        }
+    }
+
+    /// A border, a title and at least two rows of text.
+    static let minimumPaneHeight = 4
+
+    /// Tiles `count` panes in `area`: one row for up to three (when wide enough), then a grid; the last row's panes
+    /// share its whole width.
+    static func tile(count: Int, in area: Rect) -> [(index: Int, rect: Rect)] {
+        let maxColumns = max(1, area.width / 30)
+        let preferred = count <= 3 ? count : count == 4 ? 2 : count <= 6 ? 3 : 4
+        var columns = min(preferred, maxColumns)
+        var rows = (count + columns - 1) / columns
+        // Too many rows to be readable: use more columns if the width allows.
+        while rows > 1, area.height / rows < 4, columns < min(count, maxColumns) {
+            columns += 1
+            rows = (count + columns - 1) / columns
+        }
+        var result: [(index: Int, rect: Rect)] = []
+        for row in 0..<rows {
+            let y = area.y + area.height * row / rows
+            let nextY = area.y + area.height * (row + 1) / rows
+            let first = row * columns
+            let inRow = min(columns, count - first)
+            for column in 0..<inRow {
+                let x = area.x + area.width * column / inRow
+                let nextX = area.x + area.width * (column + 1) / inRow
+                result.append((first + column, Rect(x: x, y: y, width: nextX - x, height: nextY - y)))
+            }
+        }
+        return result
+    }
+
+    /// The rect of pane `index`, if it is shown.
+    public func rect(ofPane index: Int) -> Rect? {
+        panes.first { $0.index == index }?.rect
+    }
+}

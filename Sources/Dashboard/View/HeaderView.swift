@@ -1,0 +1,41 @@
+/// The top line: workflow, run state, model, elapsed time, tokens, events/s.
+enum HeaderView {
+    static func draw(_ state: DashboardState, in rect: Rect, into grid: inout CellGrid) {
+        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, style: .header)
+        var x = grid.put(" flowtop ", x: rect.x, y: rect.y, style: .headerAccent)
+        // Fields that do not fit whole are left out rather than cut, so what is shown is always readable.
+        var full = false
+        func field(_ text: String, _ style: StyleRole = .header) {
+            guard !full else { return }
+            guard x + 3 + DisplayWidth.of(text) <= rect.width else {
+                full = true
+                return
+            }
+            x = grid.put("│ ", x: x, y: rect.y, style: .header)
+            x = grid.put(text + " ", x: x, y: rect.y, style: style)
+        }
+        if !state.workflow.isEmpty { field(state.workflow, .headerAccent) }
+        field(statusText(state))
+        if state.paused { field("⏸ PAUSED", .headerAccent) }
+        if let connection = state.connection { field(connection) }
+        if !state.model.isEmpty { field(state.model) }
+        if let elapsed = state.elapsed { field("⏱ " + DashboardView.formatDuration(elapsed)) }
+        if state.usage.totalTokens > 0 || state.runStatus == .running {
+            let tokens = state.usage.totalTokens > 0
+                ? state.usage.totalTokens : state.agents.reduce(0) { $0 + ($1.usage?.totalTokens ?? 0) }
+            field("\(DashboardView.grouped(tokens)) tok")
+        }
+        if state.runStatus == .running { field("\(DashboardView.grouped(state.eventRate.perSecond(at: state.now))) ev/s") }
+        field("\(DashboardView.grouped(state.eventCount)) events")
+    }
+
+    static func statusText(_ state: DashboardState) -> String {
+        switch state.runStatus {
+        case .waiting: return "○ waiting"
+        case .running: return "● running"
+        case .completed: return "✓ completed"
+        case .failed: return "✗ failed"
+        case .cancelled: return "■ cancelled"
+        }
+    }
+}

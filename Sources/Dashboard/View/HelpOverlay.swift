@@ -1,0 +1,37 @@
+/// `?`: every key, in a box over the dashboard.
+enum HelpOverlay {
+    static let entries: [(keys: String, action: String)] = [
+        ("Tab / Shift-Tab", "focus the next / previous pane (then the timeline)"),
+        ("1 – 9", "focus pane 1 – 9"),
+        ("↑ ↓  j k", "scroll one line (timeline: select)"),
+        ("PgUp PgDn", "scroll one page"),
+        ("g  G  Home End", "jump to the top / bottom"),
+        ("f", "follow: keep the newest text in view"),
+        ("space", "pause rendering (events are still collected)"),
+        ("/", "search the focused pane; Enter, then n / N"),
+        ("Enter", "timeline: show the call's full arguments and result"),
+        ("t", "show / hide the tool-call timeline"),
+        ("z", "zoom the focused pane to full screen"),
+        ("s", "save the transcript as Markdown"),
+        ("mouse", "wheel scrolls the pane under it; click focuses"),
+        ("Esc", "close this help, a detail view or the search"),
+        ("q  Ctrl-C", "quit"),
+    ]
+
+    static func draw(_ state: DashboardState, into grid: inout CellGrid) {
+        let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 10
+        let textWidth = entries.map { DisplayWidth.of($0.action) }.max() ?? 20
+        let width = min(grid.width - 2, keyWidth + textWidth + 7)
+        let height = min(grid.height - 2, entries.count + 4)
+        let rect = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
+        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
+        DashboardView.box(rect, style: .overlayBorder, into: &grid)
+        grid.put(" Keys ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
+        for (row, entry) in entries.prefix(rect.height - 4).enumerated() {
+            let y = rect.y + 2 + row
+            grid.put(entry.keys, x: rect.x + 2, y: y, style: .overlayTitle, maxWidth: keyWidth)
+            grid.put(entry.action, x: rect.x + 4 + keyWidth, y: y, style: .overlay, maxWidth: rect.width - keyWidth - 6)
+        }
+        grid.put(" Esc or ? closes ", x: rect.x + rect.width - 19, y: rect.y + rect.height - 1, style: .overlayBorder)
+    }
+}
