@@ -21,7 +21,7 @@ struct DefinitionTests {
         #expect(definition.agents[1].instructions == "Write creative content based on the research. Keep it short.")
     }
 
-    /// The presets are embedded in the binary from workflows/*.yaml by scripts/embed-presets.
+    /// The presets are embedded in the binary from workflows/*.yaml by scripts/embed-resources.
     @Test func embeddedPresetsMatchTheFilesInWorkflows() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("workflows")
@@ -31,7 +31,7 @@ struct DefinitionTests {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             #expect(
                 PresetWorkflows.yaml[String(file.dropLast(5))] == text.trimmingCharacters(in: .newlines),
-                "\(file) differs from the embedded copy: run scripts/embed-presets")
+                "\(file) differs from the embedded copy: run scripts/embed-resources")
         }
     }
 

@@ -87,26 +87,35 @@ public enum ThemeLoader {
         return style
     }
 
-    /// Resolves `--theme NAME|PATH`. The default theme file, when found, is the base every other theme overrides.
-    public static func load(_ nameOrPath: String, searchFolders: [String], environment: [String: String]) throws(ThemeError) -> Theme {
-        let folders = userFolders(environment) + searchFolders
+    /// Resolves `--theme NAME|PATH`: a path is read as given; a name is looked up in the user's theme folder
+    /// (`$XDG_CONFIG_HOME/flowtop/themes`, else `~/.config/flowtop/themes`), then among the built-in themes. The
+    /// default theme (the user's `default.yaml` if there is one) is the base every other theme overrides.
+    public static func load(_ nameOrPath: String, environment: [String: String]) throws(ThemeError) -> Theme {
+        let folders = userFolders(environment)
         let base: Theme
-        if let defaultFile = find("default", in: folders) {
-            base = try parse(read(defaultFile), file: defaultFile, name: "default")
+        if let userDefault = find("default", in: folders) {
+            base = try parse(read(userDefault), file: userDefault, name: "default",
+                             base: try parse(BuiltinThemes.yaml["default"] ?? "", file: "built-in default", name: "default"))
         } else {
-            base = .fallback
+            base = try parse(BuiltinThemes.yaml["default"] ?? "", file: "built-in default", name: "default")
         }
         if nameOrPath == "default" { return base }
         let isPath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
-        let path = isPath ? nameOrPath : find(nameOrPath, in: folders)
-        guard let path, FileManager.default.fileExists(atPath: path) else {
-            let known = Set(folders.flatMap(themeNames)).sorted()
-            throw ThemeError(
-                file: nameOrPath, line: nil, key: nil,
-                message: "no such theme" + (known.isEmpty ? "" : "; available: \(known.joined(separator: ", "))"))
+        if isPath {
+            guard FileManager.default.fileExists(atPath: nameOrPath) else {
+                throw ThemeError(file: nameOrPath, line: nil, key: nil, message: "no such file")
+            }
+            let name = URL(fileURLWithPath: nameOrPath).deletingPathExtension().lastPathComponent
+            return try parse(read(nameOrPath), file: nameOrPath, name: name, base: base)
         }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try parse(read(path), file: path, name: name, base: base)
+        if let path = find(nameOrPath, in: folders) {
+            return try parse(read(path), file: path, name: nameOrPath, base: base)
+        }
+        if let builtin = BuiltinThemes.yaml[nameOrPath] {
+            return try parse(builtin, file: "built-in theme \(nameOrPath)", name: nameOrPath, base: base)
+        }
+        let known = Set(folders.flatMap(themeNames) + BuiltinThemes.names).sorted()
+        throw ThemeError(file: nameOrPath, line: nil, key: nil, message: "no such theme; available: \(known.joined(separator: ", "))")
     }
 
     static func userFolders(_ environment: [String: String]) -> [String] {
