@@ -20,6 +20,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var workflowOptions: WorkflowOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -35,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw error.exit()
         }
-        let status = await WorkflowConsole.run(prepared, prompt: prompt, format: output.format)
+        let status = await ConsoleChoice.run(prepared, prompt: prompt, output: output, dashboard: dashboard)
         try await prepared.shutdown()
         if status != 0 { throw ExitCode(status) }
     }
@@ -43,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
 
 /// How `run` and `demo` print a run when not showing the dashboard.
 struct OutputOptions: ParsableArguments {
-    @Flag(help: "Print the text as it streams, with agent headers and tool lines (the default until the dashboard lands).")
+    @Flag(help: "Print the text as it streams, with agent headers and tool lines (the default when not on a terminal).")
     var plain = false
 
     @Flag(help: "Print one JSON event per line (flowtop's wire schema).")
@@ -53,5 +54,4 @@ struct OutputOptions: ParsableArguments {
         if plain && json { throw ValidationError("choose one of --plain and --json") }
     }
 
-    var format: WorkflowConsole.Format { json ? .json : .plain }
 }

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import WorkflowCore
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Watch a workflow run on the built-in scripted model: no API key, no network.",
+        discussion: """
+            The scripted model plays each agent at a believable pace: the Researcher calls get_weather, then hands \
+            its findings to the Writer. Other presets show a manager-run group chat, experts answering at once, \
+            and handoffs:
+
+              flowtop demo --workflow group-chat
+              flowtop demo --workflow concurrent
+              flowtop demo --workflow handoff --prompt "What time is it in Tokyo?"
+            """
+    )
+
+    @OptionGroup var workflowOptions: WorkflowOptions
+    @Option(help: "What to ask (each preset has its own default).")
+    var prompt: String?
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var dashboard: DashboardOptions
+
+    static let defaultPrompts = [
+        "research-writer": "Research the weather in Seattle and write a short poem about it",
+        "group-chat": "Write a short poem about rain in Seattle",
+        "concurrent": "What is Lisbon like in winter?",
+        "handoff": "What's the weather in Tokyo right now?",
+    ]
+
+    func validate() throws { try output.validate() }
+
+    func run() async throws {
+        var options = workflowOptions
+        options.provider = options.provider ?? "scripted"
+        let prepared: PreparedWorkflow
+        do {
+            prepared = try await options.prepare(realisticPace: true)
+        } catch {
+            throw error.exit()
+        }
+        let question = prompt ?? Self.defaultPrompts[prepared.definition.name] ?? "Research the weather in Seattle and write a short poem about it"
+        let status = await ConsoleChoice.run(
+            prepared, prompt: question, output: output, dashboard: dashboard,
+            afterword: "Other demos: " + PresetWorkflows.names.filter { $0 != prepared.definition.name }
+                .map { "flowtop demo --workflow \($0)" }.joined(separator: " · "))
+        try await prepared.shutdown()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// The dashboard on a terminal, plain text otherwise (a pipe, a file, CI), or what the flags ask for.
+enum ConsoleChoice {
+    static func run(
+        _ prepared: PreparedWorkflow, prompt: String, output: OutputOptions, dashboard: DashboardOptions, afterword: String? = nil
+    ) async -> Int32 {
+        if output.json { return await WorkflowConsole.run(prepared, prompt: prompt, format: .json) }
+        if output.plain || isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 {
+            return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain)
+        }
+        do {
+            return try await DashboardRun.run(prepared, prompt: prompt, options: dashboard, afterword: afterword)
+        } catch {
+            printError("flowtop: error: \(error.message)")
+            return error.exitCode
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Dashboard
+import Foundation
+import Terminal
+import WorkflowCore
+
+/// Runs a workflow under the dashboard, then puts the result on the normal screen so it outlives the UI.
+enum DashboardRun {
+    static func run(_ prepared: PreparedWorkflow, prompt: String, options: DashboardOptions, afterword: String? = nil) async throws(CommandLineFailure) -> Int32 {
+        let theme = try options.loadTheme()
+        let session: DashboardSession
+        do {
+            session = try DashboardSession(theme: theme, colorMode: options.colorMode)
+        } catch {
+            throw CommandLineFailure("cannot start the dashboard: \(error)")
+        }
+        let inbox = session.inbox
+        let producer = Task {
+            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { inbox.append($0) }
+            inbox.finish()
+        }
+        let outcome = await session.run()
+        producer.cancel()
+        await producer.value
+        printSummary(outcome, afterword: afterword)
+        switch outcome.reason {
+        case .quit: return 0
+        case let .signal(number): return 128 + number
+        case .inputClosed: return 1
+        }
+    }
+
+    /// What stays on the terminal after the dashboard closes: how the run ended, its answer, the transcript path.
+    static func printSummary(_ outcome: DashboardSession.Outcome, afterword: String?) {
+        let state = outcome.state
+        var text = ""
+        let elapsed = state.elapsed.map { " in " + PlainRenderer.duration($0 * 1000) } ?? ""
+        switch state.runStatus {
+        case .completed:
+            text += "✔ \(state.workflow) completed\(elapsed)"
+            if state.usage.totalTokens > 0 { text += " · \(state.usage.totalTokens) tokens" }
+            text += "\n"
+            if let output = state.output {
+                text += "\n" + (output.agent.map { "[\($0)]\n" } ?? "") + output.text + "\n"
+            }
+        case let .failed(error):
+            text += "✘ \(state.workflow) failed\(elapsed): \(error)\n"
+        case .cancelled, .running:
+            text += "■ \(state.workflow.isEmpty ? "the run" : state.workflow) stopped before it finished\(elapsed)\n"
+        case .waiting:
+            text += "■ stopped before the workflow started\n"
+        }
+        if case let .signal(number) = outcome.reason {
+            text += "(stopped by signal \(number))\n"
+        }
+        if let path = outcome.transcriptPath { text += "\nTranscript: \(path)\n" }
+        if let afterword { text += "\n" + afterword + "\n" }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
