@@ -20,7 +20,7 @@ struct LayoutTests {
     @Test func oneAgentFillsTheWidth() {
         let text = screen(state(width: 60, height: 12, events: Self.events(agents: 1)))
         #expect(text == """
-             flowtop │ demo │ ● running │ scripted │ ⏱ 00:29 │ 0 tok
+             flowtop │ demo │ ● running │ scripted │ ⏱ 00:29 │ 0 ev/s
             ┌ 1 Researcher · ● streaming ──────────────────────────────┐
             │Researcher says hello.                                    │
             │⚙ get_weather(location=Oslo)                              │
@@ -38,7 +38,7 @@ struct LayoutTests {
     @Test func twoAgentsSideBySideWithTheTimeline() {
         let text = screen(state(width: 70, height: 20, events: Self.events(agents: 2)))
         #expect(text == """
-             flowtop │ demo │ ● running │ scripted │ ⏱ 00:29 │ 0 tok │ 0 ev/s
+             flowtop │ demo │ ● running │ scripted │ ⏱ 00:29 │ 0 ev/s │ 7 events
             ┌ 1 Researcher · ● streaming ─────┐┌ 2 Writer · ● streaming ─────────┐
             │Researcher says hello.           ││Writer says hello.               │
             │⚙ get_weather(location=Oslo)     ││                                 │

@@ -15,18 +15,24 @@ struct Tmux {
 
     static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
+    /// Runs a tmux command and returns its output. The output goes through a file, not a pipe: the tmux server
+    /// that `new-session` starts keeps the client's descriptors, so a pipe would never reach end-of-file.
     @discardableResult
     static func tmux(_ arguments: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-tmux-\(UUID()).out")
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let handle = try FileHandle(forWritingTo: file)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
         process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try handle.close()
+        return try String(contentsOf: file, encoding: .utf8)
     }
 
     func type(_ text: String) throws { try Self.tmux(["send-keys", "-t", name, "-l", text]) }
@@ -64,6 +70,11 @@ struct Tmux {
             screen = try capture()
         }
         return screen
+    }
+
+    /// The `EXIT=<status>` line a test's `; echo EXIT=$?` prints when the command ends (not the typed command line).
+    static func exitLine(in screen: String) -> String? {
+        screen.split(separator: "\n").map(String.init).first { $0.hasPrefix("EXIT=") }
     }
 
     func kill() { _ = try? Self.tmux(["kill-session", "-t", name]) }

@@ -20,11 +20,10 @@ enum HeaderView {
         if let connection = state.connection { field(connection) }
         if !state.model.isEmpty { field(state.model) }
         if let elapsed = state.elapsed { field("⏱ " + DashboardView.formatDuration(elapsed)) }
-        if state.usage.totalTokens > 0 || state.runStatus == .running {
-            let tokens = state.usage.totalTokens > 0
-                ? state.usage.totalTokens : state.agents.reduce(0) { $0 + ($1.usage?.totalTokens ?? 0) }
-            field("\(DashboardView.grouped(tokens)) tok")
-        }
+        // Tokens as the agents report them (at the end of each response): the run's total once it is known.
+        let tokens = state.usage.totalTokens > 0
+            ? state.usage.totalTokens : state.agents.reduce(0) { $0 + ($1.usage?.totalTokens ?? 0) }
+        if tokens > 0 { field("\(DashboardView.grouped(tokens)) tok") }
         if state.runStatus == .running { field("\(DashboardView.grouped(state.eventRate.perSecond(at: state.now))) ev/s") }
         field("\(DashboardView.grouped(state.eventCount)) events")
     }

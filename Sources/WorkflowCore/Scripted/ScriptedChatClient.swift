@@ -18,6 +18,8 @@ public struct ScriptedChatClient: ChatClient {
         /// About what a hosted model streams: 45 tokens/s after a short think.
         public static let realistic = Pace(tokensPerSecond: 45, firstTokenDelay: .milliseconds(350))
         public static let instant = Pace(tokensPerSecond: nil)
+        /// Slow enough to watch each agent write: `flowtop demo`.
+        public static let demo = Pace(tokensPerSecond: 14, firstTokenDelay: .milliseconds(700))
     }
 
     /// Failures to inject, for tests of the error paths.

@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
         options.provider = options.provider ?? "scripted"
         let prepared: PreparedWorkflow
         do {
-            prepared = try await options.prepare(realisticPace: true)
+            prepared = try await options.prepare(defaultPace: ConsoleChoice.showsDashboard(output) ? .demo : .realistic)
         } catch {
             throw error.exit()
         }
@@ -53,13 +53,15 @@ struct DemoCommand: AsyncParsableCommand {
 
 /// The dashboard on a terminal, plain text otherwise (a pipe, a file, CI), or what the flags ask for.
 enum ConsoleChoice {
+    static func showsDashboard(_ output: OutputOptions) -> Bool {
+        !output.plain && !output.json && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0
+    }
+
     static func run(
         _ prepared: PreparedWorkflow, prompt: String, output: OutputOptions, dashboard: DashboardOptions, afterword: String? = nil
     ) async -> Int32 {
         if output.json { return await WorkflowConsole.run(prepared, prompt: prompt, format: .json) }
-        if output.plain || isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 {
-            return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain)
-        }
+        if !showsDashboard(output) { return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain) }
         do {
             return try await DashboardRun.run(prepared, prompt: prompt, options: dashboard, afterword: afterword)
         } catch {

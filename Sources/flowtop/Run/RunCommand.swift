@@ -32,7 +32,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let prepared: PreparedWorkflow
         do {
-            prepared = try await workflowOptions.prepare(realisticPace: false)
+            // The scripted model streams at a readable pace on the dashboard and at full speed into pipes.
+            prepared = try await workflowOptions.prepare(defaultPace: ConsoleChoice.showsDashboard(output) ? .realistic : .instant)
         } catch {
             throw error.exit()
         }

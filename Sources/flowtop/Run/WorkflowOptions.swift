@@ -8,7 +8,7 @@ struct WorkflowOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "A preset name (\(PresetWorkflows.names.joined(separator: ", "))) or a workflow file.")
     var workflow = "research-writer"
 
-    @Option(help: "Pace of the scripted model: 'realistic', 'instant', or tokens per second.")
+    @Option(help: "Pace of the scripted model: 'demo', 'realistic', 'instant', or tokens per second.")
     var pace: String?
 
     @Option(help: "openai, azure, ollama, llamacpp, vllm, openai-compatible or scripted (default: from the environment, else scripted).")
@@ -24,7 +24,7 @@ struct WorkflowOptions: ParsableArguments {
     var apiKey: String?
 
     /// Loads the workflow and picks the model.
-    func prepare(realisticPace: Bool) async throws(CommandLineFailure) -> PreparedWorkflow {
+    func prepare(defaultPace: ScriptedChatClient.Pace) async throws(CommandLineFailure) -> PreparedWorkflow {
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinitionLoader.resolve(workflow)
@@ -47,9 +47,10 @@ struct WorkflowOptions: ParsableArguments {
                 definition: definition, workflow: definition.build(client: remote),
                 modelLabel: remote.model.description, shutdown: { try await remote.shutdown() })
         }
-        let chosenPace = try scriptedPace(default: realisticPace ? .realistic : .instant)
+        let chosenPace = try scriptedPace(default: defaultPace)
         let client = ScriptedChatClient(pace: chosenPace)
-        let latency: Duration = chosenPace.tokensPerSecond == nil ? .zero : .milliseconds(400)
+        // Tools take a moment too when the model is paced, as real ones do.
+        let latency: Duration = chosenPace.tokensPerSecond.map { $0 < 30 ? .milliseconds(900) : .milliseconds(400) } ?? .zero
         return PreparedWorkflow(
             definition: definition, workflow: definition.build(client: client, toolLatency: latency),
             modelLabel: client.model.description, shutdown: {})
@@ -59,10 +60,11 @@ struct WorkflowOptions: ParsableArguments {
         guard let pace else { return fallback }
         switch pace {
         case "realistic": return .realistic
+        case "demo": return .demo
         case "instant", "max": return .instant
         default:
             guard let rate = Double(pace), rate > 0 else {
-                throw CommandLineFailure("--pace must be 'realistic', 'instant' or a number of tokens per second, not '\(pace)'")
+                throw CommandLineFailure("--pace must be 'demo', 'realistic', 'instant' or a number of tokens per second, not '\(pace)'")
             }
             return ScriptedChatClient.Pace(tokensPerSecond: rate, firstTokenDelay: .milliseconds(200))
         }
