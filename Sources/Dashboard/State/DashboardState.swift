@@ -153,7 +153,8 @@ public struct DashboardState: Sendable {
             if let usage { agents[index].usage = (agents[index].usage ?? .zero) + usage }
             if activeAgent == agent { activeAgent = nil }
         case let .transition(from, to, reason):
-            let marker = "── " + (from.map { "\($0) → " } ?? "→ ") + to + (reason.map { " · \($0)" } ?? "") + " ──"
+            // The view extends the marker with "─" to the pane's edge.
+            let marker = "── " + (from.map { "\($0) → " } ?? "→ ") + to + (reason.map { " · \($0)" } ?? "") + " "
             if let from {
                 let index = paneIndex(from)
                 agents[index].append(PaneLine(kind: .transition, text: marker))

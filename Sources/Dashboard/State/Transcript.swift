@@ -24,7 +24,7 @@ public enum Transcript {
                 case .text: out += line.text + "\n"
                 case .reasoning: out += "> " + line.text + "\n"
                 case .tool, .error: out += "`" + line.text.trimmingCharacters(in: .whitespaces) + "`\n"
-                case .transition: out += "\n*" + line.text + "*\n\n"
+                case .transition: out += "\n*" + line.text.trimmingCharacters(in: .whitespaces) + " ──*\n\n"
                 }
             }
         }

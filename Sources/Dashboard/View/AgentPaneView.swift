@@ -25,7 +25,10 @@ enum AgentPaneView {
         for (offset, row) in rows.enumerated() {
             // Text starts at the top until it fills the pane; then the newest row sits on the bottom edge.
             let y = inner.y + offset
-            grid.put(row.text, x: inner.x, y: y, style: style(row.kind), maxWidth: inner.width)
+            let end = grid.put(row.text, x: inner.x, y: y, style: style(row.kind), maxWidth: inner.width)
+            if row.kind == .transition, row.isLastOfLine, end < inner.x + inner.width {
+                grid.fill(x: end, y: y, width: inner.x + inner.width - end, height: 1, character: "─", style: .transitionMarker)
+            }
             if let query {
                 let current = state.search?.currentLine == row.lineIndex
                 highlight(query, in: row.text, x: inner.x, y: y, current: current, into: &grid)
@@ -44,6 +47,8 @@ enum AgentPaneView {
         var text: Substring
         var kind: PaneLine.Kind
         var lineIndex: Int
+        /// The last row of its wrapped line (where a transition marker is extended to the edge).
+        var isLastOfLine: Bool
     }
 
     /// The rows that fill a viewport `height` tall, `offset` rows up from the bottom, oldest first.
@@ -56,12 +61,12 @@ enum AgentPaneView {
         while lineIndex >= 0, rows.count < height {
             let line = pane.lines[lineIndex]
             let wrapped = TextWrap.rows(line.text, width: width)
-            for piece in wrapped.reversed() {
+            for (position, piece) in wrapped.enumerated().reversed() {
                 if skip > 0 {
                     skip -= 1
                     continue
                 }
-                rows.append(Row(text: piece, kind: line.kind, lineIndex: lineIndex))
+                rows.append(Row(text: piece, kind: line.kind, lineIndex: lineIndex, isLastOfLine: position == wrapped.count - 1))
                 if rows.count == height { break }
             }
             lineIndex -= 1
