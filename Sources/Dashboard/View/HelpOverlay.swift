@@ -15,6 +15,7 @@ enum HelpOverlay {
         ("s", "save the transcript as Markdown"),
         ("mouse", "wheel scrolls the pane under it; click focuses"),
         ("Esc", "close this help, a detail view or the search"),
+        ("Ctrl-L", "repaint the screen"),
         ("q  Ctrl-C", "quit"),
     ]
 

@@ -84,14 +84,13 @@ final class DashboardSession: @unchecked Sendable {
                     dirty = true
                     continue
                 }
-                let wasPaused = state.paused
+                if key == .control("l") { screen.invalidate() }  // Ctrl-L repaints a garbled screen
                 for effect in state.handle(key) {
                     switch effect {
                     case .quit: return Outcome(reason: .quit, state: state, transcriptPath: transcriptPath)
                     case .saveTranscript: saveTranscript()
                     }
                 }
-                if wasPaused, !state.paused { dirty = true }
                 dirty = true
             }
             state.now = Date().timeIntervalSince1970
