@@ -76,7 +76,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WorkflowCore"], swiftSettings: strict),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "WorkflowCore"], swiftSettings: strict),
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["Wire", "WorkflowCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FlowtopCLITests",
             dependencies: ["flowtop", "LoopbackHTTP"],

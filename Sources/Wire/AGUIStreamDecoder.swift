@@ -1,0 +1,219 @@
+import EventStream
+import WorkflowCore
+
+/// AG-UI (docs.ag-ui.com): `data: {"type": "TEXT_MESSAGE_CONTENT", ...}` with camelCase keys and no `event:` line.
+///
+/// Agents are the `STEP_STARTED`/`STEP_FINISHED` steps that `isAgentStep` accepts (the Agent Framework names steps
+/// after executor ids, and also opens `superstep:N` steps and bookkeeping executors that are not agents). Message,
+/// reasoning and tool-call events belong to the innermost open agent step when they start, or to a default agent
+/// when the endpoint has no steps (a single agent). `CUSTOM` `handoff_sent` (`{source, target}`) and `group_chat`
+/// (`{participant_name, round_index}`) become transitions; so does a new agent step after another agent's when
+/// the server announced none.
+public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
+    /// The pane for events outside any agent step.
+    public let defaultAgentName: String
+    /// The run's name in `runStarted`.
+    public let workflowName: String
+    /// Executor ids that are plumbing, not agents (besides every `superstep:N`).
+    public let bookkeepingSteps: Set<String>
+
+    public static let defaultBookkeepingSteps: Set<String> = ["input-conversation", "end-conversation", "end"]
+
+    /// Event types that carry nothing flowtop shows; counted in `ignoredEventCounts`, never warned about.
+    public static let ignoredTypes: Set<String> = [
+        "TEXT_MESSAGE_END", "TOOL_CALL_END", "REASONING_END", "REASONING_MESSAGE_END", "REASONING_ENCRYPTED_VALUE",
+        "THINKING_END", "THINKING_TEXT_MESSAGE_END", "STATE_SNAPSHOT", "STATE_DELTA", "MESSAGES_SNAPSHOT",
+        "ACTIVITY_SNAPSHOT", "ACTIVITY_DELTA", "RAW",
+    ]
+
+    private var ledger = DecoderLedger()
+    private var runStarted = false
+    private var startTime = 0.0
+    /// Open agent steps, innermost last.
+    private var openSteps: [String] = []
+    /// Whether the default agent's pane was opened (events arrived outside any step).
+    private var defaultAgentOpen = false
+    private var lastAgent: String?
+    /// The agent a transition already announced, so its step start does not announce it again.
+    private var announced: String?
+    private var messageAgents: [String: String] = [:]
+    private var calls: [String: (agent: String, tool: String, started: Double)] = [:]
+    private var texts: [String: String] = [:]
+    private var lastTextAgent: String?
+
+    public init(
+        defaultAgentName: String = "agent", workflowName: String = "remote",
+        bookkeepingSteps: Set<String> = AGUIStreamDecoder.defaultBookkeepingSteps
+    ) {
+        self.defaultAgentName = defaultAgentName
+        self.workflowName = workflowName
+        self.bookkeepingSteps = bookkeepingSteps
+    }
+
+    public var unknownEventCounts: [String: Int] { ledger.unknownCounts }
+    public var ignoredEventCounts: [String: Int] { ledger.ignoredCounts }
+
+    /// Whether a step is an agent: not `superstep:N`, not a bookkeeping executor, not empty.
+    public func isAgentStep(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("superstep:") && !bookkeepingSteps.contains(name)
+    }
+
+    public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
+        ledger.received += 1
+        guard !ledger.isTerminated else { return [] }
+        let object: [String: JSONValue]
+        switch JSONObjectParse(event.data) {
+        case let .failure(reason):
+            ledger.warn(reason, at: timestamp)
+            return ledger.drain()
+        case let .object(value):
+            object = value
+        }
+        guard let type = object.string("type") ?? (event.type == "message" ? nil : event.type) else {
+            ledger.warn("no \"type\" field", at: timestamp)
+            return ledger.drain()
+        }
+        if type != "RUN_STARTED" { ensureRunStarted(runId: "", at: timestamp) }
+        switch type {
+        case "RUN_STARTED":
+            ensureRunStarted(runId: object.string("runId") ?? "", at: timestamp)
+        case "STEP_STARTED":
+            let name = object.string("stepName") ?? ""
+            guard isAgentStep(name) else { ledger.ignore("\(type) (not an agent)"); break }
+            if let previous = lastAgent, previous != name, announced != name {
+                ledger.emit(.transition(from: previous, to: name, reason: "next step"), at: timestamp)
+            }
+            announced = nil
+            openSteps.append(name)
+            lastAgent = name
+            ledger.emit(.agentStarted(agent: name), at: timestamp)
+        case "STEP_FINISHED":
+            let name = object.string("stepName") ?? ""
+            guard isAgentStep(name) else { ledger.ignore("\(type) (not an agent)"); break }
+            if let index = openSteps.lastIndex(of: name) {
+                openSteps.remove(at: index)
+                ledger.emit(.agentCompleted(agent: name, usage: nil), at: timestamp)
+            }
+        case "TEXT_MESSAGE_START", "REASONING_START", "REASONING_MESSAGE_START", "THINKING_START",
+            "THINKING_TEXT_MESSAGE_START":
+            if let id = object.string("messageId") { messageAgents[id] = currentAgent(at: timestamp) }
+            ledger.ignore(type)
+        case "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CHUNK":
+            let id = object.string("messageId") ?? ""
+            let agent = agent(forMessage: id, at: timestamp)
+            guard let delta = object.string("delta") else { break }
+            texts[agent, default: ""] += delta
+            lastTextAgent = agent
+            ledger.emit(.textDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+        case "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CHUNK", "THINKING_TEXT_MESSAGE_CONTENT":
+            let id = object.string("messageId") ?? ""
+            let agent = agent(forMessage: id, at: timestamp)
+            guard let delta = object.string("delta") else { break }
+            ledger.emit(.reasoningDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+        case "TOOL_CALL_START":
+            // `parentMessageId` may name a message that was never started: attribution does not depend on it.
+            startCall(id: object.string("toolCallId") ?? "", tool: object.string("toolCallName") ?? "", at: timestamp)
+        case "TOOL_CALL_ARGS":
+            let id = object.string("toolCallId") ?? ""
+            guard let delta = object.string("delta") else { break }
+            if calls[id] == nil { startCall(id: id, tool: "", at: timestamp) }
+            ledger.emit(.toolCallArgumentsDelta(agent: calls[id]!.agent, callId: id, delta: delta), at: timestamp)
+        case "TOOL_CALL_CHUNK":
+            let id = object.string("toolCallId") ?? calls.keys.first ?? ""
+            if calls[id] == nil { startCall(id: id, tool: object.string("toolCallName") ?? "", at: timestamp) }
+            if let delta = object.string("delta"), !delta.isEmpty {
+                ledger.emit(.toolCallArgumentsDelta(agent: calls[id]!.agent, callId: id, delta: delta), at: timestamp)
+            }
+        case "TOOL_CALL_RESULT":
+            let id = object.string("toolCallId") ?? ""
+            let call = calls[id] ?? (agent: currentAgent(at: timestamp), tool: "", started: timestamp)
+            let content = object["content"].map { $0.stringValue ?? $0.jsonText } ?? ""
+            ledger.emit(.toolResult(.init(
+                agent: call.agent, callId: id, tool: call.tool, result: content, isError: false,
+                durationMs: max(0, timestamp - call.started) * 1000)), at: timestamp)
+        case "CUSTOM":
+            custom(name: object.string("name") ?? "", value: object["value"], at: timestamp)
+        case "RUN_FINISHED":
+            finishRun(at: timestamp)
+        case "RUN_ERROR":
+            let message = object.string("message") ?? object.string("code") ?? "the run failed"
+            ledger.emit(.runFailed(error: message, agent: openSteps.last), at: timestamp)
+        default:
+            if Self.ignoredTypes.contains(type) { ledger.ignore(type) } else { ledger.unknown(type, at: timestamp) }
+        }
+        return ledger.drain()
+    }
+
+    public mutating func finish(at timestamp: Double) -> [WorkflowEvent] {
+        guard !ledger.isTerminated else { return [] }
+        ledger.emit(.runFailed(error: "the stream ended before RUN_FINISHED", agent: openSteps.last), at: timestamp)
+        return ledger.drain()
+    }
+
+    private mutating func ensureRunStarted(runId: String, at timestamp: Double) {
+        guard !runStarted else { return }
+        runStarted = true
+        startTime = timestamp
+        ledger.emit(.runStarted(.init(runId: runId, workflow: workflowName, participants: [])), at: timestamp)
+    }
+
+    /// The innermost agent step, or the default agent (opening its pane on first use).
+    private mutating func currentAgent(at timestamp: Double) -> String {
+        if let agent = openSteps.last { return agent }
+        if !defaultAgentOpen {
+            defaultAgentOpen = true
+            lastAgent = defaultAgentName
+            ledger.emit(.agentStarted(agent: defaultAgentName), at: timestamp)
+        }
+        return defaultAgentName
+    }
+
+    private mutating func agent(forMessage id: String, at timestamp: Double) -> String {
+        if let agent = messageAgents[id] { return agent }
+        let agent = currentAgent(at: timestamp)
+        if !id.isEmpty { messageAgents[id] = agent }
+        return agent
+    }
+
+    private mutating func startCall(id: String, tool: String, at timestamp: Double) {
+        let agent = currentAgent(at: timestamp)
+        calls[id] = (agent, tool, timestamp)
+        ledger.emit(.toolCallStarted(agent: agent, callId: id, tool: tool, arguments: ""), at: timestamp)
+    }
+
+    private mutating func custom(name: String, value: JSONValue?, at timestamp: Double) {
+        switch name {
+        case "handoff_sent":
+            guard let target = value?["target"]?.stringValue else { return ledger.warn("handoff_sent without a target", at: timestamp) }
+            let source = value?["source"]?.stringValue ?? lastAgent
+            ledger.emit(.transition(from: source, to: target, reason: "handoff"), at: timestamp)
+            announced = target
+        case "group_chat":
+            // The Agent Framework sends one when a participant is asked and one when it answered; only a change of
+            // speaker is a transition.
+            guard let speaker = value?["participant_name"]?.stringValue else {
+                return ledger.ignore("CUSTOM group_chat")
+            }
+            guard speaker != (announced ?? lastAgent) else { return ledger.ignore("CUSTOM group_chat") }
+            let round = value?["round_index"]?.intValue.map { "group chat round \($0)" } ?? "group chat"
+            ledger.emit(.transition(from: lastAgent, to: speaker, reason: round), at: timestamp)
+            announced = speaker
+        default:
+            ledger.ignore("CUSTOM \(name)")
+        }
+    }
+
+    private mutating func finishRun(at timestamp: Double) {
+        for agent in openSteps.reversed() { ledger.emit(.agentCompleted(agent: agent, usage: nil), at: timestamp) }
+        openSteps.removeAll()
+        if defaultAgentOpen {
+            defaultAgentOpen = false
+            ledger.emit(.agentCompleted(agent: defaultAgentName, usage: nil), at: timestamp)
+        }
+        let finalAgent = lastTextAgent ?? lastAgent
+        ledger.emit(.output(agent: finalAgent, text: finalAgent.flatMap { texts[$0] } ?? ""), at: timestamp)
+        ledger.emit(
+            .runCompleted(finalAgent: finalAgent, usage: .zero, durationMs: max(0, timestamp - startTime) * 1000),
+            at: timestamp)
+    }
+}
