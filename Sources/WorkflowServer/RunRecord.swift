@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+import WorkflowCore
+
+/// One run's shared state: its events so far (a bounded buffer), its watchers, and how to stop it. The run's task
+/// writes events here; each HTTP stream that watches it (the one that started it and any `GET .../events`) reads
+/// them through its own `AsyncStream`, so a slow watcher never holds up the run or the others.
+public final class RunRecord: Sendable {
+    public enum State: String, Sendable { case running, completed, failed }
+
+    /// What a watcher receives: an event, or a tick that asks for a keepalive comment.
+    enum Item: Sendable {
+        case event(WorkflowEvent)
+        case keepalive
+    }
+
+    public let id: String
+    public let workflow: String
+    public let started: Date
+    let detached: Bool
+    private let bufferLimit: Int
+    private let state: Mutex<Inner>
+
+    private struct Inner {
+        var state: State = .running
+        var agents: [String] = []
+        var events: [WorkflowEvent] = []
+        var dropped = 0
+        var watchers: [Int: AsyncStream<Item>.Continuation] = [:]
+        var nextWatcher = 0
+        var task: Task<Void, Never>?
+        /// Why the run was stopped from outside (timeout, shutdown, disconnect): replaces "cancelled" in the
+        /// run's final error event.
+        var stopReason: String?
+        var finished: Date?
+    }
+
+    init(id: String, workflow: String, detached: Bool, bufferLimit: Int) {
+        self.id = id
+        self.workflow = workflow
+        self.detached = detached
+        self.bufferLimit = bufferLimit
+        self.started = Date()
+        self.state = Mutex(Inner())
+    }
+
+    /// A snapshot for `GET /api/runs`.
+    public struct Summary: Sendable {
+        public var id: String
+        public var workflow: String
+        public var state: State
+        public var started: Date
+        public var finished: Date?
+        public var agents: [String]
+        public var events: Int
+    }
+
+    public var summary: Summary {
+        state.withLock {
+            Summary(id: id, workflow: workflow, state: $0.state, started: started, finished: $0.finished,
+                    agents: $0.agents, events: $0.dropped + $0.events.count)
+        }
+    }
+
+    /// The events still in the buffer, oldest first.
+    public var bufferedEvents: [WorkflowEvent] { state.withLock { $0.events } }
+
+    public var isRunning: Bool { state.withLock { $0.state == .running } }
+
+    func attach(task: Task<Void, Never>) {
+        state.withLock { $0.task = task }
+    }
+
+    /// Records an event from the run and hands it to every watcher.
+    func publish(_ original: WorkflowEvent) {
+        var event = original
+        state.withLock { inner in
+            if case .runFailed(let error, let agent) = event.kind, error == "cancelled", let reason = inner.stopReason {
+                event.kind = .runFailed(error: reason, agent: agent)
+            }
+            if case let .agentStarted(agent) = event.kind, !inner.agents.contains(agent) { inner.agents.append(agent) }
+            inner.events.append(event)
+            if inner.events.count > bufferLimit {
+                let excess = inner.events.count - bufferLimit
+                inner.events.removeFirst(excess)
+                inner.dropped += excess
+            }
+            for continuation in inner.watchers.values { continuation.yield(.event(event)) }
+            if event.isTerminal {
+                if case .runCompleted = event.kind { inner.state = .completed } else { inner.state = .failed }
+                inner.finished = Date()
+                for continuation in inner.watchers.values { continuation.finish() }
+                inner.watchers.removeAll()
+            }
+        }
+    }
+
+    /// A stream of the run's events after sequence `after` (0: from the start), live until the run ends. A buffer
+    /// that no longer holds `after + 1` starts from its oldest event. Returns the stream and a watcher id for
+    /// `unwatch`.
+    func watch(after: Int) -> (AsyncStream<Item>, Int) {
+        let (stream, continuation) = AsyncStream<Item>.makeStream()
+        let id = state.withLock { inner -> Int in
+            for event in inner.events where event.sequence > after { continuation.yield(.event(event)) }
+            guard inner.state == .running else {
+                continuation.finish()
+                return -1
+            }
+            inner.nextWatcher += 1
+            inner.watchers[inner.nextWatcher] = continuation
+            return inner.nextWatcher
+        }
+        return (stream, id)
+    }
+
+    func unwatch(_ id: Int) {
+        let continuation = state.withLock { $0.watchers.removeValue(forKey: id) }
+        continuation?.finish()
+    }
+
+    /// Asks a watcher's stream for a keepalive tick.
+    func tick(_ id: Int) {
+        _ = state.withLock { $0.watchers[id]?.yield(.keepalive) }
+    }
+
+    /// Stops the run; its final event says `reason`. The first reason given wins.
+    func stop(reason: String) {
+        let task = state.withLock { inner -> Task<Void, Never>? in
+            guard inner.state == .running else { return nil }
+            if inner.stopReason == nil { inner.stopReason = reason }
+            return inner.task
+        }
+        task?.cancel()
+    }
+}
