@@ -8,12 +8,6 @@ import WorkflowCore
 public final class RunRecord: Sendable {
     public enum State: String, Sendable { case running, completed, failed }
 
-    /// What a watcher receives: an event, or a tick that asks for a keepalive comment.
-    enum Item: Sendable {
-        case event(WorkflowEvent)
-        case keepalive
-    }
-
     public let id: String
     public let workflow: String
     public let started: Date
@@ -26,7 +20,7 @@ public final class RunRecord: Sendable {
         var agents: [String] = []
         var events: [WorkflowEvent] = []
         var dropped = 0
-        var watchers: [Int: AsyncStream<Item>.Continuation] = [:]
+        var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextWatcher = 0
         var task: Task<Void, Never>?
         /// Why the run was stopped from outside (timeout, shutdown, disconnect): replaces "cancelled" in the
@@ -85,7 +79,7 @@ public final class RunRecord: Sendable {
                 inner.events.removeFirst(excess)
                 inner.dropped += excess
             }
-            for continuation in inner.watchers.values { continuation.yield(.event(event)) }
+            for continuation in inner.watchers.values { continuation.yield() }
             if event.isTerminal {
                 if case .runCompleted = event.kind { inner.state = .completed } else { inner.state = .failed }
                 inner.finished = Date()
@@ -95,13 +89,12 @@ public final class RunRecord: Sendable {
         }
     }
 
-    /// A stream of the run's events after sequence `after` (0: from the start), live until the run ends. A buffer
-    /// that no longer holds `after + 1` starts from its oldest event. Returns the stream and a watcher id for
-    /// `unwatch`.
-    func watch(after: Int) -> (AsyncStream<Item>, Int) {
-        let (stream, continuation) = AsyncStream<Item>.makeStream()
+    /// Registers a watcher: its stream wakes it when events arrive (at most one wake-up is kept, so a fast run
+    /// costs a slow watcher nothing) and finishes when the run ends. The watcher reads events with
+    /// `events(after:limit:)`, so it takes everything that piled up since it last looked in one go.
+    func watch() -> (AsyncStream<Void>, Int) {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { inner -> Int in
-            for event in inner.events where event.sequence > after { continuation.yield(.event(event)) }
             guard inner.state == .running else {
                 continuation.finish()
                 return -1
@@ -113,14 +106,27 @@ public final class RunRecord: Sendable {
         return (stream, id)
     }
 
+    /// Up to `limit` buffered events with sequence numbers after `after` (from the oldest kept when the buffer no
+    /// longer reaches back that far), and whether the run has ended.
+    func events(after: Int, limit: Int) -> (events: [WorkflowEvent], ended: Bool) {
+        state.withLock { inner in
+            let ended = inner.state != .running
+            guard let first = inner.events.first?.sequence else { return ([], ended) }
+            let start = max(0, after + 1 - first)
+            guard start < inner.events.count else { return ([], ended) }
+            let end = min(inner.events.count, start + limit)
+            return (Array(inner.events[start..<end]), ended)
+        }
+    }
+
     func unwatch(_ id: Int) {
         let continuation = state.withLock { $0.watchers.removeValue(forKey: id) }
         continuation?.finish()
     }
 
-    /// Asks a watcher's stream for a keepalive tick.
+    /// Wakes a watcher so it can check whether a keepalive is due.
     func tick(_ id: Int) {
-        _ = state.withLock { $0.watchers[id]?.yield(.keepalive) }
+        _ = state.withLock { $0.watchers[id]?.yield() }
     }
 
     /// Stops the run; its final event says `reason`. The first reason given wins.
