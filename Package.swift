@@ -62,7 +62,8 @@ let package = Package(
             dependencies: [
                 "EventStream", "WorkflowCore", "ModelClients", "Wire", "Dashboard", "Terminal", "WorkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

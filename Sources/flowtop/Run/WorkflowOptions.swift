@@ -24,7 +24,8 @@ struct WorkflowOptions: ParsableArguments {
     var apiKey: String?
 
     /// Loads the workflow and picks the model.
-    func prepare(defaultPace: ScriptedChatClient.Pace) async throws(CommandLineFailure) -> PreparedWorkflow {
+    /// `fixedAnswerTokens` makes every scripted answer that many tokens of prose (benchmarks).
+    func prepare(defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil) async throws(CommandLineFailure) -> PreparedWorkflow {
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinitionLoader.resolve(workflow)
@@ -49,7 +50,7 @@ struct WorkflowOptions: ParsableArguments {
                 build: { $0.build(client: remote) })
         }
         let chosenPace = try scriptedPace(default: defaultPace)
-        let client = ScriptedChatClient(pace: chosenPace)
+        let client = ScriptedChatClient(pace: chosenPace, fixedAnswerTokens: fixedAnswerTokens)
         // Tools take a moment too when the model is paced, as real ones do.
         let latency: Duration = chosenPace.tokensPerSecond.map { $0 < 30 ? .milliseconds(900) : .milliseconds(400) } ?? .zero
         return PreparedWorkflow(

@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes; larger gets 413.")
     var maxBody = 1 << 20
 
+    @Option(help: .hidden)
+    var scriptedAnswerTokens: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -92,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         let options = try WorkflowOptions.parse(arguments)
         let prepared: PreparedWorkflow
         do {
-            prepared = try await options.prepare(defaultPace: .realistic)
+            prepared = try await options.prepare(defaultPace: .realistic, fixedAnswerTokens: scriptedAnswerTokens)
         } catch {
             throw error.exit()
         }
