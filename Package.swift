@@ -109,7 +109,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowtopCLITests",
-            dependencies: ["flowtop", "LoopbackHTTP"],
+            dependencies: [
+                "flowtop", "LoopbackHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ],
