@@ -14,7 +14,7 @@ struct EventStreamWriter {
 
     /// Streams events after sequence `after` until the run's terminal event. Throws when the client is gone.
     func write(format: inout EventFormatter, after: Int, to writer: inout any ResponseBodyWriter) async throws {
-        let (signals, watcher) = record.watch()
+        let (signals, watcher) = record.watch(after: after)
         defer { record.unwatch(watcher) }
         let ticker = Task { [record, keepaliveInterval] in
             while !Task.isCancelled {
@@ -31,9 +31,20 @@ struct EventStreamWriter {
         bytes.reserveCapacity(4096)
         var cursor = after
         var sawTerminal = false
+        var delivered = false
         while true {
-            let (batch, ended) = record.events(after: cursor, limit: Self.batchLimit)
+            let (batch, ended) = record.events(after: cursor, limit: Self.batchLimit, watcher: watcher)
+            if let first = batch.first, first.sequence > cursor + 1, delivered {
+                // This watcher fell so far behind that its next events were dropped: say so rather than skip.
+                bytes.removeAll(keepingCapacity: true)
+                format.appendFailure(
+                    "this stream fell too far behind the run; events \(cursor + 1)-\(first.sequence - 1) were dropped",
+                    sequence: cursor + 1, to: &bytes)
+                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                throw FellBehind()
+            }
             if let last = batch.last {
+                delivered = true
                 bytes.removeAll(keepingCapacity: true)
                 for event in batch { format.append(event, to: &bytes) }
                 cursor = last.sequence
@@ -64,4 +75,7 @@ struct EventStreamWriter {
     }
 
     static let keepalive = Array(": keepalive\n\n".utf8)
+
+    /// The stream was ended because its reader could not keep up.
+    struct FellBehind: Error {}
 }

@@ -22,6 +22,9 @@ public final class RunRecord: Sendable {
         var dropped = 0
         var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextWatcher = 0
+        /// The last sequence each live watcher has taken: events after the slowest one are kept past the buffer
+        /// limit (up to `hardLimit`), so a client that reads a little slower than the model writes loses nothing.
+        var cursors: [Int: Int] = [:]
         var task: Task<Void, Never>?
         /// Why the run was stopped from outside (timeout, shutdown, disconnect): replaces "cancelled" in the
         /// run's final error event.
@@ -29,11 +32,15 @@ public final class RunRecord: Sendable {
         var finished: Date?
     }
 
+    /// Events kept for watchers that have not read them yet; a watcher further behind loses its place.
+    private let hardLimit: Int
+
     init(id: String, workflow: String, detached: Bool, bufferLimit: Int) {
         self.id = id
         self.workflow = workflow
         self.detached = detached
-        self.bufferLimit = bufferLimit
+        self.bufferLimit = max(bufferLimit, 4)
+        self.hardLimit = max(bufferLimit, 4) * 50
         self.started = Date()
         self.state = Mutex(Inner())
     }
@@ -74,10 +81,16 @@ public final class RunRecord: Sendable {
             }
             if case let .agentStarted(agent) = event.kind, !inner.agents.contains(agent) { inner.agents.append(agent) }
             inner.events.append(event)
-            if inner.events.count > bufferLimit {
-                let excess = inner.events.count - bufferLimit
-                inner.events.removeFirst(excess)
-                inner.dropped += excess
+            // Trim in steps of a quarter of the limit: removing from an array's front moves every element, so
+            // doing it for each event past the limit would make a long run quadratic.
+            if inner.events.count > bufferLimit + bufferLimit / 4, let first = inner.events.first?.sequence {
+                let slowest = inner.cursors.values.min() ?? Int.max
+                var remove = min(inner.events.count - bufferLimit, max(0, slowest - first + 1))
+                if inner.events.count - remove > hardLimit { remove = inner.events.count - bufferLimit }
+                if remove >= bufferLimit / 4 {
+                    inner.events.removeFirst(remove)
+                    inner.dropped += remove
+                }
             }
             for continuation in inner.watchers.values { continuation.yield() }
             if event.isTerminal {
@@ -85,6 +98,7 @@ public final class RunRecord: Sendable {
                 inner.finished = Date()
                 for continuation in inner.watchers.values { continuation.finish() }
                 inner.watchers.removeAll()
+                // Watchers still reading keep their cursors until they unwatch.
             }
         }
     }
@@ -92,7 +106,7 @@ public final class RunRecord: Sendable {
     /// Registers a watcher: its stream wakes it when events arrive (at most one wake-up is kept, so a fast run
     /// costs a slow watcher nothing) and finishes when the run ends. The watcher reads events with
     /// `events(after:limit:)`, so it takes everything that piled up since it last looked in one go.
-    func watch() -> (AsyncStream<Void>, Int) {
+    func watch(after: Int) -> (AsyncStream<Void>, Int) {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { inner -> Int in
             guard inner.state == .running else {
@@ -101,15 +115,17 @@ public final class RunRecord: Sendable {
             }
             inner.nextWatcher += 1
             inner.watchers[inner.nextWatcher] = continuation
+            inner.cursors[inner.nextWatcher] = after
             return inner.nextWatcher
         }
         return (stream, id)
     }
 
     /// Up to `limit` buffered events with sequence numbers after `after` (from the oldest kept when the buffer no
-    /// longer reaches back that far), and whether the run has ended.
-    func events(after: Int, limit: Int) -> (events: [WorkflowEvent], ended: Bool) {
+    /// longer reaches back that far), and whether the run has ended. `watcher` has taken everything up to `after`.
+    func events(after: Int, limit: Int, watcher: Int) -> (events: [WorkflowEvent], ended: Bool) {
         state.withLock { inner in
+            if inner.cursors[watcher] != nil { inner.cursors[watcher] = after }
             let ended = inner.state != .running
             guard let first = inner.events.first?.sequence else { return ([], ended) }
             let start = max(0, after + 1 - first)
@@ -120,7 +136,10 @@ public final class RunRecord: Sendable {
     }
 
     func unwatch(_ id: Int) {
-        let continuation = state.withLock { $0.watchers.removeValue(forKey: id) }
+        let continuation = state.withLock { inner in
+            inner.cursors[id] = nil
+            return inner.watchers.removeValue(forKey: id)
+        }
         continuation?.finish()
     }
 

@@ -32,8 +32,8 @@ public struct ServerConfiguration: Sendable {
         maxBodyBytes: Int = 1 << 20,
         apiKey: String? = nil,
         shutdownGracePeriod: Duration = .seconds(10),
-        eventBufferLimit: Int = 50_000,
-        finishedRunsKept: Int = 100,
+        eventBufferLimit: Int = 10_000,
+        finishedRunsKept: Int = 50,
         retryAfterSeconds: Int = 5
     ) {
         self.host = host
