@@ -49,8 +49,10 @@ struct ServeBenchCommand: AsyncParsableCommand {
 
     private func phases(client: HTTPClient) async throws {
         for count in counts {
-            // Two agents answer per run; each token is one event.
-            let tokens = max(50, events / (2 * count))
+            // Two agents answer per run; each token is one event. A stream gets at most 100,000 tokens per answer:
+            // the scripted model writes far faster than any reader, and a reader that falls too far behind a run
+            // has its stream ended (see docs/PERFORMANCE.md).
+            let tokens = min(100_000, max(50, events / (2 * count)))
             let server = try BenchServerProcess(answerTokens: tokens, maxRuns: count + 10)
             defer { server.stop() }
             let result = try await phase(client: client, port: server.port, streams: count, server: server)
