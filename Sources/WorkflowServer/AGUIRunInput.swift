@@ -13,10 +13,14 @@ struct AGUIRunInput: Sendable {
         var type: String
         var location: [String]
         var message: String
+        /// The value that was wrong (for a missing field, the object that lacks it), as FastAPI echoes it.
+        var input: JSONValue?
 
         var json: String {
             let loc = (["body"] + location).map(ErrorResponse.quoted).joined(separator: ",")
-            return "{\"detail\":[{\"type\":\(ErrorResponse.quoted(type)),\"loc\":[\(loc)],\"msg\":\(ErrorResponse.quoted(message))}]}"
+            var text = "{\"detail\":[{\"type\":\(ErrorResponse.quoted(type)),\"loc\":[\(loc)],\"msg\":\(ErrorResponse.quoted(message))"
+            if let input { text += ",\"input\":" + input.jsonText }
+            return text + "}]}"
         }
     }
 
@@ -33,10 +37,10 @@ struct AGUIRunInput: Sendable {
         let threadId = try optionalString(object, "threadId")
         let runId = try optionalString(object, "runId")
         guard let messagesValue = object["messages"] else {
-            throw Invalid(type: "missing", location: ["messages"], message: "Field required")
+            throw Invalid(type: "missing", location: ["messages"], message: "Field required", input: value)
         }
         guard let messages = messagesValue.arrayValue else {
-            throw Invalid(type: "list_type", location: ["messages"], message: "Input should be a valid list")
+            throw Invalid(type: "list_type", location: ["messages"], message: "Input should be a valid list", input: messagesValue)
         }
         for key in ["tools", "context"] {
             if let item = object[key], item != .null, item.arrayValue == nil {

@@ -91,6 +91,8 @@ struct StreamFormatTests {
         #expect(types.contains("STEP_STARTED") && types.contains("STEP_FINISHED"))
         #expect(types.contains("TEXT_MESSAGE_START") && types.contains("TEXT_MESSAGE_END"))
         #expect(types.contains("TOOL_CALL_START") && types.contains("TOOL_CALL_RESULT"))
+        #expect(types.filter { $0 == "TOOL_CALL_START" }.count == types.filter { $0 == "TOOL_CALL_END" }.count)
+        #expect(types.contains("TOOL_CALL_ARGS"))
         #expect(types.filter { $0 == "TEXT_MESSAGE_START" }.count == types.filter { $0 == "TEXT_MESSAGE_END" }.count)
         let runId = try #require(answer.headers.first(name: "X-Run-Id"))
         let events = try #require(harness.server.registry.run(id: runId)).bufferedEvents
@@ -120,7 +122,10 @@ struct StreamFormatTests {
 
         let bad = try await harness.send("/api/agui", body: #"{"threadId":"t"}"#)
         #expect(bad.status == 422)
-        #expect(bad.body == #"{"detail":[{"type":"missing","loc":["body","messages"],"msg":"Field required"}]}"#)
+        // Byte for byte what Agent Framework's AG-UI endpoint answered to the same body.
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/agui_422_bad_request", withExtension: "json"))
+        #expect(bad.body == (try String(contentsOf: url, encoding: .utf8)))
+        #expect(bad.headers.first(name: "Content-Type") == "application/json")
         let noUser = try await harness.send("/api/agui", body: #"{"messages":[{"id":"a","role":"assistant","content":"x"}]}"#)
         #expect(noUser.status == 422)
         let notJSON = try await harness.send("/api/agui", body: "{")
