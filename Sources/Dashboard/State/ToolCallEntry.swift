@@ -27,7 +27,7 @@ public struct ToolCallEntry: Sendable, Hashable {
     /// `location=Seattle, days=3` from JSON arguments; the raw text when they are not a JSON object.
     public var argumentsSummary: String {
         guard let data = arguments.data(using: .utf8),
-            let object = try? JSONSerializationLite.object(data)
+            let object = try? JSONDisplay.object(data)
         else { return arguments.replacingOccurrences(of: "\n", with: " ") }
         return object.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     }

@@ -38,7 +38,7 @@ public enum Transcript {
                 case .failed: outcome = "failed, " + DashboardView.formatMilliseconds(entry.durationMs ?? 0)
                 }
                 out += "\n### \(index + 1). \(entry.tool) (\(entry.agent), \(outcome))\n\n"
-                out += "Arguments:\n\n```json\n\(JSONSerializationLite.pretty(entry.arguments))\n```\n\n"
+                out += "Arguments:\n\n```json\n\(JSONDisplay.pretty(entry.arguments))\n```\n\n"
                 out += "Result:\n\n```\n\(entry.result ?? "")\n```\n"
             }
         }

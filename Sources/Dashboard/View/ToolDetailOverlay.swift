@@ -14,7 +14,7 @@ enum ToolDetailOverlay {
         lines.append(("call id \(entry.callId) · started \(TimelineView.clock(entry.startedAt, in: timeZone))", .dim))
         lines.append(("", .overlay))
         lines.append(("Arguments", .overlayTitle))
-        for line in JSONSerializationLite.pretty(entry.arguments).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in JSONDisplay.pretty(entry.arguments).split(separator: "\n", omittingEmptySubsequences: false) {
             for row in TextWrap.rows(String(line), width: width) { lines.append((String(row), .overlay)) }
         }
         lines.append(("", .overlay))

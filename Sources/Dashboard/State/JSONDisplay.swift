@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a JSON object's top-level fields as display strings, in the order they appear, for one-line summaries.
-enum JSONSerializationLite {
+enum JSONDisplay {
     static func object(_ data: Data) throws -> [(key: String, value: String)] {
         guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw CocoaError(.propertyListReadCorrupt)
