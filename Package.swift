@@ -36,6 +36,16 @@ let package = Package(
         ),
         .target(name: "Wire", dependencies: ["EventStream", "WorkflowCore"], swiftSettings: strict),
         .target(
+            name: "RemoteStream",
+            dependencies: [
+                "EventStream", "Wire", "WorkflowCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Dashboard",
             dependencies: ["WorkflowCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
@@ -47,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream", "WorkflowCore", "ModelClients", "Wire", "Dashboard", "Terminal",
+                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -79,6 +89,12 @@ let package = Package(
         .testTarget(
             name: "WireTests",
             dependencies: ["Wire", "WorkflowCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RemoteStreamTests",
+            dependencies: ["RemoteStream", "Wire", "WorkflowCore", "Dashboard", "LoopbackHTTP"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
