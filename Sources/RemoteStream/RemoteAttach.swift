@@ -9,6 +9,10 @@ public enum RemoteAttach {
     public struct Outcome: Sendable {
         /// The stream ended badly (HTTP error, gave up reconnecting): the message to show.
         public var failure: EventSourceFailure?
+        /// The task was cancelled (the person quit, or a signal): not a failure.
+        public var cancelled: Bool
+        /// Whether any event was delivered.
+        public var deliveredAny: Bool
         public var dialect: WireDialect?
         public var unknownEventCounts: [String: Int]
     }
@@ -24,6 +28,7 @@ public enum RemoteAttach {
         var deliveredAny = false
         var terminated = false
         var failure: EventSourceFailure?
+        var cancelled = false
         do {
             _ = try await client.stream(request, onState: onState) { event, arrival in
                 for decoded in decoder.decode(event, at: arrival) {
@@ -36,9 +41,9 @@ public enum RemoteAttach {
         } catch let error as EventSourceFailure {
             failure = error
         } catch {
-            failure = EventSourceFailure("cancelled")
+            cancelled = true
         }
-        if !terminated && (deliveredAny || failure == nil) {
+        if !terminated && !cancelled && (deliveredAny || failure == nil) {
             for decoded in decoder.finish(at: Date().timeIntervalSince1970) {
                 if let failure, case .runFailed = decoded.kind {
                     onEvent(WorkflowEvent(sequence: decoded.sequence, timestamp: decoded.timestamp,
@@ -46,9 +51,10 @@ public enum RemoteAttach {
                 } else {
                     onEvent(decoded)
                 }
+                deliveredAny = true
             }
         }
-        return Outcome(failure: failure, dialect: decoder.dialect, unknownEventCounts: decoder.unknownEventCounts)
+        return Outcome(failure: failure, cancelled: cancelled, deliveredAny: deliveredAny, dialect: decoder.dialect, unknownEventCounts: decoder.unknownEventCounts)
     }
 
     /// The workflow name for dialects that carry none: the URL's host and path.

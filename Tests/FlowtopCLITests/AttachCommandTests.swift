@@ -133,5 +133,12 @@ struct AttachCommandTests {
         let quick = clock.now - start
         #expect(quick >= .milliseconds(200) && quick < .milliseconds(750))
     }
+
+    @Test func benchAttachRuns() async throws {
+        let result = try await FlowtopBinary.run(["bench", "attach", "--events", "5000", "--latency-events", "100", "--rate", "1000"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("events/s ingested"))
+        #expect(result.stdout.contains("p99"))
+    }
 }
 }

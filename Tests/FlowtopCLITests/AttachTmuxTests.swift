@@ -39,6 +39,22 @@ extension FlowtopBinaryTests {
             #expect(server.requests.first?.bodyText == "{\"message\":\"Tokyo weather?\"}")
         }
 
+        @Test func anHTTPErrorIsShownOnTheDashboardAndAfterIt() async throws {
+            try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+            let server = LoopbackServer(responses: [.json(status: 401, "{\"error\":\"missing API key\"}")])
+            try await server.start()
+            defer { Task { await server.shutdown() } }
+            let tmux = try Tmux(width: 120, height: 40)
+            defer { tmux.kill() }
+            try tmux.run("\(binary) attach \(server.baseURL)/api/workflow/stream --message hi; echo EXIT=$?")
+            let shown = try await tmux.waitFor("the error on the dashboard") { $0.contains("missing API key") }
+            #expect(shown.contains("closed"))
+            try tmux.type("q")
+            let after = try await tmux.waitFor("the shell prompt after quitting") { Tmux.exitLine(in: $0) != nil }
+            #expect(Tmux.exitLine(in: after) == "EXIT=1")
+            #expect(after.contains("flowtop: error: \(server.baseURL)/api/workflow/stream answered 401 Unauthorized: missing API key"))
+        }
+
         @Test func replayShowsTheSameFinalScreenAsTheLiveRun() async throws {
             try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-\(UUID()).ndjson").path

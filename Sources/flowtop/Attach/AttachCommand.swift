@@ -122,6 +122,12 @@ struct AttachCommand: AsyncParsableCommand {
                     if let error = outcome.failure {
                         failure.withLock { $0 = error.message }
                         inbox.setConnection("closed: " + error.message)
+                        // Nothing arrived: show the error as the run's failure rather than an empty screen.
+                        if !outcome.deliveredAny {
+                            inbox.append(WorkflowEvent(
+                                sequence: 1, timestamp: Date().timeIntervalSince1970,
+                                kind: .runFailed(error: error.message, agent: nil)))
+                        }
                     }
                 }
             } catch {
