@@ -13,6 +13,7 @@ struct JSONValueReaderTests {
         #"{"a":[1,-2.5,3e2,-0,0.125E-3,true,false,null,{}],"b":{"c":[]},"d":"\u00e9\ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t"}"#,
         #"  [ "x" , 1 ]  "#, #""plain""#, "42", "-1.5e+10", "true", "null", #"{"dup":1,"dup":2}"#,
         #"{"text":"line\u2028sep 世界"}"#, #"{"big":12345678901234567890}"#,
+        "[0,-0,7,-7,123456789012345,-123456789012345,1234567890123456,0.5,-0.0]",
     ])
     func acceptsWhatFoundationAcceptsWithTheSameValue(text: String) throws {
         let value = try #require(JSONValueReader.parse(text))

@@ -210,6 +210,20 @@ struct JSONValueReader {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits() > 0 else { return nil }
         }
+        // Integers of up to 15 digits (sequence numbers, token counts) are exact as Double: no text round trip.
+        let length = index - start
+        if length <= 15 {
+            var integer = 0
+            var negative = false
+            var plain = true
+            for offset in start..<index {
+                let byte = bytes[offset]
+                if byte == UInt8(ascii: "-") { negative = true; continue }
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { plain = false; break }
+                integer = integer * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            if plain { return .number(negative ? (integer == 0 ? -0.0 : -Double(integer)) : Double(integer)) }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { return nil }
         return .number(value)
