@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -46,6 +49,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "WorkflowServer",
+            dependencies: [
+                "Wire", "WorkflowCore", "ModelClients", "EventStream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Dashboard",
             dependencies: ["WorkflowCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
@@ -57,8 +70,12 @@ let package = Package(
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "Terminal",
+                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "Terminal", "WorkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -99,8 +116,25 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "WorkflowServerTests",
+            dependencies: [
+                "WorkflowServer", "Wire", "WorkflowCore", "EventStream",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "FlowtopCLITests",
-            dependencies: ["flowtop", "LoopbackHTTP"],
+            dependencies: [
+                "flowtop", "LoopbackHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ],

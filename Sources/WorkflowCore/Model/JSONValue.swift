@@ -96,38 +96,38 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Appends `text` as a JSON string literal (RFC 8259 escapes; non-ASCII as UTF-8).
+    ///
+    /// Scans UTF-8 bytes (everything escaped is ASCII, and no byte of a multi-byte character is) and copies each
+    /// plain run as one slice: this sits on the server's per-event path, where scalar-by-scalar copying cost more
+    /// than anything else.
     public static func writeQuoted(_ text: String, to output: inout String) {
         output += "\""
-        var plainStart = text.unicodeScalars.startIndex
-        let scalars = text.unicodeScalars
+        let utf8 = text.utf8
+        var plainStart = utf8.startIndex
         var index = plainStart
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case "\u{08}": escape = "\\b"
-            case "\u{0C}": escape = "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    escape = nil
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                if plainStart != index { output += Substring(text.unicodeScalars[plainStart..<index]) }
+                switch byte {
+                case 0x22: output += "\\\""
+                case 0x5C: output += "\\\\"
+                case 0x0A: output += "\\n"
+                case 0x0D: output += "\\r"
+                case 0x09: output += "\\t"
+                case 0x08: output += "\\b"
+                case 0x0C: output += "\\f"
+                default:
+                    let hex = String(byte, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 }
+                index = utf8.index(after: index)
+                plainStart = index
+            } else {
+                index = utf8.index(after: index)
             }
-            if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
-                output += escape
-                plainStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
         }
-        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        if plainStart != utf8.endIndex { output += Substring(text.unicodeScalars[plainStart..<utf8.endIndex]) }
         output += "\""
     }
 }

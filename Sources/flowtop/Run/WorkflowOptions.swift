@@ -24,7 +24,8 @@ struct WorkflowOptions: ParsableArguments {
     var apiKey: String?
 
     /// Loads the workflow and picks the model.
-    func prepare(defaultPace: ScriptedChatClient.Pace) async throws(CommandLineFailure) -> PreparedWorkflow {
+    /// `fixedAnswerTokens` makes every scripted answer that many tokens of prose (benchmarks).
+    func prepare(defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil) async throws(CommandLineFailure) -> PreparedWorkflow {
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinitionLoader.resolve(workflow)
@@ -45,15 +46,17 @@ struct WorkflowOptions: ParsableArguments {
             if pace != nil { printError("flowtop: warning: --pace applies to the scripted model only; ignored") }
             return PreparedWorkflow(
                 definition: definition, workflow: definition.build(client: remote),
-                modelLabel: remote.model.description, shutdown: { try await remote.shutdown() })
+                modelLabel: remote.model.description, shutdown: { try await remote.shutdown() },
+                build: { $0.build(client: remote) })
         }
         let chosenPace = try scriptedPace(default: defaultPace)
-        let client = ScriptedChatClient(pace: chosenPace)
+        let client = ScriptedChatClient(pace: chosenPace, fixedAnswerTokens: fixedAnswerTokens)
         // Tools take a moment too when the model is paced, as real ones do.
         let latency: Duration = chosenPace.tokensPerSecond.map { $0 < 30 ? .milliseconds(900) : .milliseconds(400) } ?? .zero
         return PreparedWorkflow(
             definition: definition, workflow: definition.build(client: client, toolLatency: latency),
-            modelLabel: client.model.description, shutdown: {})
+            modelLabel: client.model.description, shutdown: {},
+            build: { $0.build(client: client, toolLatency: latency) })
     }
 
     private func scriptedPace(default fallback: ScriptedChatClient.Pace) throws(CommandLineFailure) -> ScriptedChatClient.Pace {
@@ -77,4 +80,6 @@ struct PreparedWorkflow: Sendable {
     let workflow: any Workflow
     let modelLabel: String
     let shutdown: @Sendable () async throws -> Void
+    /// Builds another workflow on the same model (`serve` offers every preset by name).
+    let build: @Sendable (WorkflowDefinition) -> any Workflow
 }

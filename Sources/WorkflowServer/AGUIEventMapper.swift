@@ -1,0 +1,117 @@
+import Foundation
+import WorkflowCore
+
+/// Maps `WorkflowEvent`s to AG-UI events (camelCase JSON objects with a `type`), as Agent Framework's AG-UI
+/// endpoint sends them: RUN_STARTED first; STEP_STARTED/STEP_FINISHED per agent; TEXT_MESSAGE_START/CONTENT/END;
+/// TOOL_CALL_START/ARGS/END and TOOL_CALL_RESULT; CUSTOM for transitions and output; RUN_FINISHED or RUN_ERROR last.
+struct AGUIEventMapper {
+    /// Echoed from the client's `RunAgentInput`; flowtop's run id stands in when the client gave none.
+    var threadId: String?
+    var runId: String?
+    private var openMessage: String?
+    private var openToolCalls: Set<String> = []
+
+    init(threadId: String?, runId: String?) {
+        self.threadId = threadId
+        self.runId = runId
+    }
+
+    mutating func map(_ event: WorkflowEvent) -> [String] {
+        var out: [String] = []
+        switch event.kind {
+        case let .runStarted(info):
+            if runId == nil { runId = info.runId }
+            if threadId == nil { threadId = info.runId }
+            out.append(object("RUN_STARTED", [("threadId", .string(threadId!)), ("runId", .string(runId!))]))
+        case let .agentStarted(agent):
+            out.append(object("STEP_STARTED", [("stepName", .string(agent))]))
+        case let .textDelta(_, messageId, text):
+            if openMessage != messageId {
+                closeMessage(into: &out)
+                openMessage = messageId
+                out.append(object("TEXT_MESSAGE_START", [("messageId", .string(messageId)), ("role", .string("assistant"))]))
+            }
+            out.append(object("TEXT_MESSAGE_CONTENT", [("messageId", .string(messageId)), ("delta", .string(text))]))
+        case .reasoningDelta:
+            break
+        case let .toolCallStarted(_, callId, tool, arguments):
+            var fields: [(String, Field)] = [("toolCallId", .string(callId)), ("toolCallName", .string(tool))]
+            if let openMessage { fields.append(("parentMessageId", .string(openMessage))) }
+            closeMessage(into: &out)
+            out.append(object("TOOL_CALL_START", fields))
+            if !arguments.isEmpty {
+                out.append(object("TOOL_CALL_ARGS", [("toolCallId", .string(callId)), ("delta", .string(arguments))]))
+                out.append(object("TOOL_CALL_END", [("toolCallId", .string(callId))]))
+            } else {
+                openToolCalls.insert(callId)
+            }
+        case let .toolCallArgumentsDelta(_, callId, delta):
+            out.append(object("TOOL_CALL_ARGS", [("toolCallId", .string(callId)), ("delta", .string(delta))]))
+        case let .toolResult(info):
+            if openToolCalls.remove(info.callId) != nil {
+                out.append(object("TOOL_CALL_END", [("toolCallId", .string(info.callId))]))
+            }
+            out.append(object("TOOL_CALL_RESULT", [
+                ("messageId", .string("result_" + info.callId)), ("toolCallId", .string(info.callId)),
+                ("content", .string(info.result)), ("role", .string("tool")),
+            ]))
+        case let .agentCompleted(agent, _):
+            closeMessage(into: &out)
+            out.append(object("STEP_FINISHED", [("stepName", .string(agent))]))
+        case let .transition(from, to, reason):
+            var value: [(String, Field)] = []
+            if let from { value.append(("from", .string(from))) }
+            value.append(("to", .string(to)))
+            if let reason { value.append(("reason", .string(reason))) }
+            out.append(object("CUSTOM", [("name", .string("handoff_sent")), ("value", .raw(ordered(value)))]))
+        case let .output(agent, text):
+            var value: [(String, Field)] = []
+            if let agent { value.append(("agent", .string(agent))) }
+            value.append(("text", .string(text)))
+            out.append(object("CUSTOM", [("name", .string("workflow_output")), ("value", .raw(ordered(value)))]))
+        case let .warning(agent, message):
+            var value: [(String, Field)] = []
+            if let agent { value.append(("agent", .string(agent))) }
+            value.append(("message", .string(message)))
+            out.append(object("CUSTOM", [("name", .string("warning")), ("value", .raw(ordered(value)))]))
+        case .runCompleted:
+            closeMessage(into: &out)
+            out.append(object("RUN_FINISHED", [("threadId", .string(threadId ?? "")), ("runId", .string(runId ?? ""))]))
+        case let .runFailed(error, _):
+            closeMessage(into: &out)
+            out.append(object("RUN_ERROR", [("message", .string(error))]))
+        }
+        return out
+    }
+
+    private mutating func closeMessage(into out: inout [String]) {
+        if let open = openMessage {
+            out.append(object("TEXT_MESSAGE_END", [("messageId", .string(open))]))
+            openMessage = nil
+        }
+    }
+
+    private func object(_ type: String, _ fields: [(String, Field)]) -> String {
+        ordered([("type", .string(type))] + fields)
+    }
+
+    private func ordered(_ fields: [(String, Field)]) -> String {
+        var text = "{"
+        for (index, (key, value)) in fields.enumerated() {
+            if index > 0 { text += "," }
+            JSONValue.writeQuoted(key, to: &text)
+            text += ":"
+            switch value {
+            case let .raw(json): text += json
+            case let .string(string): JSONValue.writeQuoted(string, to: &text)
+            }
+        }
+        return text + "}"
+    }
+
+    /// A field value: a string, or JSON already written (nested objects keep their key order).
+    enum Field {
+        case string(String)
+        case raw(String)
+    }
+}

@@ -1,0 +1,81 @@
+import Hummingbird
+import NIOCore
+import WorkflowCore
+
+/// Writes one watcher's view of a run as an SSE response body. Each wake-up takes every event that arrived since
+/// the last one and writes them in one write (one event when the run is slow, so each is flushed as it happens; a
+/// batch when it is fast, so a busy server is not one syscall per token). A `: keepalive` comment goes out when
+/// nothing was written for the keepalive interval, and the stream always ends with the run's terminal event.
+struct EventStreamWriter {
+    let record: RunRecord
+    let keepaliveInterval: Duration
+    /// The most events written at once, which bounds a write's size.
+    static let batchLimit = 512
+
+    /// Streams events after sequence `after` until the run's terminal event. Throws when the client is gone.
+    func write(format: inout EventFormatter, after: Int, to writer: inout any ResponseBodyWriter) async throws {
+        let (signals, watcher) = record.watch(after: after)
+        defer { record.unwatch(watcher) }
+        let ticker = Task { [record, keepaliveInterval] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: keepaliveInterval)
+                record.tick(watcher)
+            }
+        }
+        defer { ticker.cancel() }
+        let clock = ContinuousClock()
+        var lastWrite = clock.now
+        var wakeups = signals.makeAsyncIterator()
+        var signalsDone = false
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        var cursor = after
+        var sawTerminal = false
+        var delivered = false
+        while true {
+            let (batch, ended) = record.events(after: cursor, limit: Self.batchLimit, watcher: watcher)
+            if let first = batch.first, first.sequence > cursor + 1, delivered {
+                // This watcher fell so far behind that its next events were dropped: say so rather than skip.
+                bytes.removeAll(keepingCapacity: true)
+                format.appendFailure(
+                    "this stream fell too far behind the run; events \(cursor + 1)-\(first.sequence - 1) were dropped",
+                    sequence: cursor + 1, to: &bytes)
+                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                throw FellBehind()
+            }
+            if let last = batch.last {
+                delivered = true
+                bytes.removeAll(keepingCapacity: true)
+                for event in batch { format.append(event, to: &bytes) }
+                cursor = last.sequence
+                sawTerminal = last.isTerminal
+                if !bytes.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                    lastWrite = clock.now
+                }
+                if sawTerminal { break }
+                continue
+            }
+            if ended || signalsDone { break }
+            if await wakeups.next() == nil {
+                signalsDone = true
+                continue
+            }
+            if clock.now - lastWrite >= keepaliveInterval {
+                try await writer.write(ByteBuffer(bytes: Self.keepalive))
+                lastWrite = clock.now
+            }
+        }
+        if !sawTerminal {
+            // The run ended without a terminal event this watcher could see (it fell out of the buffer).
+            bytes.removeAll(keepingCapacity: true)
+            format.appendFailure("the stream ended before the run did", sequence: cursor + 1, to: &bytes)
+            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+        }
+    }
+
+    static let keepalive = Array(": keepalive\n\n".utf8)
+
+    /// The stream was ended because its reader could not keep up.
+    struct FellBehind: Error {}
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+import WorkflowCore
+
+/// One run's shared state: its events so far (a bounded buffer), its watchers, and how to stop it. The run's task
+/// writes events here; each HTTP stream that watches it (the one that started it and any `GET .../events`) reads
+/// them through its own `AsyncStream`, so a slow watcher never holds up the run or the others.
+public final class RunRecord: Sendable {
+    public enum State: String, Sendable { case running, completed, failed }
+
+    public let id: String
+    public let workflow: String
+    public let started: Date
+    let detached: Bool
+    private let bufferLimit: Int
+    private let state: Mutex<Inner>
+
+    private struct Inner {
+        var state: State = .running
+        var agents: [String] = []
+        var events: [WorkflowEvent] = []
+        var dropped = 0
+        var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
+        var nextWatcher = 0
+        /// The last sequence each live watcher has taken: events after the slowest one are kept past the buffer
+        /// limit (up to `hardLimit`), so a client that reads a little slower than the model writes loses nothing.
+        var cursors: [Int: Int] = [:]
+        var task: Task<Void, Never>?
+        /// Why the run was stopped from outside (timeout, shutdown, disconnect): replaces "cancelled" in the
+        /// run's final error event.
+        var stopReason: String?
+        var finished: Date?
+    }
+
+    /// Events kept for watchers that have not read them yet; a watcher further behind loses its place.
+    private let hardLimit: Int
+
+    init(id: String, workflow: String, detached: Bool, bufferLimit: Int) {
+        self.id = id
+        self.workflow = workflow
+        self.detached = detached
+        self.bufferLimit = max(bufferLimit, 4)
+        self.hardLimit = max(bufferLimit, 4) * 50
+        self.started = Date()
+        self.state = Mutex(Inner())
+    }
+
+    /// A snapshot for `GET /api/runs`.
+    public struct Summary: Sendable {
+        public var id: String
+        public var workflow: String
+        public var state: State
+        public var started: Date
+        public var finished: Date?
+        public var agents: [String]
+        public var events: Int
+    }
+
+    public var summary: Summary {
+        state.withLock {
+            Summary(id: id, workflow: workflow, state: $0.state, started: started, finished: $0.finished,
+                    agents: $0.agents, events: $0.dropped + $0.events.count)
+        }
+    }
+
+    /// The events still in the buffer, oldest first.
+    public var bufferedEvents: [WorkflowEvent] { state.withLock { $0.events } }
+
+    public var isRunning: Bool { state.withLock { $0.state == .running } }
+
+    func attach(task: Task<Void, Never>) {
+        state.withLock { $0.task = task }
+    }
+
+    /// Records an event from the run and hands it to every watcher.
+    func publish(_ original: WorkflowEvent) {
+        var event = original
+        state.withLock { inner in
+            if case .runFailed(let error, let agent) = event.kind, error == "cancelled", let reason = inner.stopReason {
+                event.kind = .runFailed(error: reason, agent: agent)
+            }
+            if case let .agentStarted(agent) = event.kind, !inner.agents.contains(agent) { inner.agents.append(agent) }
+            inner.events.append(event)
+            // Trim in steps of a quarter of the limit: removing from an array's front moves every element, so
+            // doing it for each event past the limit would make a long run quadratic.
+            if inner.events.count > bufferLimit + bufferLimit / 4, let first = inner.events.first?.sequence {
+                let slowest = inner.cursors.values.min() ?? Int.max
+                var remove = min(inner.events.count - bufferLimit, max(0, slowest - first + 1))
+                if inner.events.count - remove > hardLimit { remove = inner.events.count - bufferLimit }
+                if remove >= bufferLimit / 4 {
+                    inner.events.removeFirst(remove)
+                    inner.dropped += remove
+                }
+            }
+            for continuation in inner.watchers.values { continuation.yield() }
+            if event.isTerminal {
+                if case .runCompleted = event.kind { inner.state = .completed } else { inner.state = .failed }
+                inner.finished = Date()
+                for continuation in inner.watchers.values { continuation.finish() }
+                inner.watchers.removeAll()
+                // Watchers still reading keep their cursors until they unwatch.
+            }
+        }
+    }
+
+    /// Registers a watcher: its stream wakes it when events arrive (at most one wake-up is kept, so a fast run
+    /// costs a slow watcher nothing) and finishes when the run ends. The watcher reads events with
+    /// `events(after:limit:)`, so it takes everything that piled up since it last looked in one go.
+    func watch(after: Int) -> (AsyncStream<Void>, Int) {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { inner -> Int in
+            guard inner.state == .running else {
+                continuation.finish()
+                return -1
+            }
+            inner.nextWatcher += 1
+            inner.watchers[inner.nextWatcher] = continuation
+            inner.cursors[inner.nextWatcher] = after
+            return inner.nextWatcher
+        }
+        return (stream, id)
+    }
+
+    /// Up to `limit` buffered events with sequence numbers after `after` (from the oldest kept when the buffer no
+    /// longer reaches back that far), and whether the run has ended. `watcher` has taken everything up to `after`.
+    func events(after: Int, limit: Int, watcher: Int) -> (events: [WorkflowEvent], ended: Bool) {
+        state.withLock { inner in
+            if inner.cursors[watcher] != nil { inner.cursors[watcher] = after }
+            let ended = inner.state != .running
+            guard let first = inner.events.first?.sequence else { return ([], ended) }
+            let start = max(0, after + 1 - first)
+            guard start < inner.events.count else { return ([], ended) }
+            let end = min(inner.events.count, start + limit)
+            return (Array(inner.events[start..<end]), ended)
+        }
+    }
+
+    func unwatch(_ id: Int) {
+        let continuation = state.withLock { inner in
+            inner.cursors[id] = nil
+            return inner.watchers.removeValue(forKey: id)
+        }
+        continuation?.finish()
+    }
+
+    /// Wakes a watcher so it can check whether a keepalive is due.
+    func tick(_ id: Int) {
+        _ = state.withLock { $0.watchers[id]?.yield() }
+    }
+
+    /// Stops the run; its final event says `reason`. The first reason given wins.
+    func stop(reason: String) {
+        let task = state.withLock { inner -> Task<Void, Never>? in
+            guard inner.state == .running else { return nil }
+            if inner.stopReason == nil { inner.stopReason = reason }
+            return inner.task
+        }
+        task?.cancel()
+    }
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import WorkflowCore
+
+/// flowtop's HTTP front door: the Hummingbird application with its routes, the run registry, and the service that
+/// drains runs on shutdown. `flowtop serve` and the tests build the same thing.
+public struct WorkflowServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let catalog: WorkflowCatalog
+    public let registry: RunRegistry
+    /// The model's label for `workflow_started` ("scripted flowtop-scripted").
+    let modelLabel: String?
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, catalog: WorkflowCatalog, modelLabel: String?, logger: Logger) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.modelLabel = modelLabel
+        self.logger = logger
+        self.registry = RunRegistry(configuration: configuration, logger: logger)
+    }
+
+    /// The application; `onServerRunning` learns the bound port (useful with port 0).
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol & Service {
+        let router = Router()
+        if let key = configuration.apiKey, !key.isEmpty {
+            router.add(middleware: APIKeyMiddleware(key: key))
+        }
+        WorkflowRoutes(server: self).register(on: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flowtop"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+
+    /// Ends runs gracefully on shutdown; run it in the same service group, after the application.
+    public var drainService: DrainService {
+        DrainService(registry: registry, gracePeriod: configuration.shutdownGracePeriod, logger: logger)
+    }
+}

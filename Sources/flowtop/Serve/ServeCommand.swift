@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import WorkflowCore
+import WorkflowServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve workflows over HTTP as Server-Sent Events (a drop-in for the Agent Framework sample).",
+        discussion: """
+            POST /api/workflow/stream {"message": "..."} streams the run (format flowtop, text or agui); \
+            POST /api/agui takes AG-UI's RunAgentInput; GET /api/runs and /api/runs/{id}/events watch runs; \
+            GET /api/health. SIGTERM/SIGINT drain running streams, then stop.
+
+              flowtop serve --pace demo
+              curl -N -X POST localhost:7071/api/workflow/stream -H 'Content-Type: application/json' \\
+                -d '{"message":"Research Seattle weather and create a report"}'
+            """
+    )
+
+    @Option(help: "The address to listen on (loopback unless told otherwise).")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (0 picks a free one).")
+    var port = 7071
+
+    @Option(name: .shortAndLong, help: "The default workflow: a preset name (\(PresetWorkflows.names.joined(separator: ", "))) or a workflow file. Every preset is also offered by name.")
+    var workflow = "research-writer"
+
+    @Option(help: "Pace of the scripted model: 'demo', 'realistic', 'instant', or tokens per second.")
+    var pace: String?
+
+    @Option(help: "openai, azure, ollama, llamacpp, vllm, openai-compatible or scripted (default: from the environment, else scripted).")
+    var provider: String?
+
+    @Option(help: "The model (Azure: the deployment name).")
+    var model: String?
+
+    @Option(help: "The model API base URL.")
+    var baseURL: String?
+
+    @Option(help: "The model provider's API key (prefer the provider's environment variable).")
+    var providerApiKey: String?
+
+    @Option(help: "Require this key from clients (x-functions-key header, ?code= or Authorization: Bearer). Default: $FLOWTOP_API_KEY.")
+    var apiKey: String?
+
+    @Option(help: "Runs allowed at once; more get 429.")
+    var maxRuns = 64
+
+    @Option(help: "Seconds a run may take before it ends with an error event.")
+    var runTimeout = 230.0
+
+    @Option(help: "Seconds between keepalive comments on a quiet stream.")
+    var keepalive = 15.0
+
+    @Option(help: "Seconds running streams get to finish after SIGTERM/SIGINT.")
+    var shutdownGrace = 10.0
+
+    @Option(help: "Largest request body in bytes; larger gets 413.")
+    var maxBody = 1 << 20
+
+    @Option(help: .hidden)
+    var scriptedAnswerTokens: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard maxRuns > 0 else { throw ValidationError("--max-runs must be positive") }
+        guard runTimeout > 0, keepalive > 0, shutdownGrace >= 0 else {
+            throw ValidationError("--run-timeout and --keepalive must be positive, --shutdown-grace not negative")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "flowtop.serve")
+
+        var arguments = ["--workflow", workflow]
+        if let pace { arguments += ["--pace", pace] }
+        if let provider { arguments += ["--provider", provider] }
+        if let model { arguments += ["--model", model] }
+        if let baseURL { arguments += ["--base-url", baseURL] }
+        if let providerApiKey { arguments += ["--api-key", providerApiKey] }
+        let options = try WorkflowOptions.parse(arguments)
+        let prepared: PreparedWorkflow
+        do {
+            prepared = try await options.prepare(defaultPace: .realistic, fixedAnswerTokens: scriptedAnswerTokens)
+        } catch {
+            throw error.exit()
+        }
+        var workflows: [String: any Workflow] = [:]
+        for name in PresetWorkflows.names {
+            if let definition = try? WorkflowDefinitionLoader.resolve(name) { workflows[name] = prepared.build(definition) }
+        }
+        let defaultName = prepared.definition.name
+        workflows[defaultName] = prepared.workflow
+        if PresetWorkflows.names.contains(workflow) { workflows[workflow] = prepared.workflow }
+        let catalog = WorkflowCatalog(defaultName: PresetWorkflows.names.contains(workflow) ? workflow : defaultName,
+                                      workflows: workflows)
+
+        let key = apiKey ?? ProcessInfo.processInfo.environment["FLOWTOP_API_KEY"]
+        let configuration = ServerConfiguration(
+            host: host, port: port, maxConcurrentRuns: maxRuns, runTimeout: .milliseconds(Int(runTimeout * 1000)),
+            keepaliveInterval: .milliseconds(Int(keepalive * 1000)), maxBodyBytes: maxBody,
+            apiKey: key.flatMap { $0.isEmpty ? nil : $0 }, shutdownGracePeriod: .milliseconds(Int(shutdownGrace * 1000)))
+        let server = WorkflowServer(configuration: configuration, catalog: catalog, modelLabel: prepared.modelLabel, logger: logger)
+        let host = host
+        let modelLabel = prepared.modelLabel
+        let app = server.makeApplication { port in
+            let display = host.contains(":") ? "[\(host)]" : host
+            let line = "flowtop serve: listening on http://\(display):\(port) (workflow \(catalog.defaultName), model \(modelLabel)\(configuration.apiKey == nil ? "" : ", API key required"))\n"
+            // Straight to the file descriptor: scripts and tests wait for this line, so it must not sit in a buffer.
+            Array(line.utf8).withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        }
+        let group = ServiceGroup(
+            services: [app, server.drainService], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            try? await prepared.shutdown()
+            throw CommandLineFailure("\(error)").exit()
+        }
+        try await prepared.shutdown()
+    }
+}
