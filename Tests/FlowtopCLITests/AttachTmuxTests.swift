@@ -39,6 +39,33 @@ extension FlowtopBinaryTests {
             #expect(server.requests.first?.bodyText == "{\"message\":\"Tokyo weather?\"}")
         }
 
+        /// `flowtop serve` running, `flowtop attach` in the terminal: the same final screen as `flowtop run` of the
+        /// same workflow and prompt (numbers — ids, timings, rates — aside).
+        @Test func attachToServeShowsWhatRunShows() async throws {
+            try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+            let (server, port, _) = try ServeCommandTests.start(["--pace", "300", "--workflow", "handoff"])
+            defer { server.terminate() }
+            func normalised(_ screen: String) -> [String] {
+                screen.split(separator: "\n").dropFirst().map {
+                    $0.replacingOccurrences(of: #"[0-9]+([.:][0-9]+)*"#, with: "#", options: .regularExpression)
+                }
+            }
+            let tmux = try Tmux(width: 120, height: 40)
+            defer { tmux.kill() }
+            try tmux.run("\(binary) attach http://127.0.0.1:\(port)/api/workflow/stream --message \"What's the weather in Tokyo right now?\"; echo EXIT=$?")
+            let attached = try await tmux.waitFor("the attached run to complete") { $0.contains("✓ completed") }
+            #expect(attached.contains("── Triage → Weather"))
+            #expect(attached.contains("get_weather"))
+            try tmux.type("q")
+            try await tmux.waitFor("the shell after attach") { Tmux.exitLine(in: $0) != nil }
+            try tmux.run("clear; \(binary) run --workflow handoff --pace 300 \"What's the weather in Tokyo right now?\"; echo EXIT=$?")
+            let local = try await tmux.waitFor("the local run to complete") { $0.contains("✓ completed") }
+            #expect(normalised(attached) == normalised(local))
+            try tmux.type("q")
+            let after = try await tmux.waitFor("the shell after run") { Tmux.exitLine(in: $0) != nil }
+            #expect(Tmux.exitLine(in: after) == "EXIT=0")
+        }
+
         @Test func anHTTPErrorIsShownOnTheDashboardAndAfterIt() async throws {
             try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
             let server = LoopbackServer(responses: [.json(status: 401, "{\"error\":\"missing API key\"}")])
