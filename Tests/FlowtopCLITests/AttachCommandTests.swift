@@ -78,6 +78,17 @@ struct AttachCommandTests {
         let text = try await FlowtopBinary.run(["attach", garbage.baseURL + "/s", "--plain", "--agent", "Bot"])
         #expect(text.stdout.contains("[Bot]"))
         #expect(text.stdout.contains("hello"))
+
+        let unknown = LoopbackServer(responses: [.eventStream([.bytes(Array((
+            "id: 1\ndata: {\"type\":\"workflow_started\",\"run_id\":\"r\",\"workflow\":\"w\",\"participants\":[],\"seq\":1,\"ts\":1}\n\n"
+            + "id: 2\ndata: {\"type\":\"mystery\",\"seq\":2}\n\nid: 3\ndata: {\"type\":\"mystery\",\"seq\":3}\n\n"
+            + "id: 4\ndata: {\"type\":\"done\",\"usage\":{\"input_tokens\":0,\"output_tokens\":0},\"duration_ms\":1,\"seq\":4,\"ts\":2}\n\n").utf8))])])
+        try await unknown.start()
+        defer { Task { await unknown.shutdown() } }
+        let counted = try await FlowtopBinary.run(["attach", unknown.baseURL + "/s", "--plain"])
+        #expect(counted.status == 0, "\(counted.stderr)")
+        #expect(counted.stdout.contains("unknown event type \"mystery\""))
+        #expect(counted.stderr.contains("flowtop: unknown event types (skipped): mystery ×2"))
     }
 
     @Test func recordThenReplayGivesTheSameOutput() async throws {

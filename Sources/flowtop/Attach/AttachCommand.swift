@@ -148,6 +148,10 @@ struct AttachCommand: AsyncParsableCommand {
                         yield(event)
                     })
                 if let error = outcome.failure { failure.withLock { $0 = error.message } }
+                if !outcome.unknownEventCounts.isEmpty {
+                    let counts = outcome.unknownEventCounts.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+                    printError("flowtop: unknown event types (skipped): " + counts.joined(separator: ", "))
+                }
             }
         }
         await client.shutdown()
