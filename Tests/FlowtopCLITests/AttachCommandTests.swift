@@ -151,5 +151,33 @@ struct AttachCommandTests {
         #expect(result.stdout.contains("events/s ingested"))
         #expect(result.stdout.contains("p99"))
     }
+
+    @Test func ctrlCDisconnectsPromptly() async throws {
+        let server = LoopbackServer(responses: [.eventStream([.bytes(Array("data: {\"text\":\"hello\"}\n\n".utf8)), .pause(milliseconds: 60_000)])])
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let process = Process()
+        process.executableURL = FlowtopBinary.url
+        process.arguments = ["attach", server.baseURL + "/s", "--plain"]
+        let stderr = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(700))
+        let clock = ContinuousClock()
+        let start = clock.now
+        kill(process.processIdentifier, SIGINT)
+        let status: Int32 = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+        #expect(clock.now - start < .seconds(3))
+        #expect(status == 130)
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("flowtop: stopped by signal; disconnected from the stream"))
+    }
 }
 }

@@ -135,7 +135,7 @@ struct AttachCommand: AsyncParsableCommand {
                 throw error.exit()
             }
         } else {
-            status = await WorkflowConsole.show(format: output.json ? .json : .plain) { yield in
+            status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "disconnected from the stream") { yield in
                 let outcome = await RemoteAttach.run(
                     request, client: client, format: dialect, agentName: agent,
                     onState: { state in

@@ -70,7 +70,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 throw error.exit()
             }
         } else {
-            status = await WorkflowConsole.show(format: output.json ? .json : .plain, produce: produce)
+            status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "the replay was stopped", produce: produce)
         }
         if status != 0 { throw ExitCode(status) }
     }

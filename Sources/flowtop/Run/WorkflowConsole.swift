@@ -21,7 +21,7 @@ enum WorkflowConsole {
 
     /// Prints the events `produce` yields (from any source); Ctrl-C cancels `produce`.
     static func show(
-        format: Format, produce: @escaping @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void
+        format: Format, stopNotice: String = "the run was cancelled", produce: @escaping @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void
     ) async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self)
         let producer = Task {
@@ -40,7 +40,7 @@ enum WorkflowConsole {
             if case .runFailed = event.kind { failed = true }
         }
         if let status = signals.exitStatus {
-            printError("flowtop: stopped by signal; the run was cancelled")
+            printError("flowtop: stopped by signal; \(stopNotice)")
             return status
         }
         return failed ? 1 : 0
