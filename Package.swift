@@ -39,6 +39,16 @@ let package = Package(
         ),
         .target(name: "Wire", dependencies: ["EventStream", "WorkflowCore"], swiftSettings: strict),
         .target(
+            name: "RemoteStream",
+            dependencies: [
+                "EventStream", "Wire", "WorkflowCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WorkflowServer",
             dependencies: [
                 "Wire", "WorkflowCore", "ModelClients", "EventStream",
@@ -60,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream", "WorkflowCore", "ModelClients", "Wire", "Dashboard", "Terminal", "WorkflowServer",
+                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "Terminal", "WorkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,6 +106,12 @@ let package = Package(
         .testTarget(
             name: "WireTests",
             dependencies: ["Wire", "WorkflowCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RemoteStreamTests",
+            dependencies: ["RemoteStream", "Wire", "WorkflowCore", "Dashboard", "LoopbackHTTP"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

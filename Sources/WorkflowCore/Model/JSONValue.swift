@@ -11,6 +11,11 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Parses JSON text; throws `JSONValue.ParseError` with the reason when it is not valid JSON.
     public init(parsing text: String) throws(ParseError) {
+        if let value = JSONValueReader.parse(text) {
+            self = value
+            return
+        }
+        // Not accepted by the fast reader: JSONDecoder parses what it can and words the error.
         do {
             self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         } catch let DecodingError.dataCorrupted(context) {

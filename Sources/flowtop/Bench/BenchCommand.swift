@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
             swift build -c release && .build/release/flowtop bench sse
             Figures from a debug build are not representative; the command says so when it is one.
             """,
-        subcommands: [SSEBenchCommand.self, WorkflowBenchCommand.self, DashboardBenchCommand.self, ServeBenchCommand.self]
+        subcommands: [SSEBenchCommand.self, WorkflowBenchCommand.self, DashboardBenchCommand.self, ServeBenchCommand.self, AttachBenchCommand.self]
     )
 }
 

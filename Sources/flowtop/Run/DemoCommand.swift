@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemoteStream
 import WorkflowCore
 
 struct DemoCommand: AsyncParsableCommand {
@@ -22,6 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
     var prompt: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup var dashboard: DashboardOptions
+    @OptionGroup var recording: RecordOption
 
     static let defaultPrompts = [
         "research-writer": "Research the weather in Seattle and write a short poem about it",
@@ -35,6 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         var options = workflowOptions
         options.provider = options.provider ?? "scripted"
+        let recorder = try recording.open(source: "demo")
         let prepared: PreparedWorkflow
         do {
             prepared = try await options.prepare(defaultPace: ConsoleChoice.showsDashboard(output) ? .demo : .realistic)
@@ -45,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
         let status = await ConsoleChoice.run(
             prepared, prompt: question, output: output, dashboard: dashboard,
             afterword: "Other demos: " + PresetWorkflows.names.filter { $0 != prepared.definition.name }
-                .map { "flowtop demo --workflow \($0)" }.joined(separator: " · "))
+                .map { "flowtop demo --workflow \($0)" }.joined(separator: " · "), recorder: recorder)
         try await prepared.shutdown()
         if status != 0 { throw ExitCode(status) }
     }
@@ -58,12 +61,14 @@ enum ConsoleChoice {
     }
 
     static func run(
-        _ prepared: PreparedWorkflow, prompt: String, output: OutputOptions, dashboard: DashboardOptions, afterword: String? = nil
+        _ prepared: PreparedWorkflow, prompt: String, output: OutputOptions, dashboard: DashboardOptions, afterword: String? = nil,
+        recorder: RecordingWriter? = nil
     ) async -> Int32 {
-        if output.json { return await WorkflowConsole.run(prepared, prompt: prompt, format: .json) }
-        if !showsDashboard(output) { return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain) }
+        defer { recorder?.close() }
+        if output.json { return await WorkflowConsole.run(prepared, prompt: prompt, format: .json, recorder: recorder) }
+        if !showsDashboard(output) { return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain, recorder: recorder) }
         do {
-            return try await DashboardRun.run(prepared, prompt: prompt, options: dashboard, afterword: afterword)
+            return try await DashboardRun.run(prepared, prompt: prompt, options: dashboard, afterword: afterword, recorder: recorder)
         } catch {
             printError("flowtop: error: \(error.message)")
             return error.exitCode

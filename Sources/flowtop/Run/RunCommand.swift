@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemoteStream
 import WorkflowCore
 
 struct RunCommand: AsyncParsableCommand {
@@ -21,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var workflowOptions: WorkflowOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var dashboard: DashboardOptions
+    @OptionGroup var recording: RecordOption
 
     func validate() throws {
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -30,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let recorder = try recording.open(source: "run")
         let prepared: PreparedWorkflow
         do {
             // The scripted model streams at a readable pace on the dashboard and at full speed into pipes.
@@ -37,9 +40,26 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw error.exit()
         }
-        let status = await ConsoleChoice.run(prepared, prompt: prompt, output: output, dashboard: dashboard)
+        let status = await ConsoleChoice.run(prepared, prompt: prompt, output: output, dashboard: dashboard, recorder: recorder)
         try await prepared.shutdown()
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `--record FILE`: writes the events as they arrive, with their timing, for `flowtop replay`.
+struct RecordOption: ParsableArguments {
+    @Option(name: .customLong("record"), help: ArgumentHelp(
+        "Record the events with their arrival times to this file (NDJSON, see docs/RECORDING.md) for `flowtop replay`.",
+        valueName: "file"))
+    var path: String?
+
+    func open(source: String) throws -> RecordingWriter? {
+        guard let path else { return nil }
+        do {
+            return try RecordingWriter(path: path, source: source)
+        } catch {
+            throw CommandLineFailure(error.message).exit()
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import RemoteStream
 import WorkflowCore
 
 /// Runs a prepared workflow and prints its events as plain text or JSON lines. Ctrl-C or SIGTERM cancels the run
@@ -9,10 +10,22 @@ enum WorkflowConsole {
         case json
     }
 
-    static func run(_ prepared: PreparedWorkflow, prompt: String, format: Format) async -> Int32 {
+    static func run(_ prepared: PreparedWorkflow, prompt: String, format: Format, recorder: RecordingWriter? = nil) async -> Int32 {
+        await show(format: format) { yield in
+            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
+                recorder?.record(event)
+                yield(event)
+            }
+        }
+    }
+
+    /// Prints the events `produce` yields (from any source); Ctrl-C cancels `produce`.
+    static func show(
+        format: Format, stopNotice: String = "the run was cancelled", produce: @escaping @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void
+    ) async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self)
         let producer = Task {
-            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { continuation.yield($0) }
+            await produce { continuation.yield($0) }
             continuation.finish()
         }
         let signals = SignalCancellation(cancelling: producer)
@@ -27,7 +40,7 @@ enum WorkflowConsole {
             if case .runFailed = event.kind { failed = true }
         }
         if let status = signals.exitStatus {
-            printError("flowtop: stopped by signal; the run was cancelled")
+            printError("flowtop: stopped by signal; \(stopNotice)")
             return status
         }
         return failed ? 1 : 0

@@ -1,11 +1,28 @@
 import Dashboard
 import Foundation
 import Terminal
+import RemoteStream
 import WorkflowCore
 
 /// Runs a workflow under the dashboard, then puts the result on the normal screen so it outlives the UI.
 enum DashboardRun {
-    static func run(_ prepared: PreparedWorkflow, prompt: String, options: DashboardOptions, afterword: String? = nil) async throws(CommandLineFailure) -> Int32 {
+    static func run(
+        _ prepared: PreparedWorkflow, prompt: String, options: DashboardOptions, afterword: String? = nil,
+        recorder: RecordingWriter? = nil
+    ) async throws(CommandLineFailure) -> Int32 {
+        try await show(options: options, afterword: afterword) { inbox in
+            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
+                recorder?.record(event)
+                inbox.append(event)
+            }
+        }
+    }
+
+    /// Shows the events `produce` appends to the inbox (from any source) until the person quits; the inbox is
+    /// finished when `produce` returns, and `produce` is cancelled when the dashboard closes first.
+    static func show(
+        options: DashboardOptions, afterword: String? = nil, produce: @escaping @Sendable (EventInbox) async -> Void
+    ) async throws(CommandLineFailure) -> Int32 {
         let theme = try options.loadTheme()
         let session: DashboardSession
         do {
@@ -15,7 +32,7 @@ enum DashboardRun {
         }
         let inbox = session.inbox
         let producer = Task {
-            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { inbox.append($0) }
+            await produce(inbox)
             inbox.finish()
         }
         let outcome = await session.run()

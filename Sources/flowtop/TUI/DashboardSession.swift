@@ -98,10 +98,14 @@ final class DashboardSession: @unchecked Sendable {
                 let batch = inbox.drain()
                 for event in batch.events { state.apply(event) }
                 if !batch.events.isEmpty { dirty = true }
+                if let connection = batch.connection {
+                    state.connection = connection
+                    dirty = true
+                }
                 if batch.finished, !streamFinished {
                     streamFinished = true
                     dirty = true
-                    if state.runStatus == .running { state.connection = "stream ended" }
+                    if state.runStatus == .running, batch.connection == nil { state.connection = "stream ended" }
                 }
             } else if inbox.pendingCount > 0 {
                 state.notice = "Paused · \(inbox.pendingCount) events waiting · space resumes"

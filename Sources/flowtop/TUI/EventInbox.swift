@@ -8,6 +8,7 @@ final class EventInbox: Sendable {
     private struct Contents {
         var events: [WorkflowEvent] = []
         var finished = false
+        var connection: String?
     }
 
     private let contents = Mutex(Contents())
@@ -32,12 +33,20 @@ final class EventInbox: Sendable {
         waiter.wake()
     }
 
-    /// Everything waiting, and whether the stream has ended.
-    func drain() -> (events: [WorkflowEvent], finished: Bool) {
+    /// A remote stream's connection changed ("live", "reconnecting in 2 s …"): shown in the header.
+    func setConnection(_ text: String) {
+        contents.withLock { $0.connection = text }
+        waiter.wake()
+    }
+
+    /// Everything waiting, whether the stream has ended, and a connection change not yet shown.
+    func drain() -> (events: [WorkflowEvent], finished: Bool, connection: String?) {
         contents.withLock { contents in
             let events = contents.events
             contents.events.removeAll(keepingCapacity: true)
-            return (events, contents.finished)
+            let connection = contents.connection
+            contents.connection = nil
+            return (events, contents.finished, connection)
         }
     }
 

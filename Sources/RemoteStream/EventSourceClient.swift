@@ -1,0 +1,299 @@
+import AsyncHTTPClient
+import EventStream
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// What to ask the server for: a GET (no body) or a POST (with a body), and extra headers.
+public struct EventSourceRequest: Sendable {
+    public var url: String
+    public var body: [UInt8]?
+    public var headers: [(name: String, value: String)]
+    /// Values that must never be printed (API keys); they are redacted from server messages.
+    public var secrets: [String]
+
+    public init(url: String, body: [UInt8]? = nil, headers: [(name: String, value: String)] = [], secrets: [String] = []) {
+        self.url = url
+        self.body = body
+        self.headers = headers
+        self.secrets = secrets
+    }
+
+    public var method: String { body == nil ? "GET" : "POST" }
+}
+
+/// How a dropped stream is retried: the server's `retry` (or `initialDelay`) doubled on each failed attempt, capped,
+/// with ±20 % jitter, and given up after `maxAttempts` attempts in a row that deliver no event.
+public struct ReconnectPolicy: Sendable {
+    public var initialDelayMilliseconds: Int
+    public var maxDelayMilliseconds: Int
+    public var maxAttempts: Int
+    public var jitter: Double
+
+    public init(initialDelayMilliseconds: Int = 1000, maxDelayMilliseconds: Int = 30_000, maxAttempts: Int = 10, jitter: Double = 0.2) {
+        self.initialDelayMilliseconds = initialDelayMilliseconds
+        self.maxDelayMilliseconds = maxDelayMilliseconds
+        self.maxAttempts = maxAttempts
+        self.jitter = jitter
+    }
+
+    public static let `default` = ReconnectPolicy()
+
+    /// The wait before reconnection attempt `attempt` (1-based).
+    public func delay(attempt: Int, serverRetry: Int?) -> Int {
+        let base = Double(serverRetry ?? initialDelayMilliseconds)
+        let raw = min(Double(maxDelayMilliseconds), base * pow(2, Double(max(0, attempt - 1))))
+        let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter)) : 1
+        return max(0, Int((raw * factor).rounded()))
+    }
+}
+
+/// The connection as the user sees it (the dashboard header's connection line).
+public enum ConnectionState: Sendable, Hashable {
+    case connecting
+    case live
+    case reconnecting(delayMilliseconds: Int, attempt: Int, maxAttempts: Int, reason: String)
+    case closed(String)
+
+    public var label: String {
+        switch self {
+        case .connecting: return "connecting"
+        case .live: return "live"
+        case let .reconnecting(delay, attempt, maxAttempts, _):
+            let seconds = Double(delay) / 1000
+            let text = seconds < 10 ? String(format: "%.1f", seconds) : String(Int(seconds.rounded()))
+            return "reconnecting in \(text) s (attempt \(attempt)/\(maxAttempts))"
+        case let .closed(reason): return reason.isEmpty ? "closed" : "closed: \(reason)"
+        }
+    }
+}
+
+/// An error that ends the stream for good: printed as is, never with a stack trace.
+public struct EventSourceFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var status: Int?
+    public init(_ message: String, status: Int? = nil) {
+        self.message = message
+        self.status = status
+    }
+    public var description: String { message }
+}
+
+/// Whether the consumer wants more events.
+public enum EventSourceVerdict: Sendable { case more, stop }
+
+/// How a stream ended without a failure.
+public enum EventSourceEnd: Sendable, Hashable {
+    /// The consumer said stop (a terminal event arrived).
+    case stopped
+    /// The server answered 204 No Content: do not reconnect.
+    case noContent
+    /// The stream ended and cannot be resumed (it carries no event ids, so a reconnect would repeat it).
+    case endedWithoutResume
+}
+
+/// An `EventSource` over AsyncHTTPClient and `SSEParser`, following the WHATWG reconnection rules: any status but
+/// 200, or a content type other than `text/event-stream`, is fatal (with the server's message); 204 stops; network
+/// errors and a normal end of stream reconnect with `Last-Event-ID` after the server's `retry` (with backoff and
+/// jitter), giving up after `maxAttempts` attempts in a row that bring no event.
+///
+/// Nothing is delivered twice: when event ids are integers, an event whose id is not above the highest seen is
+/// dropped (a server that ignores `Last-Event-ID` and replays from the start). A stream without ids is only
+/// reconnected when its connection had delivered nothing yet.
+public final class EventSourceClient: Sendable {
+    public let httpClient: HTTPClient
+    private let ownsClient: Bool
+    public let policy: ReconnectPolicy
+
+    public init(policy: ReconnectPolicy = .default, connectTimeoutSeconds: Int64 = 10, idleReadTimeoutSeconds: Int64 = 60) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(connectTimeoutSeconds), read: .seconds(idleReadTimeoutSeconds))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        ownsClient = true
+        self.policy = policy
+    }
+
+    public func shutdown() async {
+        if ownsClient { try? await httpClient.shutdown() }
+    }
+
+    /// Streams `request` until the consumer stops, the server says 204, the stream cannot resume, or a fatal error.
+    /// `onEvent` gets each event with its arrival time (seconds since 1970). Cancellation ends it promptly
+    /// (throwing `CancellationError`).
+    public func stream(
+        _ request: EventSourceRequest,
+        onState: @Sendable (ConnectionState) -> Void,
+        onEvent: (SSEEvent, Double) -> EventSourceVerdict
+    ) async throws -> EventSourceEnd {
+        let secrets = request.secrets.filter { $0.count >= 4 }
+        func redact(_ text: String) -> String {
+            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+        }
+        let where_ = Self.describe(request.url)
+        var parser = SSEParser()
+        var highestNumericId: Int?
+        var lastSeenId = ""
+        // The id to resume from: the parser's last event id, except that a data-less block at the start of a new
+        // connection (`retry: 1000` and a blank line) clears the parser's (as the spec says) but not this one.
+        var resumeId = ""
+        var skippingReplay = false
+        var failedAttempts = 0
+        onState(.connecting)
+        while true {
+            try Task.checkCancellation()
+            var delivered = 0
+            var dropReason: String
+            do {
+                var http = HTTPClientRequest(url: request.url)
+                http.method = request.body == nil ? .GET : .POST
+                http.headers.add(name: "Accept", value: "text/event-stream")
+                http.headers.add(name: "Cache-Control", value: "no-cache")
+                http.headers.add(name: "User-Agent", value: "flowtop")
+                if let body = request.body {
+                    if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+                        http.headers.add(name: "Content-Type", value: "application/json")
+                    }
+                    http.body = .bytes(ByteBuffer(bytes: body))
+                }
+                for header in request.headers { http.headers.add(name: header.name, value: header.value) }
+                if !resumeId.isEmpty { http.headers.replaceOrAdd(name: "Last-Event-ID", value: resumeId) }
+
+                let response = try await httpClient.execute(http, deadline: .distantFuture)
+                let code = Int(response.status.code)
+                if code == 204 {
+                    onState(.closed("the server has no more events (204)"))
+                    return .noContent
+                }
+                guard code == 200 else {
+                    let body = await Self.readBody(response, limit: 64 * 1024)
+                    let message = redact(Self.errorMessage(from: body))
+                    onState(.closed("\(code) \(response.status.reasonPhrase)"))
+                    throw EventSourceFailure("\(where_) answered \(code) \(response.status.reasonPhrase): \(message)", status: code)
+                }
+                let contentType = response.headers.first(name: "content-type") ?? ""
+                guard contentType.lowercased().hasPrefix("text/event-stream") else {
+                    let body = await Self.readBody(response, limit: 1024)
+                    onState(.closed("not an event stream"))
+                    throw EventSourceFailure(
+                        "\(where_) answered 200 with " + (contentType.isEmpty ? "no Content-Type" : "Content-Type \(contentType)")
+                            + " instead of text/event-stream: " + redact(Self.snippet(body, limit: 200)))
+                }
+                onState(.live)
+                var stopped = false
+                for try await buffer in response.body {
+                    try Task.checkCancellation()
+                    let now = Date().timeIntervalSince1970
+                    var events: [SSEEvent] = []
+                    do {
+                        try buffer.withUnsafeReadableBytes { bytes in
+                            try parser.parse(bytes) { events.append($0) }
+                        }
+                    } catch {
+                        onState(.closed("unreadable stream"))
+                        throw EventSourceFailure("\(where_) sent an unreadable event stream: \(error)")
+                    }
+                    if !parser.lastEventId.isEmpty { resumeId = parser.lastEventId }
+                    for event in events {
+                        // An event's id is the stream's last id, so only a change of id says an event carried one.
+                        if event.id != lastSeenId {
+                            lastSeenId = event.id
+                            if let number = Int(event.id), let highest = highestNumericId, number <= highest {
+                                skippingReplay = true
+                            } else {
+                                skippingReplay = false
+                                if let number = Int(event.id) { highestNumericId = number }
+                            }
+                        }
+                        if skippingReplay { continue }
+                        delivered += 1
+                        failedAttempts = 0
+                        if onEvent(event, now) == .stop { stopped = true; break }
+                    }
+                    if stopped { break }
+                }
+                parser.finish()
+                if stopped {
+                    onState(.closed(""))
+                    return .stopped
+                }
+                dropReason = "the server ended the stream"
+            } catch let failure as EventSourceFailure {
+                throw failure
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                parser.finish()
+                dropReason = redact(Self.networkReason(error))
+            }
+            // A dropped or ended stream: resume it when it can be resumed without repeating events.
+            if resumeId.isEmpty && (delivered > 0 || parser.eventCount > 0) {
+                onState(.closed(dropReason))
+                return .endedWithoutResume
+            }
+            failedAttempts += 1
+            guard failedAttempts <= policy.maxAttempts else {
+                onState(.closed("gave up after \(policy.maxAttempts) attempts"))
+                throw EventSourceFailure("\(where_): gave up reconnecting after \(policy.maxAttempts) attempts (last: \(dropReason))")
+            }
+            let delay = policy.delay(attempt: failedAttempts, serverRetry: parser.reconnectionTime)
+            onState(.reconnecting(delayMilliseconds: delay, attempt: failedAttempts, maxAttempts: policy.maxAttempts, reason: dropReason))
+            try await Task.sleep(for: .milliseconds(delay))
+            onState(.connecting)
+        }
+    }
+
+    /// The URL for messages: scheme, host, port and path, never user info or the query (which may hold a key).
+    static func describe(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "the server" }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return "\(components.scheme ?? "http")://\(host)\(port)\(components.path)"
+    }
+
+    static func networkReason(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .readTimeout: return "no data for too long (read timeout)"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            case .connectTimeout: return "could not connect (timeout)"
+            default: return "\(error)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+
+    static func readBody(_ response: HTTPClientResponse, limit: Int) async -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in response.body {
+                bytes += buffer.readableBytesView.prefix(limit - bytes.count)
+                if bytes.count >= limit { break }
+            }
+        } catch {}
+        return bytes
+    }
+
+    /// The server's error message: `{"error": {"message"}}`, `{"error": "…"}`, `{"message"|"detail": "…"}`, or the
+    /// start of the body as one line.
+    static func errorMessage(from body: [UInt8]) -> String {
+        if let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+            if let error = object["error"] as? [String: Any], let message = error["message"] as? String, !message.isEmpty {
+                return snippet(Array(message.utf8), limit: 500)
+            }
+            for key in ["error", "message", "detail"] {
+                if let message = object[key] as? String, !message.isEmpty { return snippet(Array(message.utf8), limit: 500) }
+            }
+        }
+        return snippet(body, limit: 300)
+    }
+
+    static func snippet(_ body: [UInt8], limit: Int) -> String {
+        let text = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if text.isEmpty { return "(empty body)" }
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    }
+}

@@ -1,0 +1,100 @@
+import EventStream
+import Foundation
+import Wire
+import WorkflowCore
+
+/// Attaches to a remote workflow stream: the EventSource client's events through a wire decoder (detected from the
+/// first events, or the one asked for), delivered as `WorkflowEvent`s until the run's terminal event.
+public enum RemoteAttach {
+    public struct Outcome: Sendable {
+        /// The stream ended badly (HTTP error, gave up reconnecting): the message to show.
+        public var failure: EventSourceFailure?
+        /// The task was cancelled (the person quit, or a signal): not a failure.
+        public var cancelled: Bool
+        /// Whether any event was delivered.
+        public var deliveredAny: Bool
+        public var dialect: WireDialect?
+        public var unknownEventCounts: [String: Int]
+    }
+
+    /// Runs until the stream's run ends. `format` nil means detect. A fatal error before any event is returned in
+    /// `failure` with no events delivered; after events, the decoder's close (a failed run) is delivered too.
+    public static func run(
+        _ request: EventSourceRequest, client: EventSourceClient, format: WireDialect?, agentName: String?,
+        onState: @Sendable (ConnectionState) -> Void,
+        onEvent: (WorkflowEvent) -> Void
+    ) async -> Outcome {
+        var decoder = makeDecoder(format: format, agentName: agentName, workflowName: workflowName(for: request.url))
+        var deliveredAny = false
+        var terminated = false
+        var failure: EventSourceFailure?
+        var cancelled = false
+        do {
+            _ = try await client.stream(request, onState: onState) { event, arrival in
+                for decoded in decoder.decode(event, at: arrival) {
+                    deliveredAny = true
+                    onEvent(decoded)
+                    if decoded.isTerminal { terminated = true }
+                }
+                return terminated ? .stop : .more
+            }
+        } catch let error as EventSourceFailure {
+            failure = error
+        } catch {
+            cancelled = true
+        }
+        if !terminated && !cancelled && (deliveredAny || failure == nil) {
+            for decoded in decoder.finish(at: Date().timeIntervalSince1970) {
+                if let failure, case .runFailed = decoded.kind {
+                    onEvent(WorkflowEvent(sequence: decoded.sequence, timestamp: decoded.timestamp,
+                                          kind: .runFailed(error: failure.message, agent: nil)))
+                } else {
+                    onEvent(decoded)
+                }
+                deliveredAny = true
+            }
+        }
+        return Outcome(failure: failure, cancelled: cancelled, deliveredAny: deliveredAny, dialect: decoder.dialect, unknownEventCounts: decoder.unknownEventCounts)
+    }
+
+    /// The workflow name for dialects that carry none: the URL's host and path.
+    static func workflowName(for url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "remote" }
+        return host + (components.port.map { ":\($0)" } ?? "") + components.path
+    }
+
+    static func makeDecoder(format: WireDialect?, agentName: String?, workflowName: String) -> AnyDecoder {
+        AnyDecoder(format: format, agentName: agentName, workflowName: workflowName)
+    }
+
+    /// A decoder of the asked-for dialect (or the auto-detecting one), behind one type.
+    struct AnyDecoder {
+        private var auto: AutoStreamDecoder?
+        private var fixed: (any RemoteStreamDecoder)?
+        private let fixedDialect: WireDialect?
+
+        init(format: WireDialect?, agentName: String?, workflowName: String) {
+            fixedDialect = format
+            switch format {
+            case nil: auto = AutoStreamDecoder(agentName: agentName, workflowName: workflowName)
+            case .flowtop: fixed = FlowtopStreamDecoder()
+            case .text: fixed = TextStreamDecoder(agentName: agentName ?? "agent", workflowName: workflowName)
+            case .agui: fixed = AGUIStreamDecoder(defaultAgentName: agentName ?? "agent", workflowName: workflowName)
+            case .openai: fixed = OpenAIChunkStreamDecoder(agentName: agentName, workflowName: workflowName)
+            }
+        }
+
+        var dialect: WireDialect? { fixedDialect ?? auto?.dialect }
+        var unknownEventCounts: [String: Int] { auto?.unknownEventCounts ?? fixed?.unknownEventCounts ?? [:] }
+
+        mutating func decode(_ event: SSEEvent, at time: Double) -> [WorkflowEvent] {
+            if auto != nil { return auto!.decode(event, at: time) }
+            return fixed!.decode(event, at: time)
+        }
+
+        mutating func finish(at time: Double) -> [WorkflowEvent] {
+            if auto != nil { return auto!.finish(at: time) }
+            return fixed!.finish(at: time)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import RemoteStream
+import Synchronization
+import Wire
+import WorkflowCore
+
+struct AttachCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Watch a remote workflow stream (Server-Sent Events) live.",
+        discussion: """
+            Reads flowtop's own stream, the Agent Framework sample's {"text"} stream, AG-UI, or OpenAI \
+            chat-completion chunks (detected from the first events unless --format says). With --message or \
+            --body it POSTs, otherwise it GETs. Dropped connections are resumed with Last-Event-ID.
+
+              flowtop attach http://127.0.0.1:8080/api/workflow/stream --message "Weather in Seattle?"
+              flowtop attach http://127.0.0.1:8080/api/runs/RUN_ID/events --json
+            """
+    )
+
+    @Argument(help: "The stream's URL (http or https).")
+    var url: String
+
+    @Option(help: "POST {\"message\": TEXT}, as the Agent Framework sample's clients do.")
+    var message: String?
+
+    @Option(help: ArgumentHelp("POST this JSON body, or the contents of a file with @path.", valueName: "json|@file"))
+    var body: String?
+
+    @Option(name: .customShort("H"), help: ArgumentHelp("An extra request header, as in curl (repeatable).", valueName: "Name: value"))
+    var header: [String] = []
+
+    @Option(name: .customLong("api-key"), help: "Sent as `Authorization: Bearer KEY` (never printed).")
+    var apiKey: String?
+
+    @Option(help: "The stream's dialect: auto, flowtop, text, agui or openai.")
+    var format: String = "auto"
+
+    @Option(help: "The pane name for dialects without agents (text, OpenAI); the URL's host otherwise.")
+    var agent: String?
+
+    @Option(name: .customLong("max-reconnects"), help: "Give up after this many reconnection attempts in a row.")
+    var maxReconnects: Int = 10
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var dashboard: DashboardOptions
+    @OptionGroup var recording: RecordOption
+
+    func validate() throws {
+        try output.validate()
+        if message != nil && body != nil { throw ValidationError("choose one of --message and --body") }
+        if format != "auto" && WireDialect(rawValue: format) == nil {
+            throw ValidationError("unknown --format \(format) (auto, flowtop, text, agui, openai)")
+        }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", components.host != nil
+        else { throw ValidationError("the URL must be an http:// or https:// URL") }
+        for line in header where !line.contains(":") {
+            throw ValidationError("-H takes 'Name: value' (got a header without a colon)")
+        }
+        if maxReconnects < 0 { throw ValidationError("--max-reconnects must be 0 or more") }
+    }
+
+    func makeRequest() throws(CommandLineFailure) -> EventSourceRequest {
+        var headers: [(name: String, value: String)] = []
+        var secrets: [String] = []
+        for line in header {
+            let colon = line.firstIndex(of: ":")!
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers.append((name, value))
+            let lower = name.lowercased()
+            if lower.contains("auth") || lower.contains("key") || lower.contains("token") || lower.contains("cookie") {
+                secrets.append(value)
+                if value.hasPrefix("Bearer ") { secrets.append(String(value.dropFirst(7))) }
+            }
+        }
+        if let apiKey {
+            headers.append(("Authorization", "Bearer \(apiKey)"))
+            secrets.append(apiKey)
+        }
+        var payload: [UInt8]?
+        if let message {
+            var json = "{\"message\":"
+            JSONValue.writeQuoted(message, to: &json)
+            payload = Array((json + "}").utf8)
+        } else if let body {
+            if body.hasPrefix("@") {
+                let path = String(body.dropFirst())
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw CommandLineFailure("cannot read the body file \(path)")
+                }
+                payload = Array(data)
+            } else {
+                payload = Array(body.utf8)
+            }
+        }
+        return EventSourceRequest(url: url, body: payload, headers: headers, secrets: secrets)
+    }
+
+    func run() async throws {
+        let request: EventSourceRequest
+        do { request = try makeRequest() } catch { throw error.exit() }
+        let recorder = try recording.open(source: "attach")
+        defer { recorder?.close() }
+        let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: maxReconnects))
+        let dialect = WireDialect(rawValue: format)
+        let agent = self.agent
+        let failure = Mutex<String?>(nil)
+        let status: Int32
+        if ConsoleChoice.showsDashboard(output) {
+            do {
+                status = try await DashboardRun.show(options: dashboard) { inbox in
+                    let outcome = await RemoteAttach.run(
+                        request, client: client, format: dialect, agentName: agent,
+                        onState: { inbox.setConnection($0.label) },
+                        onEvent: { event in
+                            recorder?.record(event)
+                            inbox.append(event)
+                        })
+                    if let error = outcome.failure {
+                        failure.withLock { $0 = error.message }
+                        inbox.setConnection("closed: " + error.message)
+                        // Nothing arrived: show the error as the run's failure rather than an empty screen.
+                        if !outcome.deliveredAny {
+                            inbox.append(WorkflowEvent(
+                                sequence: 1, timestamp: Date().timeIntervalSince1970,
+                                kind: .runFailed(error: error.message, agent: nil)))
+                        }
+                    }
+                }
+            } catch {
+                await client.shutdown()
+                throw error.exit()
+            }
+        } else {
+            status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "disconnected from the stream") { yield in
+                let outcome = await RemoteAttach.run(
+                    request, client: client, format: dialect, agentName: agent,
+                    onState: { state in
+                        if case .reconnecting(_, _, _, let reason) = state {
+                            printError("flowtop: \(reason); \(state.label)")
+                        }
+                    },
+                    onEvent: { event in
+                        recorder?.record(event)
+                        yield(event)
+                    })
+                if let error = outcome.failure { failure.withLock { $0 = error.message } }
+                if !outcome.unknownEventCounts.isEmpty {
+                    let counts = outcome.unknownEventCounts.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+                    printError("flowtop: unknown event types (skipped): " + counts.joined(separator: ", "))
+                }
+            }
+        }
+        await client.shutdown()
+        if let message = failure.withLock({ $0 }) {
+            printError("flowtop: error: \(message)")
+            throw ExitCode(status == 0 ? 1 : status)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

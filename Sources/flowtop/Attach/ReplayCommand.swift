@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import RemoteStream
+import WorkflowCore
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Play back a recording made with --record, at the pace it was recorded.",
+        discussion: """
+              flowtop demo --record demo.ndjson
+              flowtop replay demo.ndjson --speed 4
+              flowtop replay demo.ndjson --speed max --plain
+            """
+    )
+
+    @Argument(help: "A recording written by `run`, `demo` or `attach` with --record.")
+    var file: String
+
+    @Option(help: "How much faster than recorded to play: a number (2, 0.5) or max.")
+    var speed: String = "1"
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var dashboard: DashboardOptions
+
+    func validate() throws {
+        try output.validate()
+        if speed != "max" {
+            guard let value = Double(speed), value > 0, value.isFinite else {
+                throw ValidationError("--speed takes a positive number or max")
+            }
+        }
+    }
+
+    func run() async throws {
+        let recording: Recording
+        do {
+            recording = try Recording(contentsOf: file)
+        } catch {
+            throw CommandLineFailure(error.message).exit()
+        }
+        let factor = speed == "max" ? nil : Double(speed)
+        let showsDashboard = ConsoleChoice.showsDashboard(output)
+        let notice = recording.truncationNotice
+        let produce: @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void = { yield in
+            let clock = ContinuousClock()
+            let start = clock.now
+            for (offset, event) in recording.events {
+                if let factor {
+                    let due = start + .milliseconds(Int64((offset / factor).rounded()))
+                    do { try await clock.sleep(until: due) } catch { return }
+                }
+                if Task.isCancelled { return }
+                yield(event)
+            }
+            if let notice {
+                let next = (recording.events.last?.event.sequence ?? 0) + 1
+                yield(WorkflowEvent(sequence: next, timestamp: recording.events.last?.event.timestamp ?? 0,
+                                    kind: .warning(agent: nil, message: notice)))
+            }
+        }
+        let status: Int32
+        if showsDashboard {
+            do {
+                status = try await DashboardRun.show(options: dashboard) { inbox in
+                    inbox.setConnection("replay ×\(speed)")
+                    await produce { inbox.append($0) }
+                }
+            } catch {
+                throw error.exit()
+            }
+        } else {
+            status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "the replay was stopped", produce: produce)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
