@@ -3,11 +3,26 @@ import Foundation
 import ModelClients
 import WorkflowCore
 
-/// Which workflow to run and on which model.
+/// Which workflow to run and on which model (`run`, `demo`, `attach`-style commands).
 struct WorkflowOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "A preset name (\(PresetWorkflows.names.joined(separator: ", "))) or a workflow file.")
     var workflow = "research-writer"
 
+    @OptionGroup var modelChoice: ModelChoice
+
+    @Option(help: "The API key (prefer the provider's environment variable: flags show up in `ps`).")
+    var apiKey: String?
+
+    /// Loads the workflow and picks the model; see `ModelChoice.prepare`.
+    func prepare(defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil) async throws(CommandLineFailure) -> PreparedWorkflow {
+        try await modelChoice.prepare(
+            workflow: workflow, apiKey: apiKey, defaultPace: defaultPace, fixedAnswerTokens: fixedAnswerTokens)
+    }
+}
+
+/// The model flags every command that runs workflows shares. The provider's key is not here: `serve` uses
+/// `--api-key` for the key its own clients must present, so each command declares its key flag itself.
+struct ModelChoice: ParsableArguments {
     @Option(help: "Pace of the scripted model: 'demo', 'realistic', 'instant', or tokens per second.")
     var pace: String?
 
@@ -20,12 +35,11 @@ struct WorkflowOptions: ParsableArguments {
     @Option(help: "The API base URL, e.g. http://localhost:11434/v1 (Azure: the resource endpoint).")
     var baseURL: String?
 
-    @Option(help: "The API key (prefer the provider's environment variable: flags show up in `ps`).")
-    var apiKey: String?
-
-    /// Loads the workflow and picks the model.
-    /// `fixedAnswerTokens` makes every scripted answer that many tokens of prose (benchmarks).
-    func prepare(defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil) async throws(CommandLineFailure) -> PreparedWorkflow {
+    /// Loads `workflow` (a preset or a file) and picks the model: the flags, else the environment, else the
+    /// scripted model. `fixedAnswerTokens` makes every scripted answer that many tokens of prose (benchmarks).
+    func prepare(
+        workflow: String, apiKey: String?, defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil
+    ) async throws(CommandLineFailure) -> PreparedWorkflow {
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinitionLoader.resolve(workflow)

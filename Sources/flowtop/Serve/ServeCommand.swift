@@ -29,17 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The default workflow: a preset name (\(PresetWorkflows.names.joined(separator: ", "))) or a workflow file. Every preset is also offered by name.")
     var workflow = "research-writer"
 
-    @Option(help: "Pace of the scripted model: 'demo', 'realistic', 'instant', or tokens per second.")
-    var pace: String?
-
-    @Option(help: "openai, azure, ollama, llamacpp, vllm, openai-compatible or scripted (default: from the environment, else scripted).")
-    var provider: String?
-
-    @Option(help: "The model (Azure: the deployment name).")
-    var model: String?
-
-    @Option(help: "The model API base URL.")
-    var baseURL: String?
+    @OptionGroup var modelChoice: ModelChoice
 
     @Option(help: "The model provider's API key (prefer the provider's environment variable).")
     var providerApiKey: String?
@@ -86,16 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "flowtop.serve")
 
-        var arguments = ["--workflow", workflow]
-        if let pace { arguments += ["--pace", pace] }
-        if let provider { arguments += ["--provider", provider] }
-        if let model { arguments += ["--model", model] }
-        if let baseURL { arguments += ["--base-url", baseURL] }
-        if let providerApiKey { arguments += ["--api-key", providerApiKey] }
-        let options = try WorkflowOptions.parse(arguments)
         let prepared: PreparedWorkflow
         do {
-            prepared = try await options.prepare(defaultPace: .realistic, fixedAnswerTokens: scriptedAnswerTokens)
+            prepared = try await modelChoice.prepare(
+                workflow: workflow, apiKey: providerApiKey, defaultPace: .realistic, fixedAnswerTokens: scriptedAnswerTokens)
         } catch {
             throw error.exit()
         }
