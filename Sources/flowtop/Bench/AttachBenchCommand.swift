@@ -112,8 +112,9 @@ struct AttachBenchCommand: AsyncParsableCommand {
             totalBytes.store(sent, ordering: .relaxed)
         }
 
-        let inbox = BenchInbox()
-        let ui = BenchUI(inbox: inbox, sendTimes: sendTimes, origin: origin, measureLatency: rate != nil)
+        let wakeUp = DispatchSemaphore(value: 0)
+        let inbox = EventInbox(wake: { wakeUp.signal() })
+        let ui = BenchUI(inbox: inbox, wakeUp: wakeUp, sendTimes: sendTimes, origin: origin, measureLatency: rate != nil)
         let uiDone = ui.start()
         let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: 0))
         let start = clock.now
@@ -145,43 +146,17 @@ final class SendTimes: @unchecked Sendable {
     func get(_ index: Int) -> Double { lock.withLock { _ in times[index] } }
 }
 
-/// The dashboard's inbox without a terminal: appends wake the UI thread once per batch.
-final class BenchInbox: Sendable {
-    private let contents = Mutex<(events: [WorkflowEvent], finished: Bool)>(([], false))
-    private let wake = DispatchSemaphore(value: 0)
-
-    func append(_ event: WorkflowEvent) {
-        let first = contents.withLock { contents in
-            contents.events.append(event)
-            return contents.events.count == 1
-        }
-        if first { wake.signal() }
-    }
-
-    func finish() {
-        contents.withLock { $0.finished = true }
-        wake.signal()
-    }
-
-    func wait() { wake.wait() }
-
-    func drain() -> (events: [WorkflowEvent], finished: Bool) {
-        contents.withLock { contents in
-            defer { contents.events.removeAll(keepingCapacity: true) }
-            return (contents.events, contents.finished)
-        }
-    }
-}
-
 /// The UI loop of `DashboardSession` minus ncurses: sleep until events arrive, draw at most every 16 ms.
 final class BenchUI: Sendable {
-    let inbox: BenchInbox
+    let inbox: EventInbox
+    let wakeUp: DispatchSemaphore
     let sendTimes: SendTimes
     let origin: ContinuousClock.Instant
     let measureLatency: Bool
 
-    init(inbox: BenchInbox, sendTimes: SendTimes, origin: ContinuousClock.Instant, measureLatency: Bool) {
+    init(inbox: EventInbox, wakeUp: DispatchSemaphore, sendTimes: SendTimes, origin: ContinuousClock.Instant, measureLatency: Bool) {
         self.inbox = inbox
+        self.wakeUp = wakeUp
         self.sendTimes = sendTimes
         self.origin = origin
         self.measureLatency = measureLatency
@@ -207,7 +182,7 @@ final class BenchUI: Sendable {
         var shown: [Int] = []
         var checksum = 0
         while true {
-            inbox.wait()
+            wakeUp.wait()
             let sinceDraw = clock.now - lastDraw
             if sinceDraw < frameInterval { Thread.sleep(forTimeInterval: (frameInterval - sinceDraw).seconds) }
             let batch = inbox.drain()

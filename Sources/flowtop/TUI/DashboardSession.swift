@@ -26,8 +26,9 @@ final class DashboardSession: @unchecked Sendable {
         self.theme = theme
         self.colorMode = colorMode
         self.state = state
-        waiter = try InputWaiter()
-        inbox = EventInbox(waiter: waiter)
+        let waiter = try InputWaiter()
+        self.waiter = waiter
+        inbox = EventInbox(wake: { waiter.wake() })
     }
 
     /// Runs the UI loop on its own thread until the person quits (or a signal ends it) and returns what they saw.

@@ -1,5 +1,4 @@
 import Synchronization
-import Terminal
 import WorkflowCore
 
 /// Where workflow events wait for the UI thread: any task appends and wakes the loop; the loop drains a batch per
@@ -12,10 +11,11 @@ final class EventInbox: Sendable {
     }
 
     private let contents = Mutex(Contents())
-    private let waiter: InputWaiter
+    private let wake: @Sendable () -> Void
 
-    init(waiter: InputWaiter) {
-        self.waiter = waiter
+    /// `wake` rouses the consumer: `InputWaiter.wake()` for the dashboard, a semaphore in the benchmark.
+    init(wake: @escaping @Sendable () -> Void) {
+        self.wake = wake
     }
 
     func append(_ event: WorkflowEvent) {
@@ -24,19 +24,19 @@ final class EventInbox: Sendable {
             return contents.events.count == 1
         }
         // One wake per batch: the loop drains everything that arrived since.
-        if wasEmpty { waiter.wake() }
+        if wasEmpty { wake() }
     }
 
     /// The stream has ended (normally or not).
     func finish() {
         contents.withLock { $0.finished = true }
-        waiter.wake()
+        wake()
     }
 
     /// A remote stream's connection changed ("live", "reconnecting in 2 s …"): shown in the header.
     func setConnection(_ text: String) {
         contents.withLock { $0.connection = text }
-        waiter.wake()
+        wake()
     }
 
     /// Everything waiting, whether the stream has ended, and a connection change not yet shown.
