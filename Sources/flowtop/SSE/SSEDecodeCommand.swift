@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStream
+import WorkflowCore
 
 struct SSEDecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,16 +70,14 @@ struct SSEDecodeCommand: ParsableCommand {
     }
 
     static func appendJSONLine(_ event: SSEEvent, to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"type":"#.utf8)
-        JSONText.appendQuoted(event.type, to: &output)
-        output.append(contentsOf: #","data":"#.utf8)
-        JSONText.appendQuoted(event.data, to: &output)
-        output.append(contentsOf: #","lastEventId":"#.utf8)
-        JSONText.appendQuoted(event.id, to: &output)
-        if let retry = event.retry {
-            output.append(contentsOf: #","retry":"#.utf8)
-            output.append(contentsOf: String(retry).utf8)
-        }
-        output.append(contentsOf: "}\n".utf8)
+        var line = #"{"type":"#
+        JSONValue.writeQuoted(event.type, to: &line)
+        line += #","data":"#
+        JSONValue.writeQuoted(event.data, to: &line)
+        line += #","lastEventId":"#
+        JSONValue.writeQuoted(event.id, to: &line)
+        if let retry = event.retry { line += #","retry":\#(retry)"# }
+        line += "}\n"
+        output.append(contentsOf: line.utf8)
     }
 }
