@@ -51,8 +51,9 @@ public struct AgentPane: Sendable {
 
     mutating func append(_ line: PaneLine) {
         lines.append(line)
-        // Scrolled up: a new line below must not move what the person is reading.
-        if !follow { scrollOffset += TextWrap.rowCount(line.text, width: Int.max) }
+        // Scrolled up: a new line below must not move what the person is reading (one row per new line; a
+        // line that later wraps to more rows shifts the view by those rows).
+        if !follow { scrollOffset += 1 }
         if lines.count > scrollback + scrollback / 8 {
             // Trim in batches so appending stays O(1) amortised.
             let excess = lines.count - scrollback
