@@ -156,28 +156,16 @@ struct AttachCommandTests {
         let server = LoopbackServer(responses: [.eventStream([.bytes(Array("data: {\"text\":\"hello\"}\n\n".utf8)), .pause(milliseconds: 60_000)])])
         try await server.start()
         defer { Task { await server.shutdown() } }
-        let process = Process()
-        process.executableURL = FlowtopBinary.url
-        process.arguments = ["attach", server.baseURL + "/s", "--plain"]
-        let stderr = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try await Task.sleep(for: .milliseconds(700))
         let clock = ContinuousClock()
-        let start = clock.now
-        kill(process.processIdentifier, SIGINT)
-        let status: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }
+        let (start, result) = try await ChildProcess.withRunning(FlowtopBinary.url.path, ["attach", server.baseURL + "/s", "--plain"]) { execution in
+            try await Task.sleep(for: .milliseconds(700))
+            let start = clock.now
+            try execution.send(signal: .interrupt)
+            return start
         }
         #expect(clock.now - start < .seconds(3))
-        #expect(status == 130)
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("flowtop: stopped by signal; disconnected from the stream"))
+        #expect(result.status == 130)
+        #expect(result.stderr.contains("flowtop: stopped by signal; disconnected from the stream"))
     }
 }
 }

@@ -20,57 +20,57 @@ struct AttachServeTests {
     }
 
     @Test func flowtopFormatShowsWhatRunShows() async throws {
-        let (server, port, _) = try ServeCommandTests.start(["--pace", "instant", "--workflow", "handoff"])
-        defer { server.terminate() }
-        let url = "http://127.0.0.1:\(port)/api/workflow/stream"
-        let attached = try await FlowtopBinary.run(["attach", url, "--message", Self.question, "--plain"])
-        #expect(attached.status == 0, "\(attached.stderr)")
-        let local = try await FlowtopBinary.run(["run", "--plain", "--workflow", "handoff", Self.question])
-        #expect(Self.normalised(attached.stdout) == Self.normalised(local.stdout))
-        #expect(attached.stdout.contains("── Triage → Weather"))
+        _ = try await ChildProcess.withServer(["--pace", "instant", "--workflow", "handoff"]) { port, _ in
+            let url = "http://127.0.0.1:\(port)/api/workflow/stream"
+            let attached = try await FlowtopBinary.run(["attach", url, "--message", Self.question, "--plain"])
+            #expect(attached.status == 0, "\(attached.stderr)")
+            let local = try await FlowtopBinary.run(["run", "--plain", "--workflow", "handoff", Self.question])
+            #expect(Self.normalised(attached.stdout) == Self.normalised(local.stdout))
+            #expect(attached.stdout.contains("── Triage → Weather"))
 
-        let json = try await FlowtopBinary.run(["attach", url, "--message", Self.question, "--json"])
-        let types = json.stdout.split(separator: "\n").compactMap { line in
-            line.range(of: #""type":"[a-z_]+""#, options: .regularExpression).map { String(line[$0]) }
+            let json = try await FlowtopBinary.run(["attach", url, "--message", Self.question, "--json"])
+            let types = json.stdout.split(separator: "\n").compactMap { line in
+                line.range(of: #""type":"[a-z_]+""#, options: .regularExpression).map { String(line[$0]) }
+            }
+            let localJSON = try await FlowtopBinary.run(["run", "--json", "--workflow", "handoff", Self.question])
+            let localTypes = localJSON.stdout.split(separator: "\n").compactMap { line in
+                line.range(of: #""type":"[a-z_]+""#, options: .regularExpression).map { String(line[$0]) }
+            }
+            #expect(types == localTypes)
         }
-        let localJSON = try await FlowtopBinary.run(["run", "--json", "--workflow", "handoff", Self.question])
-        let localTypes = localJSON.stdout.split(separator: "\n").compactMap { line in
-            line.range(of: #""type":"[a-z_]+""#, options: .regularExpression).map { String(line[$0]) }
-        }
-        #expect(types == localTypes)
     }
 
     @Test func aguiAndTextFormats() async throws {
-        let (server, port, _) = try ServeCommandTests.start(["--pace", "instant", "--workflow", "handoff"])
-        defer { server.terminate() }
-        let url = "http://127.0.0.1:\(port)/api/workflow/stream"
-        let agui = try await FlowtopBinary.run(["attach", url + "?format=agui", "--message", Self.question, "--plain"])
-        #expect(agui.status == 0, "\(agui.stderr)")
-        #expect(agui.stdout.contains("[Triage]"))
-        #expect(agui.stdout.contains("[Weather]"))
-        #expect(agui.stdout.contains("⚙ get_weather("))
-        #expect(agui.stdout.contains("Findings: Tokyo"))
-        #expect(agui.stdout.contains("✔ completed"))
+        _ = try await ChildProcess.withServer(["--pace", "instant", "--workflow", "handoff"]) { port, _ in
+            let url = "http://127.0.0.1:\(port)/api/workflow/stream"
+            let agui = try await FlowtopBinary.run(["attach", url + "?format=agui", "--message", Self.question, "--plain"])
+            #expect(agui.status == 0, "\(agui.stderr)")
+            #expect(agui.stdout.contains("[Triage]"))
+            #expect(agui.stdout.contains("[Weather]"))
+            #expect(agui.stdout.contains("⚙ get_weather("))
+            #expect(agui.stdout.contains("Findings: Tokyo"))
+            #expect(agui.stdout.contains("✔ completed"))
 
-        let text = try await FlowtopBinary.run(["attach", url + "?format=text", "--message", Self.question, "--plain", "--agent", "sample"])
-        #expect(text.stdout.contains("[sample]"))
-        #expect(text.stdout.contains("Findings: Tokyo"))
+            let text = try await FlowtopBinary.run(["attach", url + "?format=text", "--message", Self.question, "--plain", "--agent", "sample"])
+            #expect(text.stdout.contains("[sample]"))
+            #expect(text.stdout.contains("Findings: Tokyo"))
+        }
     }
 
     @Test func apiKeyAndErrors() async throws {
-        let (server, port, _) = try ServeCommandTests.start(["--pace", "instant"], environment: ["FLOWTOP_API_KEY": "s3cret-key"])
-        defer { server.terminate() }
-        let url = "http://127.0.0.1:\(port)/api/workflow/stream"
-        let denied = try await FlowtopBinary.run(["attach", url, "--message", "hi", "--json"])
-        #expect(denied.status == 1)
-        #expect(denied.stderr.hasPrefix("flowtop: error: \(url) answered 401 Unauthorized"))
-        let allowed = try await FlowtopBinary.run(["attach", url, "--message", "Seattle weather", "--json", "--api-key", "s3cret-key"])
-        #expect(allowed.status == 0, "\(allowed.stderr)")
-        #expect(allowed.stdout.contains("\"type\":\"done\""))
-        #expect(!allowed.stdout.contains("s3cret-key") && !allowed.stderr.contains("s3cret-key"))
-        let missing = try await FlowtopBinary.run(["attach", url, "--body", "{}", "--json", "--api-key", "s3cret-key"])
-        #expect(missing.status == 1)
-        #expect(missing.stderr.contains("answered 400 Bad Request: Missing 'message' field"))
+        _ = try await ChildProcess.withServer(["--pace", "instant"], environment: ["FLOWTOP_API_KEY": "s3cret-key"]) { port, _ in
+            let url = "http://127.0.0.1:\(port)/api/workflow/stream"
+            let denied = try await FlowtopBinary.run(["attach", url, "--message", "hi", "--json"])
+            #expect(denied.status == 1)
+            #expect(denied.stderr.hasPrefix("flowtop: error: \(url) answered 401 Unauthorized"))
+            let allowed = try await FlowtopBinary.run(["attach", url, "--message", "Seattle weather", "--json", "--api-key", "s3cret-key"])
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(allowed.stdout.contains("\"type\":\"done\""))
+            #expect(!allowed.stdout.contains("s3cret-key") && !allowed.stderr.contains("s3cret-key"))
+            let missing = try await FlowtopBinary.run(["attach", url, "--body", "{}", "--json", "--api-key", "s3cret-key"])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("answered 400 Bad Request: Missing 'message' field"))
+        }
     }
 }
 }

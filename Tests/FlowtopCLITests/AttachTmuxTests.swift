@@ -21,9 +21,9 @@ extension FlowtopBinaryTests {
             let server = LoopbackServer(responses: [.eventStream(steps)])
             try await server.start()
             defer { Task { await server.shutdown() } }
-            let tmux = try Tmux(width: 120, height: 40)
+            let tmux = try await Tmux(width: 120, height: 40)
             defer { tmux.kill() }
-            try tmux.run("\(binary) attach \(server.baseURL)/api/workflow/stream --message 'Tokyo weather?'; echo EXIT=$?")
+            try await tmux.run("\(binary) attach \(server.baseURL)/api/workflow/stream --message 'Tokyo weather?'; echo EXIT=$?")
             let live = try await tmux.waitFor("the live stream") { $0.contains("live") && $0.contains("1 Triage") }
             #expect(live.contains("handoff"))
             let done = try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
@@ -32,7 +32,7 @@ extension FlowtopBinaryTests {
             #expect(done.contains("── Triage → Weather"))
             #expect(done.contains("get_weather"))
             #expect(done.contains("Tool calls (2)"))
-            try tmux.type("q")
+            try await tmux.type("q")
             let after = try await tmux.waitFor("the shell prompt after quitting") { Tmux.exitLine(in: $0) != nil }
             #expect(Tmux.exitLine(in: after) == "EXIT=0")
             #expect(after.contains("✔ handoff completed"))
@@ -43,27 +43,27 @@ extension FlowtopBinaryTests {
         /// same workflow and prompt (numbers — ids, timings, rates — aside).
         @Test func attachToServeShowsWhatRunShows() async throws {
             try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
-            let (server, port, _) = try ServeCommandTests.start(["--pace", "300", "--workflow", "handoff"])
-            defer { server.terminate() }
-            func normalised(_ screen: String) -> [String] {
-                screen.split(separator: "\n").dropFirst().map {
-                    $0.replacingOccurrences(of: #"[0-9]+([.:][0-9]+)*"#, with: "#", options: .regularExpression)
+            _ = try await ChildProcess.withServer(["--pace", "300", "--workflow", "handoff"]) { port, _ in
+                func normalised(_ screen: String) -> [String] {
+                    screen.split(separator: "\n").dropFirst().map {
+                        $0.replacingOccurrences(of: #"[0-9]+([.:][0-9]+)*"#, with: "#", options: .regularExpression)
+                    }
                 }
+                let tmux = try await Tmux(width: 120, height: 40)
+                defer { tmux.kill() }
+                try await tmux.run("\(binary) attach http://127.0.0.1:\(port)/api/workflow/stream --message \"What's the weather in Tokyo right now?\"; echo EXIT=$?")
+                let attached = try await tmux.waitFor("the attached run to complete") { $0.contains("✓ completed") }
+                #expect(attached.contains("── Triage → Weather"))
+                #expect(attached.contains("get_weather"))
+                try await tmux.type("q")
+                try await tmux.waitFor("the shell after attach") { Tmux.exitLine(in: $0) != nil }
+                try await tmux.run("clear; \(binary) run --workflow handoff --pace 300 \"What's the weather in Tokyo right now?\"; echo EXIT=$?")
+                let local = try await tmux.waitFor("the local run to complete") { $0.contains("✓ completed") }
+                #expect(normalised(attached) == normalised(local))
+                try await tmux.type("q")
+                let after = try await tmux.waitFor("the shell after run") { Tmux.exitLine(in: $0) != nil }
+                #expect(Tmux.exitLine(in: after) == "EXIT=0")
             }
-            let tmux = try Tmux(width: 120, height: 40)
-            defer { tmux.kill() }
-            try tmux.run("\(binary) attach http://127.0.0.1:\(port)/api/workflow/stream --message \"What's the weather in Tokyo right now?\"; echo EXIT=$?")
-            let attached = try await tmux.waitFor("the attached run to complete") { $0.contains("✓ completed") }
-            #expect(attached.contains("── Triage → Weather"))
-            #expect(attached.contains("get_weather"))
-            try tmux.type("q")
-            try await tmux.waitFor("the shell after attach") { Tmux.exitLine(in: $0) != nil }
-            try tmux.run("clear; \(binary) run --workflow handoff --pace 300 \"What's the weather in Tokyo right now?\"; echo EXIT=$?")
-            let local = try await tmux.waitFor("the local run to complete") { $0.contains("✓ completed") }
-            #expect(normalised(attached) == normalised(local))
-            try tmux.type("q")
-            let after = try await tmux.waitFor("the shell after run") { Tmux.exitLine(in: $0) != nil }
-            #expect(Tmux.exitLine(in: after) == "EXIT=0")
         }
 
         @Test func anHTTPErrorIsShownOnTheDashboardAndAfterIt() async throws {
@@ -71,12 +71,12 @@ extension FlowtopBinaryTests {
             let server = LoopbackServer(responses: [.json(status: 401, "{\"error\":\"missing API key\"}")])
             try await server.start()
             defer { Task { await server.shutdown() } }
-            let tmux = try Tmux(width: 120, height: 40)
+            let tmux = try await Tmux(width: 120, height: 40)
             defer { tmux.kill() }
-            try tmux.run("\(binary) attach \(server.baseURL)/api/workflow/stream --message hi; echo EXIT=$?")
+            try await tmux.run("\(binary) attach \(server.baseURL)/api/workflow/stream --message hi; echo EXIT=$?")
             let shown = try await tmux.waitFor("the error on the dashboard") { $0.contains("missing API key") }
             #expect(shown.contains("closed"))
-            try tmux.type("q")
+            try await tmux.type("q")
             let after = try await tmux.waitFor("the shell prompt after quitting") { Tmux.exitLine(in: $0) != nil }
             #expect(Tmux.exitLine(in: after) == "EXIT=1")
             #expect(after.contains("flowtop: error: \(server.baseURL)/api/workflow/stream answered 401 Unauthorized: missing API key"))
@@ -86,19 +86,19 @@ extension FlowtopBinaryTests {
             try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-\(UUID()).ndjson").path
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let tmux = try Tmux(width: 120, height: 40)
+            let tmux = try await Tmux(width: 120, height: 40)
             defer { tmux.kill() }
-            try tmux.run("\(binary) demo --pace 400 --record \(file); echo EXIT=$?")
+            try await tmux.run("\(binary) demo --pace 400 --record \(file); echo EXIT=$?")
             let live = try await tmux.waitFor("the live run to complete") { $0.contains("✓ completed") }
-            try tmux.type("q")
+            try await tmux.type("q")
             try await tmux.waitFor("the shell after the live run") { Tmux.exitLine(in: $0) != nil }
-            try tmux.run("clear; \(binary) replay \(file) --speed max; echo EXIT=$?")
+            try await tmux.run("clear; \(binary) replay \(file) --speed max; echo EXIT=$?")
             let replayed = try await tmux.waitFor("the replay to complete") { $0.contains("✓ completed") }
             // Same panes, text, tool calls and transitions; the header's connection field says "replay".
             func body(_ screen: String) -> [Substring] { Array(screen.split(separator: "\n").dropFirst()) }
             #expect(body(replayed) == body(live))
             #expect(replayed.contains("replay ×max"))
-            try tmux.type("q")
+            try await tmux.type("q")
             let after = try await tmux.waitFor("the shell after the replay") { Tmux.exitLine(in: $0) != nil }
             #expect(Tmux.exitLine(in: after) == "EXIT=0")
         }

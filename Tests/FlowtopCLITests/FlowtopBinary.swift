@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Every test that starts the binary, run one at a time: children started concurrently inherit each other's pipe
-/// ends, so one child's output would not reach end-of-file until the others exited.
+/// Every test that starts the binary, run one at a time: each keeps a core busy (a debug build), and the tmux tests
+/// wait for screens with timeouts that a machine running several of them at once could miss.
 @Suite(.serialized)
 struct FlowtopBinaryTests {}
 
@@ -22,53 +22,13 @@ enum FlowtopBinary {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("flowtop")
     }()
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ChildProcess.Output
 
-    /// Runs flowtop with `arguments`, writing `input` to its standard input, and waits for it to exit — on a
-    /// Dispatch thread, so the test's own servers on the cooperative pool keep answering meanwhile.
+    /// Runs flowtop with `arguments`, writing `input` to its standard input, and returns once it has exited.
+    /// Runs must not pick up a developer's real provider settings, so those variables are removed.
     static func run(_ arguments: [String], input: [UInt8] = [], environment changes: [String: String?] = [:]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result<FlowtopBinary.Result, any Error> {
-                    try runBlocking(arguments, input: input, environment: changes)
-                })
-            }
-        }
-    }
-
-    private static func runBlocking(_ arguments: [String], input: [UInt8], environment changes: [String: String?]) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        // Runs must not pick up a developer's real provider settings.
-        for key in ["OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"] { environment[key] = nil }
+        var environment: [String: String?] = ["OPENAI_API_KEY": nil, "AZURE_OPENAI_ENDPOINT": nil, "AZURE_OPENAI_API_KEY": nil]
         for (key, value) in changes { environment[key] = value }
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Read both pipes while writing, so a large output cannot fill a pipe and stall the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var out = Data()
-        nonisolated(unsafe) var err = Data()
-        DispatchQueue.global().async(group: group) { out = stdout.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { err = stderr.fileHandleForReading.readDataToEndOfFile() }
-        try stdin.fileHandleForWriting.write(contentsOf: Data(input))
-        try stdin.fileHandleForWriting.close()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        return try await ChildProcess.run(url.path, arguments, input: input, environment: environment)
     }
 }

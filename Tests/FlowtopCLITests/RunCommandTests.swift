@@ -44,27 +44,15 @@ struct RunCommandTests {
     }
 
     @Test func sigtermCancelsTheRunAndExitsWith143() async throws {
-        let process = Process()
-        process.executableURL = FlowtopBinary.url
-        process.arguments = ["run", "--plain", "--pace", "10", "Weather in Seattle and a poem"]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        try await Task.sleep(for: .seconds(1))
-        process.terminate()
-        let (output, errors) = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)))
-            }
+        let (_, result) = try await ChildProcess.withRunning(
+            FlowtopBinary.url.path, ["run", "--plain", "--pace", "10", "Weather in Seattle and a poem"]
+        ) { execution in
+            try await Task.sleep(for: .seconds(1))
+            try execution.send(signal: .terminate)
         }
-        #expect(process.terminationStatus == 143, "stdout: \(output)\nstderr: \(errors)")
-        #expect(errors.contains("cancelled"))
-        #expect(output.contains("✘ failed: cancelled"))
+        #expect(result.status == 143, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(result.stderr.contains("cancelled"))
+        #expect(result.stdout.contains("✘ failed: cancelled"))
     }
 }
 }
