@@ -19,9 +19,12 @@ public enum RemoteAttach {
 
     /// Runs until the stream's run ends. `format` nil means detect. A fatal error before any event is returned in
     /// `failure` with no events delivered; after events, the decoder's close (a failed run) is delivered too.
+    /// `onSkipped` gets the counts of unknown event types each time one more is skipped (the decoder warns only
+    /// about the first of each type), so a live view can show them.
     public static func run(
         _ request: EventSourceRequest, client: EventSourceClient, format: WireDialect?, agentName: String?,
         onState: @Sendable (ConnectionState) -> Void,
+        onSkipped: ([String: Int]) -> Void = { _ in },
         onEvent: (WorkflowEvent) -> Void
     ) async -> Outcome {
         var decoder = makeDecoder(format: format, agentName: agentName, workflowName: workflowName(for: request.url))
@@ -29,12 +32,23 @@ public enum RemoteAttach {
         var terminated = false
         var failure: EventSourceFailure?
         var cancelled = false
+        var skipped = 0
         do {
             _ = try await client.stream(request, onState: onState) { event, arrival in
-                for decoded in decoder.decode(event, at: arrival) {
+                let events = decoder.decode(event, at: arrival)
+                for decoded in events {
                     deliveredAny = true
                     onEvent(decoded)
                     if decoded.isTerminal { terminated = true }
+                }
+                // An unknown event decodes to nothing, or to its type's first warning: only then can the count move.
+                if events.isEmpty || events.first?.isWarning == true {
+                    let counts = decoder.unknownEventCounts
+                    let total = counts.values.reduce(0, +)
+                    if total != skipped {
+                        skipped = total
+                        onSkipped(counts)
+                    }
                 }
                 return terminated ? .stop : .more
             }
@@ -96,5 +110,12 @@ public enum RemoteAttach {
             if auto != nil { return auto!.finish(at: time) }
             return fixed!.finish(at: time)
         }
+    }
+}
+
+extension WorkflowEvent {
+    var isWarning: Bool {
+        if case .warning = kind { return true }
+        return false
     }
 }

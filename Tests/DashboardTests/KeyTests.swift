@@ -35,6 +35,39 @@ struct KeyTests {
         #expect(dashboard.overlay == nil)
     }
 
+    @Test func wShowsWarningsAndSkippedEventTypes() {
+        var dashboard = state(width: 100, height: 30, events: LayoutTests.events(agents: 1) + [
+            event(90, .warning(agent: nil, message: "event 7: not JSON: unexpected character '{' at offset 1")),
+        ])
+        dashboard.skippedEventCounts = ["STATE_DELTA": 2, "mystery": 40, "ACTIVITY": 2]
+        let header = screen(dashboard).split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("⚠ 1 warning · 44 skipped"))
+        #expect(screen(dashboard).contains(" w warnings "), "the footer offers the key while there is something to see")
+        _ = dashboard.handle(.character("w"))
+        #expect(dashboard.overlay == .warnings(scroll: 0))
+        let text = screen(dashboard)
+        #expect(text.contains("Warnings (1)"))
+        #expect(text.contains("1.  event 7: not JSON: unexpected character '{' at offset 1"))
+        #expect(text.contains("Events of unknown types, skipped (44)"))
+        // The most frequent first, ties by name.
+        let rows = text.split(separator: "\n").map(String.init)
+        let order = ["mystery  ×40", "ACTIVITY  ×2", "STATE_DELTA  ×2"].map { type in rows.firstIndex { $0.contains(type) } }
+        #expect(order.allSatisfy { $0 != nil } && order == order.sorted { ($0 ?? 0) < ($1 ?? 0) })
+        #expect(dashboard.handle(.character("q")) == [.quit])
+        _ = dashboard.handle(.character("w"))
+        #expect(dashboard.overlay == nil)
+        #expect(Transcript.markdown(dashboard).contains("- `mystery` ×40"))
+    }
+
+    @Test func withNothingWrongTheHeaderSaysNothingAndTheOverlaySaysSo() {
+        var dashboard = state(width: 100, height: 30, events: LayoutTests.events(agents: 1))
+        #expect(!screen(dashboard).contains("⚠"))
+        #expect(!screen(dashboard).contains(" w warnings "))
+        _ = dashboard.handle(.character("w"))
+        #expect(screen(dashboard).contains("No warnings"))
+        #expect(screen(dashboard).contains("No events of unknown types"))
+    }
+
     @Test func quitKeysAndSave() {
         var dashboard = state(width: 80, height: 24, events: LayoutTests.events(agents: 1))
         #expect(dashboard.handle(.character("q")) == [.quit])

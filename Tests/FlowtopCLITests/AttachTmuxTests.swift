@@ -18,6 +18,9 @@ extension FlowtopBinaryTests {
                 steps += [.bytes(Array(sse[start...index])), .pause(milliseconds: 40)]
                 start = index + 1
             }
+            // Three events of a type flowtop does not know, early on: skipped, counted, and shown with `w`.
+            let unknown = Array("data: {\"type\":\"telemetry\",\"cpu\":0.5}\n\n".utf8)
+            steps.insert(contentsOf: [.bytes(unknown), .bytes(unknown), .bytes(unknown)], at: 4)
             let server = LoopbackServer(responses: [.eventStream(steps)])
             try await server.start()
             defer { Task { await server.shutdown() } }
@@ -32,6 +35,13 @@ extension FlowtopBinaryTests {
             #expect(done.contains("── Triage → Weather"))
             #expect(done.contains("get_weather"))
             #expect(done.contains("Tool calls (2)"))
+            #expect(done.contains("⚠ 1 warning · 3 skipped"))
+            try await tmux.type("w")
+            let warnings = try await tmux.waitFor("the warnings overlay") { $0.contains("Events of unknown types, skipped (3)") }
+            #expect(warnings.contains("unknown event type \"telemetry\""))
+            #expect(warnings.contains("telemetry  ×3"))
+            try await tmux.press("Escape")
+            try await tmux.waitFor("the overlay to close") { !$0.contains("Events of unknown types") }
             try await tmux.type("q")
             let after = try await tmux.waitFor("the shell prompt after quitting") { Tmux.exitLine(in: $0) != nil }
             #expect(Tmux.exitLine(in: after) == "EXIT=0")

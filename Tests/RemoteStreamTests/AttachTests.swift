@@ -138,6 +138,7 @@ struct AttachTests {
         sse.insert(Array("data: {\"type\": \"text\", oops\n\n".utf8), at: 3)
         sse.insert([0xFF, 0xFE, 0x00, 0x0A, 0x0A] + Array(": noise\n\ndata: [1,2\n\n".utf8), at: 6)
         sse.insert(Array("event: weird\ndata: {\"type\":\"mystery\"}\n\n".utf8), at: 8)
+        sse.insert(Array("data: {\"type\":\"mystery\",\"n\":2}\n\n".utf8), at: 10)
         let server = LoopbackServer(responses: [.eventStream(sse.map { .bytes($0) })])
         try await server.start()
         let result = await attach(server)
@@ -147,7 +148,9 @@ struct AttachTests {
         #expect(warnings.count >= 2)
         let real = result.events.filter { if case .warning = $0.kind { false } else { true } }
         #expect(real.map(\.kind) == events.map(\.kind))
-        #expect(result.outcome.unknownEventCounts["mystery"] == 1)
+        #expect(result.outcome.unknownEventCounts["mystery"] == 2)
+        // Each skipped event is reported as it happens (the dashboard's header and `w` show the counts live).
+        #expect(result.skipped == [["mystery": 1], ["mystery": 2]])
     }
 
     @Test func cancellationStopsPromptly() async throws {

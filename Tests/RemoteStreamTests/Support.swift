@@ -29,9 +29,12 @@ import Testing
 
 /// Collects what an attach delivers.
 final class Collected: Sendable {
-    private let storage = Mutex<(events: [WorkflowEvent], states: [ConnectionState])>(([], []))
+    private let storage = Mutex<(events: [WorkflowEvent], states: [ConnectionState], skipped: [[String: Int]])>(([], [], []))
     var events: [WorkflowEvent] { storage.withLock { $0.events } }
     var states: [ConnectionState] { storage.withLock { $0.states } }
+    /// Each skipped-event count `onSkipped` reported, in order.
+    var skipped: [[String: Int]] { storage.withLock { $0.skipped } }
+    func add(skipped counts: [String: Int]) { storage.withLock { $0.skipped.append(counts) } }
     func add(_ event: WorkflowEvent) { storage.withLock { $0.events.append(event) } }
     func add(_ state: ConnectionState) { storage.withLock { $0.states.append(state) } }
 }
@@ -41,15 +44,15 @@ func attach(
     _ server: LoopbackServer, path: String = "/stream", body: String? = nil, format: WireDialect? = nil,
     headers: [(name: String, value: String)] = [], secrets: [String] = [],
     policy: ReconnectPolicy = ReconnectPolicy(initialDelayMilliseconds: 10, maxDelayMilliseconds: 50, maxAttempts: 3)
-) async -> (events: [WorkflowEvent], outcome: RemoteAttach.Outcome, states: [ConnectionState]) {
+) async -> (events: [WorkflowEvent], outcome: RemoteAttach.Outcome, states: [ConnectionState], skipped: [[String: Int]]) {
     let client = EventSourceClient(policy: policy)
     let collected = Collected()
     let request = EventSourceRequest(url: server.baseURL + path, body: body.map { Array($0.utf8) }, headers: headers, secrets: secrets)
     let outcome = await RemoteAttach.run(
         request, client: client, format: format, agentName: nil,
-        onState: { collected.add($0) }, onEvent: { collected.add($0) })
+        onState: { collected.add($0) }, onSkipped: { collected.add(skipped: $0) }, onEvent: { collected.add($0) })
     await client.shutdown()
-    return (collected.events, outcome, collected.states)
+    return (collected.events, outcome, collected.states, collected.skipped)
 }
 
 /// The events a decoder makes from `bytes` read in one go, for comparison (timestamps dropped).

@@ -27,6 +27,17 @@ extension DashboardState {
             default: break
             }
             return []
+        case let .warnings(scroll):
+            switch key {
+            case .escape, .enter, .character("w"): overlay = nil
+            case .character("q"): return [.quit]
+            case .up, .character("k"): overlay = .warnings(scroll: max(0, scroll - 1))
+            case .down, .character("j"): overlay = .warnings(scroll: scroll + 1)
+            case .pageUp: overlay = .warnings(scroll: max(0, scroll - 10))
+            case .pageDown: overlay = .warnings(scroll: scroll + 10)
+            default: break
+            }
+            return []
         case nil:
             break
         }
@@ -34,6 +45,7 @@ extension DashboardState {
         switch key {
         case .character("q"): return [.quit]
         case .character("?"): overlay = .help
+        case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)
         case .backTab: moveFocus(by: -1)
         case let .character(digit) where digit.isNumber && digit != "0":

@@ -16,6 +16,8 @@ public struct DashboardState: Sendable {
         case help
         /// The full arguments and result of a timeline entry; `scroll` in rows.
         case toolDetail(index: Int, scroll: Int)
+        /// `w`: the warnings and the event types a remote stream sent that flowtop skipped; `scroll` in rows.
+        case warnings(scroll: Int)
     }
 
     public struct Search: Sendable, Hashable {
@@ -43,6 +45,9 @@ public struct DashboardState: Sendable {
     public var timeline: [ToolCallEntry] = []
     private var timelineIndex: [String: Int] = [:]
     public var warnings: [String] = []
+    /// Event types a remote stream sent that its decoder does not know, with how many of each were skipped (set by
+    /// `attach`; the decoder warns about the first of each type only).
+    public var skippedEventCounts: [String: Int] = [:]
     public var output: (agent: String?, text: String)?
     /// A connection line for remote streams (attach): "live", "reconnecting in 2 s"…; nil in-process.
     public var connection: String?
@@ -70,6 +75,8 @@ public struct DashboardState: Sendable {
     public init(scrollback: Int = 5_000) {
         self.scrollback = scrollback
     }
+
+    public var skippedEventTotal: Int { skippedEventCounts.values.reduce(0, +) }
 
     public var focusedPane: AgentPane? { agents.indices.contains(focus) ? agents[focus] : nil }
 

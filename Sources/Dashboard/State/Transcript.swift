@@ -48,6 +48,10 @@ public enum Transcript {
         if !state.warnings.isEmpty {
             out += "\n## Warnings\n\n" + state.warnings.map { "- \($0)\n" }.joined()
         }
+        if !state.skippedEventCounts.isEmpty {
+            out += "\n## Skipped events of unknown types\n\n"
+                + WarningsOverlay.skippedByCount(state).map { "- `\($0.type)` ×\($0.count)\n" }.joined()
+        }
         return out
     }
 }

@@ -27,6 +27,7 @@ public enum DashboardView {
         switch state.overlay {
         case .help: HelpOverlay.draw(state, into: &grid)
         case let .toolDetail(index, scroll): ToolDetailOverlay.draw(state, entry: index, scroll: scroll, into: &grid)
+        case let .warnings(scroll): WarningsOverlay.draw(state, scroll: scroll, into: &grid)
         case nil: break
         }
         return grid

@@ -23,7 +23,8 @@ enum FooterView {
             let text = search.matchCount == 0 ? " no match for \"\(search.query)\" " : " \(search.matchCount) matches · n/N "
             x = grid.put(text, x: x, y: rect.y, style: .footerKey, maxWidth: rect.width)
         }
-        for hint in hints {
+        let warned = !state.warnings.isEmpty || !state.skippedEventCounts.isEmpty
+        for hint in warned ? [("w", "warnings")] + hints : hints {
             let needed = DisplayWidth.of(hint.key) + DisplayWidth.of(hint.action) + 3
             guard x + needed <= rect.width else { break }
             x = grid.put(" " + hint.key, x: x, y: rect.y, style: .footerKey)

@@ -18,6 +18,7 @@ enum HeaderView {
         field(statusText(state))
         if state.paused { field("⏸ PAUSED", .headerAccent) }
         if let connection = state.connection { field(connection) }
+        if let warnings = warningsText(state) { field(warnings, .warning) }
         if !state.model.isEmpty { field(state.model) }
         if let elapsed = state.elapsed { field("⏱ " + DashboardView.formatDuration(elapsed)) }
         // Tokens as the agents report them (at the end of each response): the run's total once it is known.
@@ -26,6 +27,15 @@ enum HeaderView {
         if tokens > 0 { field("\(DashboardView.grouped(tokens)) tok") }
         if state.runStatus == .running { field("\(DashboardView.grouped(state.eventRate.perSecond(at: state.now))) ev/s") }
         field("\(DashboardView.grouped(state.eventCount)) events")
+    }
+
+    /// "⚠ 2 warnings · 5 skipped" when something went wrong that did not stop the run (`w` shows it all).
+    static func warningsText(_ state: DashboardState) -> String? {
+        var parts: [String] = []
+        if !state.warnings.isEmpty { parts.append("\(state.warnings.count) warning" + (state.warnings.count == 1 ? "" : "s")) }
+        let skipped = state.skippedEventTotal
+        if skipped > 0 { parts.append("\(DashboardView.grouped(skipped)) skipped") }
+        return parts.isEmpty ? nil : "⚠ " + parts.joined(separator: " · ")
     }
 
     static func statusText(_ state: DashboardState) -> String {

@@ -13,6 +13,7 @@ enum HelpOverlay {
         ("t", "show / hide the tool-call timeline"),
         ("z", "zoom the focused pane to full screen"),
         ("s", "save the transcript as Markdown"),
+        ("w", "warnings, and event types a remote stream sent that were skipped"),
         ("mouse", "wheel scrolls the pane under it; click focuses"),
         ("Esc", "close this help, a detail view or the search"),
         ("Ctrl-L", "repaint the screen"),

@@ -115,6 +115,7 @@ struct AttachCommand: AsyncParsableCommand {
                     let outcome = await RemoteAttach.run(
                         request, client: client, format: dialect, agentName: agent,
                         onState: { inbox.setConnection($0.label) },
+                        onSkipped: { inbox.setSkipped($0) },
                         onEvent: { event in
                             recorder?.record(event)
                             inbox.append(event)

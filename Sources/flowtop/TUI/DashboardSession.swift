@@ -103,6 +103,10 @@ final class DashboardSession: @unchecked Sendable {
                     state.connection = connection
                     dirty = true
                 }
+                if let skipped = batch.skipped {
+                    state.skippedEventCounts = skipped
+                    dirty = true
+                }
                 if batch.finished, !streamFinished {
                     streamFinished = true
                     dirty = true

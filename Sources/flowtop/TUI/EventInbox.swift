@@ -8,6 +8,7 @@ final class EventInbox: Sendable {
         var events: [WorkflowEvent] = []
         var finished = false
         var connection: String?
+        var skipped: [String: Int]?
     }
 
     private let contents = Mutex(Contents())
@@ -39,14 +40,29 @@ final class EventInbox: Sendable {
         wake()
     }
 
-    /// Everything waiting, whether the stream has ended, and a connection change not yet shown.
-    func drain() -> (events: [WorkflowEvent], finished: Bool, connection: String?) {
+    /// New counts of skipped event types of unknown kinds (attach): shown in the header and with `w`.
+    func setSkipped(_ counts: [String: Int]) {
+        contents.withLock { $0.skipped = counts }
+        wake()
+    }
+
+    struct Batch {
+        var events: [WorkflowEvent]
+        var finished: Bool
+        /// A connection change not yet shown.
+        var connection: String?
+        /// Skipped-event counts not yet shown.
+        var skipped: [String: Int]?
+    }
+
+    /// Everything waiting since the last drain.
+    func drain() -> Batch {
         contents.withLock { contents in
-            let events = contents.events
+            let batch = Batch(events: contents.events, finished: contents.finished, connection: contents.connection, skipped: contents.skipped)
             contents.events.removeAll(keepingCapacity: true)
-            let connection = contents.connection
             contents.connection = nil
-            return (events, contents.finished, connection)
+            contents.skipped = nil
+            return batch
         }
     }
 
