@@ -17,6 +17,16 @@ public struct SSEEvent: Sendable, Hashable {
         set { eventId = EventID(newValue) }
     }
 
+    /// `id` as a number, without making its text, when it is the canonical decimal text of one (a sequence number:
+    /// no sign, no leading zero); nil otherwise.
+    public var numericId: Int? {
+        if case let .number(value) = eventId { return value }
+        return nil
+    }
+
+    /// Whether `other` carries the same id, compared without making either text.
+    public func hasSameId(as other: SSEEvent) -> Bool { eventId == other.eventId }
+
     public init(type: String = "message", data: String, id: String = "", retry: Int? = nil) {
         self.init(type: type, data: data, eventId: EventID(id), retry: retry)
     }

@@ -134,7 +134,8 @@ public final class EventSourceClient: Sendable {
         let where_ = Self.describe(request.url)
         var parser = SSEParser()
         var highestNumericId: Int?
-        var lastSeenId = ""
+        /// The last event whose id differed from its predecessor's (ids compared without making their text).
+        var lastSeen = SSEEvent(data: "")
         // The id to resume from: the parser's last event id, except that a data-less block at the start of a new
         // connection (`retry: 1000` and a blank line) clears the parser's (as the spec says) but not this one.
         var resumeId = ""
@@ -197,13 +198,14 @@ public final class EventSourceClient: Sendable {
                     if !parser.lastEventId.isEmpty { resumeId = parser.lastEventId }
                     for event in events {
                         // An event's id is the stream's last id, so only a change of id says an event carried one.
-                        if event.id != lastSeenId {
-                            lastSeenId = event.id
-                            if let number = Int(event.id), let highest = highestNumericId, number <= highest {
+                        if !event.hasSameId(as: lastSeen) {
+                            lastSeen = event
+                            let number = event.numericId ?? Int(event.id)
+                            if let number, let highest = highestNumericId, number <= highest {
                                 skippingReplay = true
                             } else {
                                 skippingReplay = false
-                                if let number = Int(event.id) { highestNumericId = number }
+                                if let number { highestNumericId = number }
                             }
                         }
                         if skippingReplay { continue }

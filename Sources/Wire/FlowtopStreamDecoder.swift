@@ -16,7 +16,7 @@ public struct FlowtopStreamDecoder: RemoteStreamDecoder, Sendable {
 
     public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
         ledger.received += 1
-        let serverSequence = Int(event.id)
+        let serverSequence = event.numericId ?? Int(event.id)
         do {
             var decoded = try FlowtopWireDecoder.decode(event)
             if decoded.sequence <= 0 { decoded.sequence = ledger.nextSequence }

@@ -10,11 +10,17 @@ public enum FlowtopWireDecoder {
 
     /// Decodes one SSE event; `seq` comes from the JSON (or the SSE id when the JSON lacks it).
     public static func decode(_ event: SSEEvent) throws(DecodingError) -> WorkflowEvent {
-        try decode(json: event.data, fallbackSequence: Int(event.id), fallbackType: event.type == "message" ? nil : event.type)
+        try decode(json: event.data, fallbackSequence: event.numericId ?? Int(event.id), fallbackType: event.type == "message" ? nil : event.type)
     }
 
     /// Decodes one JSON object as `--json` prints it.
     public static func decode(json: String, fallbackSequence: Int? = nil, fallbackType: String? = nil) throws(DecodingError) -> WorkflowEvent {
+        if let event = FlowtopDeltaDecoder.decode(json: json, fallbackSequence: fallbackSequence) { return event }
+        return try decodeInGeneral(json: json, fallbackSequence: fallbackSequence, fallbackType: fallbackType)
+    }
+
+    /// Any event, through a `JSONValue` dictionary (the fast path's reference in tests).
+    static func decodeInGeneral(json: String, fallbackSequence: Int?, fallbackType: String?) throws(DecodingError) -> WorkflowEvent {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: json)

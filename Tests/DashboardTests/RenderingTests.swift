@@ -115,4 +115,13 @@ struct RenderingTests {
         #expect(dashboard.agents[0].lines.last?.text == "")
         #expect(dashboard.agents[0].droppedLines > 0)
     }
+
+    @Test func deltasBreakLinesAtLineFeedsAndDropTheCarriageReturnBeforeThem() {
+        var dashboard = DashboardState()
+        dashboard.apply(event(1, .runStarted(.init(runId: "r", workflow: "w", participants: ["A"], model: nil))))
+        for (index, text) in ["one", " more\r\ntwo\n", "\nfour é\r", "\n", "🌦"].enumerated() {
+            dashboard.apply(event(index + 2, .textDelta(agent: "A", messageId: "m", text: text)))
+        }
+        #expect(dashboard.agents[0].lines.map(\.text) == ["one more", "two", "", "four é", "🌦"])
+    }
 }

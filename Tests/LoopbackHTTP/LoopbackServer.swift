@@ -23,6 +23,7 @@ public final class LoopbackServer: Sendable {
     private struct State {
         var port: Int?
         var acceptLoop: Task<Void, Never>?
+        var listener: (any Channel)?
     }
 
     private let handler: Handler
@@ -60,6 +61,8 @@ public final class LoopbackServer: Sendable {
         }
         let log = self.log
         let handler = self.handler
+        // Every accepted connection must be served (its channel wrapper traps if dropped unfinished), so shutdown
+        // closes the listener and lets this loop take the connections still queued, rather than cancelling it.
         let acceptLoop = Task {
             await withDiscardingTaskGroup { group in
                 try? await serverChannel.executeThenClose { connections in
@@ -73,7 +76,7 @@ public final class LoopbackServer: Sendable {
                 group.cancelAll()
             }
         }
-        state.withLock { $0 = State(port: port, acceptLoop: acceptLoop) }
+        state.withLock { $0 = State(port: port, acceptLoop: acceptLoop, listener: serverChannel.channel) }
     }
 
     /// The bound port. Valid once `start()` returned, and still after `shutdown()` (nothing listens there then).
@@ -91,11 +94,14 @@ public final class LoopbackServer: Sendable {
     /// Stops accepting, closes every connection (cutting any response still playing) and waits until all are done.
     public func shutdown() async {
         let running = state.withLock { state in
-            defer { state.acceptLoop = nil }
-            return state.acceptLoop
+            defer {
+                state.acceptLoop = nil
+                state.listener = nil
+            }
+            return (state.acceptLoop, state.listener)
         }
-        guard let acceptLoop = running else { return }
-        acceptLoop.cancel()
+        guard let acceptLoop = running.0 else { return }
+        try? await running.1?.close()
         await acceptLoop.value
     }
 }

@@ -100,7 +100,9 @@ struct RunWatchingTests {
 
     @Test("watchers join mid-run, see every event, and resume after Last-Event-ID; GET /api/runs lists runs")
     func watchers() async throws {
-        let harness = try await ServerHarness.start(client: ScriptedChatClient(pace: .init(tokensPerSecond: 400)))
+        // Slow enough (a few seconds a run) that the run is surely still going when the list is asked for, even on a
+        // machine busy with the other suites.
+        let harness = try await ServerHarness.start(client: ScriptedChatClient(pace: .init(tokensPerSecond: 60)))
         let starter = try await HTTPClient.shared.execute(
             harness.request("/api/workflow/stream", body: #"{"message":"x"}"#), timeout: .seconds(60))
         let runId = try #require(starter.headers.first(name: "X-Run-Id"))

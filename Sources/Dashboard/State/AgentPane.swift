@@ -33,7 +33,12 @@ public struct AgentPane: Sendable {
     /// line break and for each new response.
     mutating func appendText(_ text: String, kind: PaneLine.Kind, messageId: String) {
         var first = true
-        for piece in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines end at LF (a CR before it is dropped); split on bytes, not Characters, which would keep "\r\n"
+        // whole and cost a grapheme scan per delta.
+        var rest = Substring(text)
+        while true {
+            let newline = rest.utf8.firstIndex(of: 0x0A)
+            let piece = newline.map { rest[..<$0] } ?? rest
             if first, let last = lines.last, last.kind == kind, last.messageId == messageId {
                 lines[lines.count - 1].text += piece
             } else {
@@ -45,6 +50,10 @@ public struct AgentPane: Sendable {
                 }
                 append(PaneLine(kind: kind, text: String(piece), messageId: messageId))
             }
+            guard let newline else { break }
+            // The line is complete: a CR before its LF (perhaps sent in the previous delta) is not text.
+            if lines[lines.count - 1].text.utf8.last == 0x0D { lines[lines.count - 1].text.removeLast() }
+            rest = rest[rest.utf8.index(after: newline)...]
             first = false
         }
     }

@@ -4,27 +4,65 @@
 /// needs to be right about valid JSON and never accept invalid JSON.
 struct JSONValueReader {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    /// The text `bytes` are the UTF-8 of: strings without escapes are sliced from it, which copies without
+    /// validating again (a `String` is valid UTF-8, and a slice between two quotes stays so).
+    private let source: String
+    private(set) var index = 0
     private var depth = 0
     private static let maxDepth = 512
 
     static func parse(_ text: String) -> JSONValue? {
-        var text = text
-        return text.withUTF8 { buffer in
-            var reader = JSONValueReader(bytes: buffer)
+        read(text) { reader in
             reader.skipSpace()
             guard let value = reader.value() else { return JSONValue?.none }
             reader.skipSpace()
             // (JSONValue is ExpressibleByNilLiteral: spell out the Optional's none.)
-            return reader.index == buffer.count ? Optional(value) : JSONValue?.none
+            return reader.atEnd ? Optional(value) : JSONValue?.none
         }
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
+    /// Runs `body` with a reader at the start of `text`'s UTF-8.
+    static func read<R>(_ text: String, _ body: (inout JSONValueReader) -> R) -> R {
+        var contiguous = text
+        let source = text
+        return contiguous.withUTF8 { buffer in
+            var reader = JSONValueReader(bytes: buffer, source: source)
+            return body(&reader)
+        }
     }
 
-    private mutating func skipSpace() {
+    private init(bytes: UnsafeBufferPointer<UInt8>, source: String) {
+        self.bytes = bytes
+        self.source = source
+    }
+
+    var atEnd: Bool { index == bytes.count }
+
+    /// Whether the next byte is `byte` (and steps over it if so).
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// The bytes of a key: the string at the reader, which must have no escapes (nil otherwise, or if it is not
+    /// a string); the reader moves past it.
+    mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    mutating func skipSpace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -33,7 +71,7 @@ struct JSONValueReader {
         }
     }
 
-    private mutating func value() -> JSONValue? {
+    mutating func value() -> JSONValue? {
         guard index < bytes.count else { return nil }
         switch bytes[index] {
         case UInt8(ascii: "{"): return object()
@@ -114,7 +152,8 @@ struct JSONValueReader {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let utf8 = source.utf8
+                let text = String(source[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: index)])
                 index += 1
                 return text
             }
