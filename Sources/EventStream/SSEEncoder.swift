@@ -12,33 +12,64 @@ public struct SSEEncoder: Sendable {
 
     /// Appends the bytes of `event` (its `event:`, `id:`, `retry:` and `data:` lines and the blank line) to `output`.
     public mutating func encode(_ event: SSEEvent, into output: inout [UInt8]) throws(SSEEncodingError) {
-        if event.type != "message" {
-            guard !event.type.isEmpty else { throw .emptyType }
-            guard !Self.containsLineBreak(event.type) else { throw .lineBreakInType(event.type) }
+        var data = event.data
+        var failure: SSEEncodingError?
+        data.withUTF8 { bytes in
+            do throws(SSEEncodingError) {
+                try encode(type: event.type, id: event.id, data: bytes, retry: event.retry, into: &output)
+            } catch {
+                failure = error
+            }
         }
-        if event.id != lastId {
-            guard !Self.containsLineBreak(event.id) else { throw .lineBreakInId(event.id) }
-            guard !event.id.utf8.contains(0) else { throw .nulInId(event.id) }
-        }
-        if let retry = event.retry, retry < 0 { throw .negativeRetry(retry) }
+        if let failure { throw failure }
+    }
 
-        if event.type != "message" {
+    /// Appends an event whose data is already UTF-8 bytes (a server's JSON), saving the `SSEEvent` and its data
+    /// string. The same rules and bytes as `encode(_:into:)`.
+    public mutating func encode(
+        type: String = "message", id: String, data: [UInt8], retry: Int? = nil, into output: inout [UInt8]
+    ) throws(SSEEncodingError) {
+        var failure: SSEEncodingError?
+        data.withUnsafeBufferPointer { bytes in
+            do throws(SSEEncodingError) {
+                try encode(type: type, id: id, data: bytes, retry: retry, into: &output)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func encode(
+        type: String, id: String, data: UnsafeBufferPointer<UInt8>, retry: Int?, into output: inout [UInt8]
+    ) throws(SSEEncodingError) {
+        if type != "message" {
+            guard !type.isEmpty else { throw .emptyType }
+            guard !Self.containsLineBreak(type) else { throw .lineBreakInType(type) }
+        }
+        if id != lastId {
+            guard !Self.containsLineBreak(id) else { throw .lineBreakInId(id) }
+            guard !id.utf8.contains(0) else { throw .nulInId(id) }
+        }
+        if let retry, retry < 0 { throw .negativeRetry(retry) }
+
+        if type != "message" {
             output.append(contentsOf: Self.eventPrefix)
-            output.append(contentsOf: event.type.utf8)
+            output.append(contentsOf: type.utf8)
             output.append(ASCII.lf)
         }
-        if event.id != lastId {
+        if id != lastId {
             output.append(contentsOf: Self.idPrefix)
-            output.append(contentsOf: event.id.utf8)
+            output.append(contentsOf: id.utf8)
             output.append(ASCII.lf)
-            lastId = event.id
+            lastId = id
         }
-        if let retry = event.retry {
+        if let retry {
             output.append(contentsOf: Self.retryPrefix)
             output.append(contentsOf: String(retry).utf8)
             output.append(ASCII.lf)
         }
-        Self.appendDataLines(event.data, to: &output)
+        Self.appendDataLines(data, to: &output)
         output.append(ASCII.lf)
     }
 
@@ -74,12 +105,25 @@ public struct SSEEncoder: Sendable {
     private static let retryPrefix = Array("retry: ".utf8)
     private static let dataPrefix = Array("data: ".utf8)
 
-    private static func appendDataLines(_ data: String, to output: inout [UInt8]) {
-        for line in lines(of: data) {
+    /// One `data:` line per line of `data` (split on CR, LF and CRLF, as the parser reads them).
+    private static func appendDataLines(_ data: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var lineStart = 0
+        var index = 0
+        while index < data.count {
+            let byte = data[index]
+            guard byte == ASCII.lf || byte == ASCII.cr else {
+                index += 1
+                continue
+            }
             output.append(contentsOf: dataPrefix)
-            output.append(contentsOf: line)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: data[lineStart..<index]))
             output.append(ASCII.lf)
+            index += byte == ASCII.cr && index + 1 < data.count && data[index + 1] == ASCII.lf ? 2 : 1
+            lineStart = index
         }
+        output.append(contentsOf: dataPrefix)
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: data[lineStart...]))
+        output.append(ASCII.lf)
     }
 
     /// Splits on CR, LF and CRLF, as the parser does (never on U+2028 or other Unicode separators).

@@ -98,6 +98,8 @@ extension OpenAIChatClient {
             }
             // Stop at [DONE] rather than wait for the server to end the body.
             if interpreter.isDone { return }
+            // Read on only when the run's consumer keeps up: the provider's stream then waits in TCP.
+            await FlowControl.pace()
         }
         throw interpreter.endedWithoutDone()
     }

@@ -37,7 +37,26 @@ public enum FlowtopWireFormat {
 
     /// One JSON object (no newline) with `type`, `seq`, `ts` and the kind's fields; keys in a fixed order.
     public static func json(for event: WorkflowEvent) -> String {
-        var object = JSONObjectWriter()
+        var bytes: [UInt8] = []
+        appendJSON(for: event, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the SSE event for `event` to `output` (what `sseEvent(for:)` encodes to, without the strings in
+    /// between: the server's per-event path). `scratch` is reused for the JSON.
+    public static func appendSSE(for event: WorkflowEvent, encoder: inout SSEEncoder, scratch: inout [UInt8], to output: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        appendJSON(for: event, to: &scratch)
+        let type = typeName(of: event.kind)
+        // Types are fixed names and ids are numbers: neither can hold a line break, so this cannot throw.
+        try? encoder.encode(type: type == "text" ? "message" : type, id: String(event.sequence), data: scratch, into: &output)
+    }
+
+    /// `json(for:)` as UTF-8, appended to `output`.
+    public static func appendJSON(for event: WorkflowEvent, to output: inout [UInt8]) {
+        var object = JSONObjectWriter(output: output)
+        output = []
+        defer { output = object.finish() }
         object.add("type", typeName(of: event.kind))
         switch event.kind {
         case let .runStarted(info):
@@ -94,7 +113,6 @@ public enum FlowtopWireFormat {
         }
         object.addRaw("seq", String(event.sequence))
         object.addRaw("ts", number(event.timestamp))
-        return object.finish()
     }
 
     private static func usageJSON(_ usage: Usage) -> String {
@@ -109,30 +127,39 @@ public enum FlowtopWireFormat {
     }
 }
 
-/// Builds a JSON object left to right, so keys keep the order a person reading `curl` output expects.
+/// Builds a JSON object left to right in UTF-8, so keys keep the order a person reading `curl` output expects.
 struct JSONObjectWriter {
-    private var text = "{"
+    private var bytes: [UInt8]
     private var first = true
 
-    mutating func add(_ key: String, _ value: String) {
-        separate(key)
-        JSONValue.writeQuoted(value, to: &text)
+    /// Continues `output` (the object is appended after what it holds).
+    init(output: [UInt8]) {
+        bytes = output
+        bytes.append(UInt8(ascii: "{"))
     }
 
-    mutating func addRaw(_ key: String, _ json: String) {
+    mutating func add(_ key: StaticString, _ value: String) {
         separate(key)
-        text += json
+        JSONValue.writeQuoted(value, to: &bytes)
     }
 
-    private mutating func separate(_ key: String) {
-        if !first { text += "," }
+    mutating func addRaw(_ key: StaticString, _ json: String) {
+        separate(key)
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    /// Keys are our own ASCII names, written as they are.
+    private mutating func separate(_ key: StaticString) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        JSONValue.writeQuoted(key, to: &text)
-        text += ":"
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func finish() -> String {
-        text += "}"
-        return text
+    mutating func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 }

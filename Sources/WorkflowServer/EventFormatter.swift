@@ -8,6 +8,8 @@ import WorkflowCore
 struct EventFormatter {
     let format: StreamFormat
     private var encoder = SSEEncoder()
+    /// Reused for each event's JSON.
+    private var scratch: [UInt8] = []
     private var agui: AGUIEventMapper
 
     init(format: StreamFormat, threadId: String? = nil, runId: String? = nil) {
@@ -19,8 +21,7 @@ struct EventFormatter {
     mutating func append(_ event: WorkflowEvent, to output: inout [UInt8]) {
         switch format {
         case .flowtop:
-            // Event types and numeric ids never contain line breaks, so encoding cannot fail here.
-            try? encoder.encode(FlowtopWireFormat.sseEvent(for: event), into: &output)
+            FlowtopWireFormat.appendSSE(for: event, encoder: &encoder, scratch: &scratch, to: &output)
         case .text:
             guard case let .textDelta(_, _, text) = event.kind else { return }
             output.append(contentsOf: Self.textPrefix)

@@ -9,12 +9,14 @@ import WorkflowCore
 struct EventStreamWriter {
     let record: RunRecord
     let keepaliveInterval: Duration
+    /// Whether this is the stream of the request that started the run, which paces the run's models.
+    var paces = false
     /// The most events written at once, which bounds a write's size.
     static let batchLimit = 512
 
     /// Streams events after sequence `after` until the run's terminal event. Throws when the client is gone.
     func write(format: inout EventFormatter, after: Int, to writer: inout any ResponseBodyWriter) async throws {
-        let (signals, watcher) = record.watch(after: after)
+        let (signals, watcher) = record.watch(after: after, paces: paces)
         defer { record.unwatch(watcher) }
         let ticker = Task { [record, keepaliveInterval] in
             while !Task.isCancelled {

@@ -4,7 +4,8 @@ import WorkflowCore
 
 /// One run's shared state: its events so far (a bounded buffer), its watchers, and how to stop it. The run's task
 /// writes events here; each HTTP stream that watches it (the one that started it and any `GET .../events`) reads
-/// them through its own `AsyncStream`, so a slow watcher never holds up the run or the others.
+/// them through its own `AsyncStream`. The stream that started the run paces it (`FlowGate`): when that client
+/// falls far behind, the run's models wait. Other watchers never hold up the run or each other.
 public final class RunRecord: Sendable {
     public enum State: String, Sendable { case running, completed, failed }
 
@@ -30,7 +31,29 @@ public final class RunRecord: Sendable {
         /// run's final error event.
         var stopReason: String?
         var finished: Date?
+        /// The sequence of the last event published.
+        var lastSequence = 0
+        /// The pacing stream (the one that started the run): its watcher id once it watches, and how far it has
+        /// read; the cursor is nil once it stopped reading (then nothing paces the run).
+        var pacerWatcher: Int?
+        var pacerCursor: Int? = 0
+        /// Producers (model streams) waiting for the pacing stream to catch up.
+        var waiting: [CheckedContinuation<Void, Never>] = []
+
+        var pacerLag: Int { pacerCursor.map { lastSequence - $0 } ?? 0 }
+
+        /// Takes the waiting producers if the pacing stream is close enough again (or gone).
+        mutating func producersToResume() -> [CheckedContinuation<Void, Never>] {
+            guard !waiting.isEmpty, pacerLag <= RunRecord.resumeLag else { return [] }
+            defer { waiting.removeAll() }
+            return waiting
+        }
     }
+
+    /// The pacing stream's lag (events published but not yet taken) at which the run's models wait, and the lag
+    /// at which they go on. Far below the buffer, so a paced run never drops events for its own client.
+    static let pauseLag = 4_096
+    static let resumeLag = 1_024
 
     /// Events kept for watchers that have not read them yet; a watcher further behind loses its place.
     private let hardLimit: Int
@@ -68,6 +91,9 @@ public final class RunRecord: Sendable {
 
     public var isRunning: Bool { state.withLock { $0.state == .running } }
 
+    /// Events published that the stream pacing the run has not taken yet (0 when nothing paces it).
+    var pacingLag: Int { state.withLock { $0.pacerLag } }
+
     func attach(task: Task<Void, Never>) {
         state.withLock { $0.task = task }
     }
@@ -75,7 +101,8 @@ public final class RunRecord: Sendable {
     /// Records an event from the run and hands it to every watcher.
     func publish(_ original: WorkflowEvent) {
         var event = original
-        state.withLock { inner in
+        let resume = state.withLock { inner -> [CheckedContinuation<Void, Never>] in
+            inner.lastSequence = event.sequence
             if case .runFailed(let error, let agent) = event.kind, error == "cancelled", let reason = inner.stopReason {
                 event.kind = .runFailed(error: reason, agent: agent)
             }
@@ -99,14 +126,19 @@ public final class RunRecord: Sendable {
                 for continuation in inner.watchers.values { continuation.finish() }
                 inner.watchers.removeAll()
                 // Watchers still reading keep their cursors until they unwatch.
+                defer { inner.waiting.removeAll() }
+                return inner.waiting
             }
+            return []
         }
+        for producer in resume { producer.resume() }
     }
 
     /// Registers a watcher: its stream wakes it when events arrive (at most one wake-up is kept, so a fast run
     /// costs a slow watcher nothing) and finishes when the run ends. The watcher reads events with
     /// `events(after:limit:)`, so it takes everything that piled up since it last looked in one go.
-    func watch(after: Int) -> (AsyncStream<Void>, Int) {
+    /// `paces`: this is the stream of the request that started the run, which paces it.
+    func watch(after: Int, paces: Bool = false) -> (AsyncStream<Void>, Int) {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { inner -> Int in
             guard inner.state == .running else {
@@ -116,6 +148,10 @@ public final class RunRecord: Sendable {
             inner.nextWatcher += 1
             inner.watchers[inner.nextWatcher] = continuation
             inner.cursors[inner.nextWatcher] = after
+            if paces, inner.pacerCursor != nil {
+                inner.pacerWatcher = inner.nextWatcher
+                inner.pacerCursor = after
+            }
             return inner.nextWatcher
         }
         return (stream, id)
@@ -124,8 +160,14 @@ public final class RunRecord: Sendable {
     /// Up to `limit` buffered events with sequence numbers after `after` (from the oldest kept when the buffer no
     /// longer reaches back that far), and whether the run has ended. `watcher` has taken everything up to `after`.
     func events(after: Int, limit: Int, watcher: Int) -> (events: [WorkflowEvent], ended: Bool) {
-        state.withLock { inner in
+        var resume: [CheckedContinuation<Void, Never>] = []
+        defer { for producer in resume { producer.resume() } }
+        return state.withLock { inner in
             if inner.cursors[watcher] != nil { inner.cursors[watcher] = after }
+            if watcher == inner.pacerWatcher {
+                inner.pacerCursor = after
+                resume = inner.producersToResume()
+            }
             let ended = inner.state != .running
             guard let first = inner.events.first?.sequence else { return ([], ended) }
             let start = max(0, after + 1 - first)
@@ -136,11 +178,17 @@ public final class RunRecord: Sendable {
     }
 
     func unwatch(_ id: Int) {
-        let continuation = state.withLock { inner in
+        let (continuation, resume) = state.withLock { inner in
             inner.cursors[id] = nil
-            return inner.watchers.removeValue(forKey: id)
+            if id == inner.pacerWatcher {
+                // The client that started the run went away (a detached run goes on): nothing paces it now.
+                inner.pacerWatcher = nil
+                inner.pacerCursor = nil
+            }
+            return (inner.watchers.removeValue(forKey: id), inner.producersToResume())
         }
         continuation?.finish()
+        for producer in resume { producer.resume() }
     }
 
     /// Wakes a watcher so it can check whether a keepalive is due.
@@ -156,5 +204,29 @@ public final class RunRecord: Sendable {
             return inner.task
         }
         task?.cancel()
+    }
+}
+
+extension RunRecord: FlowGate {
+    /// Returns at once unless the stream that started the run is more than `pauseLag` events behind; then waits
+    /// until it is within `resumeLag`, it stops reading, the run ends, or the run's task is cancelled.
+    public func waitUntilOpen() async {
+        guard state.withLock({ $0.pacerLag > Self.pauseLag }) else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let goOn = state.withLock { inner -> Bool in
+                    guard inner.pacerLag > Self.resumeLag, inner.state == .running, !Task.isCancelled else { return true }
+                    inner.waiting.append(continuation)
+                    return false
+                }
+                if goOn { continuation.resume() }
+            }
+        } onCancel: {
+            let waiting = state.withLock { inner in
+                defer { inner.waiting.removeAll() }
+                return inner.waiting
+            }
+            for producer in waiting { producer.resume() }
+        }
     }
 }

@@ -50,8 +50,11 @@ public final class RunRegistry: Sendable {
                 try await Task.sleep(for: timeout)
                 record.stop(reason: "the run timed out after \(Self.seconds(timeout)) s")
             }
-            await WorkflowRunner.run(workflow, prompt: prompt, runId: record.id, model: model) { event in
-                record.publish(event)
+            // The stream of the request that started the run paces its models (see RunRecord.waitUntilOpen).
+            await FlowControl.$gate.withValue(record) {
+                await WorkflowRunner.run(workflow, prompt: prompt, runId: record.id, model: model) { event in
+                    record.publish(event)
+                }
             }
             timer.cancel()
             let summary = record.summary

@@ -105,7 +105,7 @@ struct WorkflowRoutes {
                                            headers: [.retryAfter: String(configuration.retryAfterSeconds)])
             }
         }
-        let streamWriter = EventStreamWriter(record: record, keepaliveInterval: configuration.keepaliveInterval)
+        let streamWriter = EventStreamWriter(record: record, keepaliveInterval: configuration.keepaliveInterval, paces: true)
         let body = ResponseBody { writer in
             var formatter = formatter
             do {

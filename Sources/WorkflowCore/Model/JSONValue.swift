@@ -96,39 +96,41 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Appends `text` as a JSON string literal (RFC 8259 escapes; non-ASCII as UTF-8).
-    ///
-    /// Scans UTF-8 bytes (everything escaped is ASCII, and no byte of a multi-byte character is) and copies each
-    /// plain run as one slice: this sits on the server's per-event path, where scalar-by-scalar copying cost more
-    /// than anything else.
     public static func writeQuoted(_ text: String, to output: inout String) {
-        output += "\""
-        let utf8 = text.utf8
-        var plainStart = utf8.startIndex
-        var index = plainStart
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                if plainStart != index { output += Substring(text.unicodeScalars[plainStart..<index]) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        writeQuoted(text, to: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `writeQuoted` into UTF-8 bytes. Scans bytes (everything escaped is ASCII, and no byte of a multi-byte
+    /// character is) and copies each plain run whole: this is on the server's per-event path.
+    public static func writeQuoted(_ text: String, to output: inout [UInt8]) {
+        output.append(0x22)
+        var text = text
+        text.withUTF8 { bytes in
+            var plainStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                if plainStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index])) }
+                plainStart = index + 1
+                output.append(0x5C)
                 switch byte {
-                case 0x22: output += "\\\""
-                case 0x5C: output += "\\\\"
-                case 0x0A: output += "\\n"
-                case 0x0D: output += "\\r"
-                case 0x09: output += "\\t"
-                case 0x08: output += "\\b"
-                case 0x0C: output += "\\f"
+                case 0x22, 0x5C: output.append(byte)
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
                 default:
-                    let hex = String(byte, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    let hex = Array("0123456789abcdef".utf8)
+                    output.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 }
-                index = utf8.index(after: index)
-                plainStart = index
-            } else {
-                index = utf8.index(after: index)
             }
+            if plainStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...])) }
         }
-        if plainStart != utf8.endIndex { output += Substring(text.unicodeScalars[plainStart..<utf8.endIndex]) }
-        output += "\""
+        output.append(0x22)
     }
 }
 

@@ -81,8 +81,10 @@ public struct ScriptedChatClient: ChatClient {
                 try await Task.sleep(for: interval)
             } else if emitted & 127 == 127 {
                 // At full speed nothing else suspends: yield now and then, as a network read would, so that many
-                // concurrent runs (a server under load) share the threads instead of running one after another.
+                // concurrent runs (a server under load) share the threads instead of running one after another;
+                // and wait, as a real stream would, while the run's consumer is far behind.
                 await Task.yield()
+                await FlowControl.pace()
                 try Task.checkCancellation()
             }
             try onUpdate(.textDelta(token))
@@ -122,8 +124,17 @@ struct ScriptedTokenizer: Sequence {
 
     static func tokens(of text: String) -> ScriptedTokenizer { ScriptedTokenizer(text: text) }
 
+    /// The number of words (runs of non-whitespace), on bytes like the iterator: this runs over the whole
+    /// conversation at the end of every call.
     static func count(_ text: String) -> Int {
-        text.split(whereSeparator: \.isWhitespace).count
+        var words = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let space = Iterator.isSpace(byte)
+            if !space && !inWord { words += 1 }
+            inWord = !space
+        }
+        return words
     }
 
     /// Walks UTF-8 bytes (whitespace here is ASCII), which is far cheaper than Unicode character properties.

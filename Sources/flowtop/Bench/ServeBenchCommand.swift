@@ -1,7 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOPosix
 
 /// Load test of `flowtop serve` over loopback: a server process per phase (the scripted model at full speed),
 /// N concurrent streams from this process, events/s delivered, time to first event, the server's memory.
@@ -34,20 +34,18 @@ struct ServeBenchCommand: AsyncParsableCommand {
     func run() async throws {
         warnIfDebugBuild()
         print("flowtop bench serve: loopback, scripted model at full speed, research-writer workflow (2 agents)")
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 6000)
-        configuration.timeout = .init(connect: .seconds(30), read: .seconds(120))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // One event-loop thread for all the client's streams (see StreamLoadClient).
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            try await phases(client: client)
+            try await phases(group: group)
         } catch {
-            try? await client.shutdown()
+            try? await group.shutdownGracefully()
             throw error
         }
-        try await client.shutdown()
+        try await group.shutdownGracefully()
     }
 
-    private func phases(client: HTTPClient) async throws {
+    private func phases(group: MultiThreadedEventLoopGroup) async throws {
         for count in counts {
             // Two agents answer per run; each token is one event. A stream gets at most 100,000 tokens per answer:
             // the scripted model writes far faster than any reader, and a reader that falls too far behind a run
@@ -55,7 +53,11 @@ struct ServeBenchCommand: AsyncParsableCommand {
             let tokens = min(100_000, max(50, events / (2 * count)))
             let server = try BenchServerProcess(answerTokens: tokens, maxRuns: count + 10)
             defer { server.stop() }
-            let result = try await phase(client: client, port: server.port, streams: count, server: server)
+            // One run first, as a server in service has had: the measured phase then times serving streams, not
+            // the new process's first-use costs (lazy initialisation, page faults, thread start-up).
+            let warmUp = await StreamLoadClient.stream(port: server.port, group: group)
+            guard warmUp.ok else { throw CommandLineFailure("the warm-up request failed") }
+            let result = try await phase(group: group, port: server.port, streams: count, server: server)
             let ttfb = result.ttfb.sorted()
             func percentile(_ p: Double) -> Double { ttfb[min(ttfb.count - 1, Int(Double(ttfb.count) * p))] * 1000 }
             print("  \(count) stream\(count == 1 ? "" : "s") × \(2 * tokens) tokens: "
@@ -74,7 +76,7 @@ struct ServeBenchCommand: AsyncParsableCommand {
         var peakRSS = 0
     }
 
-    private func phase(client: HTTPClient, port: Int, streams: Int, server: BenchServerProcess) async throws -> PhaseResult {
+    private func phase(group: MultiThreadedEventLoopGroup, port: Int, streams: Int, server: BenchServerProcess) async throws -> PhaseResult {
         let clock = ContinuousClock()
         let start = clock.now
         let sampler = Task { () -> Int in
@@ -86,13 +88,13 @@ struct ServeBenchCommand: AsyncParsableCommand {
             return peak
         }
         var result = PhaseResult()
-        await withTaskGroup(of: (events: Int, ttfb: Double?, ok: Bool).self) { group in
+        await withTaskGroup(of: StreamLoadClient.Result.self) { tasks in
             for _ in 0..<streams {
-                group.addTask { await Self.stream(client: client, port: port) }
+                tasks.addTask { await StreamLoadClient.stream(port: port, group: group) }
             }
-            for await one in group {
+            for await one in tasks {
                 result.events += one.events
-                if let ttfb = one.ttfb { result.ttfb.append(ttfb) }
+                if let first = one.firstEvent { result.ttfb.append(first) }
                 if !one.ok { result.errors += 1 }
             }
         }
@@ -101,38 +103,6 @@ struct ServeBenchCommand: AsyncParsableCommand {
         result.peakRSS = max(await sampler.value, server.residentBytes())
         if result.ttfb.isEmpty { result.ttfb = [0] }
         return result
-    }
-
-    /// One stream read to its end: events counted by their blank-line terminators.
-    private static func stream(client: HTTPClient, port: Int) async -> (events: Int, ttfb: Double?, ok: Bool) {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather and create a report"}"#))
-        let clock = ContinuousClock()
-        let start = clock.now
-        var ttfb: Double?
-        var events = 0
-        var previous: UInt8 = 0
-        var tail: [UInt8] = []
-        do {
-            let response = try await client.execute(request, timeout: .seconds(300))
-            guard response.status == .ok else { return (0, nil, false) }
-            for try await chunk in response.body {
-                if ttfb == nil { ttfb = (clock.now - start).seconds }
-                chunk.withUnsafeReadableBytes { bytes in
-                    for byte in bytes {
-                        if byte == 0x0A && previous == 0x0A { events += 1 }
-                        previous = byte
-                    }
-                    tail = Array(bytes.suffix(200))
-                }
-            }
-        } catch {
-            return (events, ttfb, false)
-        }
-        let ended = String(decoding: tail, as: UTF8.self).contains("event: done")
-        return (events, ttfb, ended)
     }
 }
 
