@@ -52,8 +52,8 @@ public final class RunRecord: Sendable {
 
     /// The pacing stream's lag (events published but not yet taken) at which the run's models wait, and the lag
     /// at which they go on. Far below the buffer, so a paced run never drops events for its own client.
-    static let pauseLag = 4_096
-    static let resumeLag = 1_024
+    static let pauseLag = 1_024
+    static let resumeLag = 256
 
     /// Events kept for watchers that have not read them yet; a watcher further behind loses its place.
     private let hardLimit: Int

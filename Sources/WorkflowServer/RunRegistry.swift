@@ -45,16 +45,18 @@ public final class RunRegistry: Sendable {
         }
         let timeout = configuration.runTimeout
         let logger = logger
-        let task = Task {
+        // The first event now, so the response can start with it before the run's task gets a thread.
+        let pending = WorkflowRunner.begin(workflow, runId: record.id, model: model) { event in record.publish(event) }
+        // Runs stream at a lower priority than request handling, so new requests are answered promptly however
+        // busy the running ones keep the threads.
+        let task = Task(priority: .low) {
             let timer = Task {
                 try await Task.sleep(for: timeout)
                 record.stop(reason: "the run timed out after \(Self.seconds(timeout)) s")
             }
             // The stream of the request that started the run paces its models (see RunRecord.waitUntilOpen).
             await FlowControl.$gate.withValue(record) {
-                await WorkflowRunner.run(workflow, prompt: prompt, runId: record.id, model: model) { event in
-                    record.publish(event)
-                }
+                await WorkflowRunner.execute(pending, prompt: prompt)
             }
             timer.cancel()
             let summary = record.summary

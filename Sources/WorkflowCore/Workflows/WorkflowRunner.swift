@@ -12,10 +12,31 @@ public enum WorkflowRunner {
         model: String? = nil,
         onEvent: @escaping @Sendable (WorkflowEvent) -> Void
     ) async {
+        await execute(begin(workflow, runId: runId, model: model, onEvent: onEvent), prompt: prompt)
+    }
+
+    /// A run whose first event (`runStarted`) has been delivered and whose workflow has not begun.
+    public struct PendingRun: Sendable {
+        let workflow: any Workflow
+        let sink: WorkflowEventSink
+        let start: ContinuousClock.Instant
+    }
+
+    /// Delivers the run's first event now, in the caller, and returns the run to `execute` (in a task of the
+    /// caller's choosing). A server answers a request with this event before the run's task is even scheduled.
+    public static func begin(
+        _ workflow: any Workflow, runId: String, model: String?, onEvent: @escaping @Sendable (WorkflowEvent) -> Void
+    ) -> PendingRun {
         let sink = WorkflowEventSink(deliver: onEvent)
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ContinuousClock.now
         sink.emit(.runStarted(.init(runId: runId, workflow: workflow.name, participants: workflow.participants, model: model)))
+        return PendingRun(workflow: workflow, sink: sink, start: start)
+    }
+
+    /// Runs a begun run to its end (as `run` does after the first event).
+    public static func execute(_ run: PendingRun, prompt: String) async {
+        let (workflow, sink, start) = (run.workflow, run.sink, run.start)
+        let clock = ContinuousClock()
         do {
             let answer = try await workflow.execute(prompt: prompt, sink: sink)
             try Task.checkCancellation()

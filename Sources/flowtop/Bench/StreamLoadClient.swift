@@ -1,6 +1,9 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The load generator of `bench serve`: concurrent `POST /api/workflow/stream` requests, each read to its end in
 /// a channel handler on one event-loop thread. No task hop per chunk and one thread in all, so the client takes
@@ -77,11 +80,19 @@ private final class StreamReader: ChannelInboundHandler {
                 result.firstEvent = Double((NIODeadline.now() - start).nanoseconds) / 1e9
             }
             buffer.withUnsafeReadableBytes { bytes in
-                for byte in bytes {
-                    if byte == 0x0A && previous == 0x0A { result.events += 1 }
-                    previous = byte
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+                // Line feeds found with memchr: the client must cost the server's two cores as little as it can.
+                var offset = 0
+                while offset < bytes.count,
+                    let found = memchr(base + offset, 0x0A, bytes.count - offset)
+                {
+                    let index = base.distance(to: UnsafeRawPointer(found))
+                    let before = index == 0 ? previous : bytes[index - 1]
+                    if before == 0x0A { result.events += 1 }
+                    offset = index + 1
                 }
-                tail = Array((tail + bytes).suffix(200))
+                previous = bytes[bytes.count - 1]
+                tail = bytes.count >= 200 ? Array(bytes.suffix(200)) : Array((tail + bytes).suffix(200))
             }
         case .end:
             result.ok = status == .ok && String(decoding: tail, as: UTF8.self).contains("event: done")
