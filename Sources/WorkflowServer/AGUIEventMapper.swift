@@ -3,12 +3,15 @@ import WorkflowCore
 
 /// Maps `WorkflowEvent`s to AG-UI events (camelCase JSON objects with a `type`), as Agent Framework's AG-UI
 /// endpoint sends them: RUN_STARTED first; STEP_STARTED/STEP_FINISHED per agent; TEXT_MESSAGE_START/CONTENT/END;
-/// TOOL_CALL_START/ARGS/END and TOOL_CALL_RESULT; CUSTOM for transitions and output; RUN_FINISHED or RUN_ERROR last.
+/// REASONING_START, REASONING_MESSAGE_START/CONTENT/END, REASONING_END for a model's reasoning (its message id is
+/// the response's with a `reasoning_` prefix, so it never collides with the text message); TOOL_CALL_START/ARGS/END
+/// and TOOL_CALL_RESULT; CUSTOM for transitions and output; RUN_FINISHED or RUN_ERROR last.
 struct AGUIEventMapper {
     /// Echoed from the client's `RunAgentInput`; flowtop's run id stands in when the client gave none.
     var threadId: String?
     var runId: String?
     private var openMessage: String?
+    private var openReasoning: String?
     private var openToolCalls: Set<String> = []
 
     init(threadId: String?, runId: String?) {
@@ -26,14 +29,22 @@ struct AGUIEventMapper {
         case let .agentStarted(agent):
             out.append(object("STEP_STARTED", [("stepName", .string(agent))]))
         case let .textDelta(_, messageId, text):
+            closeReasoning(into: &out)
             if openMessage != messageId {
                 closeMessage(into: &out)
                 openMessage = messageId
                 out.append(object("TEXT_MESSAGE_START", [("messageId", .string(messageId)), ("role", .string("assistant"))]))
             }
             out.append(object("TEXT_MESSAGE_CONTENT", [("messageId", .string(messageId)), ("delta", .string(text))]))
-        case .reasoningDelta:
-            break
+        case let .reasoningDelta(_, messageId, text):
+            let id = "reasoning_" + messageId
+            if openReasoning != id {
+                closeMessage(into: &out)
+                openReasoning = id
+                out.append(object("REASONING_START", [("messageId", .string(id))]))
+                out.append(object("REASONING_MESSAGE_START", [("messageId", .string(id)), ("role", .string("reasoning"))]))
+            }
+            out.append(object("REASONING_MESSAGE_CONTENT", [("messageId", .string(id)), ("delta", .string(text))]))
         case let .toolCallStarted(_, callId, tool, arguments):
             var fields: [(String, Field)] = [("toolCallId", .string(callId)), ("toolCallName", .string(tool))]
             if let openMessage { fields.append(("parentMessageId", .string(openMessage))) }
@@ -84,7 +95,17 @@ struct AGUIEventMapper {
         return out
     }
 
+    private mutating func closeReasoning(into out: inout [String]) {
+        if let open = openReasoning {
+            out.append(object("REASONING_MESSAGE_END", [("messageId", .string(open))]))
+            out.append(object("REASONING_END", [("messageId", .string(open))]))
+            openReasoning = nil
+        }
+    }
+
+    /// Closes the open text message, and the open reasoning before it.
     private mutating func closeMessage(into out: inout [String]) {
+        closeReasoning(into: &out)
         if let open = openMessage {
             out.append(object("TEXT_MESSAGE_END", [("messageId", .string(open))]))
             openMessage = nil
