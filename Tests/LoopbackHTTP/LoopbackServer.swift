@@ -24,6 +24,7 @@ public final class LoopbackServer: Sendable {
         var port: Int?
         var acceptLoop: Task<Void, Never>?
         var listener: (any Channel)?
+        var accepted: AcceptedConnections?
     }
 
     private let handler: Handler
@@ -47,12 +48,13 @@ public final class LoopbackServer: Sendable {
     ///   carries on across restarts.
     public func start(port requestedPort: Int = 0) async throws {
         precondition(state.withLock { $0.acceptLoop == nil }, "the loopback server is already running")
+        let accepted = AcceptedConnections()
         let serverChannel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: requestedPort) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try ConnectionServer.Connection(wrappingChannelSynchronously: channel)
+                    return accepted.admit(try ConnectionServer.Connection(wrappingChannelSynchronously: channel))
                 }
             }
         guard let port = serverChannel.channel.localAddress?.port else {
@@ -61,12 +63,13 @@ public final class LoopbackServer: Sendable {
         }
         let log = self.log
         let handler = self.handler
-        // Every accepted connection must be served (its channel wrapper traps if dropped unfinished), so shutdown
-        // closes the listener and lets this loop take the connections still queued, rather than cancelling it.
+        // Connections live in `accepted` until this loop takes them (see AcceptedConnections); shutdown closes the
+        // listener, which ends the loop, rather than cancelling it.
         let acceptLoop = Task {
             await withDiscardingTaskGroup { group in
-                try? await serverChannel.executeThenClose { connections in
-                    for try await connection in connections {
+                try? await serverChannel.executeThenClose { keys in
+                    for try await key in keys {
+                        guard let key, let connection = accepted.take(key) else { continue }
                         let server = ConnectionServer(
                             connectionNumber: log.nextConnectionNumber(), log: log, handler: handler)
                         group.addTask { await server.serve(connection) }
@@ -76,7 +79,7 @@ public final class LoopbackServer: Sendable {
                 group.cancelAll()
             }
         }
-        state.withLock { $0 = State(port: port, acceptLoop: acceptLoop, listener: serverChannel.channel) }
+        state.withLock { $0 = State(port: port, acceptLoop: acceptLoop, listener: serverChannel.channel, accepted: accepted) }
     }
 
     /// The bound port. Valid once `start()` returned, and still after `shutdown()` (nothing listens there then).
@@ -97,10 +100,12 @@ public final class LoopbackServer: Sendable {
             defer {
                 state.acceptLoop = nil
                 state.listener = nil
+                state.accepted = nil
             }
-            return (state.acceptLoop, state.listener)
+            return (state.acceptLoop, state.listener, state.accepted)
         }
         guard let acceptLoop = running.0 else { return }
+        running.2?.closeAll()
         try? await running.1?.close()
         await acceptLoop.value
     }
