@@ -93,23 +93,25 @@ let package = Package(
             path: "Tests/LoopbackHTTP",
             swiftSettings: strict
         ),
+        // Helpers several test targets share (a seeded generator, independent JSON quoting).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "EventStreamTests",
-            dependencies: ["EventStream"],
+            dependencies: ["EventStream", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(name: "WorkflowCoreTests", dependencies: ["WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "ModelClientsTests",
-            dependencies: ["ModelClients", "WorkflowCore", "LoopbackHTTP"],
+            dependencies: ["ModelClients", "WorkflowCore", "LoopbackHTTP", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "WireTests",
-            dependencies: ["Wire", "WorkflowCore"],
+            dependencies: ["Wire", "WorkflowCore", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import EventStream
 import Testing
+import TestSupport
 
 @Suite("Encoder")
 struct EncoderTests {

@@ -1,5 +1,6 @@
 import EventStream
 import Testing
+import TestSupport
 
 @Suite("Byte order mark")
 struct ByteOrderMarkTests {

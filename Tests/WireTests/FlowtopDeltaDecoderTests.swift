@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Wire
 import WorkflowCore
 
@@ -81,39 +82,10 @@ struct FlowtopDeltaDecoderTests {
             var members = [keys[Int(random.next() % UInt64(keys.count))], #""seq":\#(random.next() % 1000)"#]
             for (name, value) in [("agent", "Writer"), ("message_id", "m"), ("call_id", "c"), ("text", text), ("delta", text)]
             where random.next() % 3 != 0 {
-                members.append("\"\(name)\":" + quoted(value))
+                members.append("\"\(name)\":" + jsonQuoted(value))
             }
             members.shuffle(using: &random)
             Self.agrees("{" + members.joined(separator: random.next() % 2 == 0 ? "," : " ,\n ") + "}")
         }
-    }
-
-    /// JSON's quoting, written here independently of the encoder under test.
-    func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing seed can be rerun.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import LoopbackHTTP
 
 /// Builds `text/event-stream` bodies for hand-written streams.
@@ -16,23 +17,11 @@ enum SSEScript {
 
     /// A text chunk in OpenAI's shape.
     static func text(_ text: String) -> String {
-        #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\#(quoted(text))},"finish_reason":null}]}"#
+        #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\#(jsonQuoted(text))},"finish_reason":null}]}"#
     }
 
     static func finish(_ reason: String) -> String {
         #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"\#(reason)"}]}"#
     }
 
-    static func quoted(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return "\"\(output)\""
-    }
 }
