@@ -42,11 +42,15 @@ public final class RunRecord: Sendable {
 
         var pacerLag: Int { pacerCursor.map { lastSequence - $0 } ?? 0 }
 
-        /// Takes the waiting producers if the pacing stream is close enough again (or gone).
-        mutating func producersToResume() -> [CheckedContinuation<Void, Never>] {
-            guard !waiting.isEmpty, pacerLag <= RunRecord.resumeLag else { return [] }
+        /// Takes every waiting producer (to resume once the lock is released).
+        mutating func takeWaiting() -> [CheckedContinuation<Void, Never>] {
             defer { waiting.removeAll() }
             return waiting
+        }
+
+        /// Takes the waiting producers if the pacing stream is close enough again (or gone).
+        mutating func producersToResume() -> [CheckedContinuation<Void, Never>] {
+            pacerLag <= RunRecord.resumeLag ? takeWaiting() : []
         }
     }
 
@@ -126,8 +130,7 @@ public final class RunRecord: Sendable {
                 for continuation in inner.watchers.values { continuation.finish() }
                 inner.watchers.removeAll()
                 // Watchers still reading keep their cursors until they unwatch.
-                defer { inner.waiting.removeAll() }
-                return inner.waiting
+                return inner.takeWaiting()
             }
             return []
         }
@@ -222,11 +225,7 @@ extension RunRecord: FlowGate {
                 if goOn { continuation.resume() }
             }
         } onCancel: {
-            let waiting = state.withLock { inner in
-                defer { inner.waiting.removeAll() }
-                return inner.waiting
-            }
-            for producer in waiting { producer.resume() }
+            for producer in state.withLock({ $0.takeWaiting() }) { producer.resume() }
         }
     }
 }
