@@ -10,6 +10,13 @@ struct RecordingTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-rec-\(UUID()).ndjson").path
     }
 
+    /// Records `events` with a `RecordingWriter` (source "test") into `path`.
+    func record(_ events: [WorkflowEvent], to path: String) throws {
+        let writer = try RecordingWriter(path: path, source: "test")
+        for event in events { writer.record(event) }
+        writer.close()
+    }
+
     func screen(_ events: [WorkflowEvent]) -> CellGrid {
         var state = DashboardState()
         state.size = (width: 100, height: 30)
@@ -22,9 +29,7 @@ struct RecordingTests {
         let events = try Fixture.flowtopEvents("handoff.jsonl")
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try RecordingWriter(path: path, source: "test")
-        for event in events { writer.record(event) }
-        writer.close()
+        try record(events, to: path)
         let recording = try Recording(contentsOf: path)
         #expect(recording.source == "test")
         #expect(recording.truncationNotice == nil)
@@ -38,9 +43,7 @@ struct RecordingTests {
         let events = try Fixture.flowtopEvents("handoff.jsonl")
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try RecordingWriter(path: path, source: "test")
-        for event in events { writer.record(event) }
-        writer.close()
+        try record(events, to: path)
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         let lines = bytes.split(separator: UInt8(ascii: "\n"))
         // The header, ten events and half of the eleventh.
