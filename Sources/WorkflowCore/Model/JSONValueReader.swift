@@ -50,16 +50,19 @@ struct JSONValueReader {
     mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
+        skipPlainRun()
+        // Stopped at the closing quote, or at an escape, a control character or the end (nil).
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
+    }
+
+    /// Moves past string content that needs no decoding: up to a quote, a backslash, a control character or the end.
+    private mutating func skipPlainRun() {
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
             index += 1
         }
-        return nil
     }
 
     mutating func skipSpace() {
@@ -149,19 +152,14 @@ struct JSONValueReader {
         index += 1
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let utf8 = source.utf8
-                let text = String(source[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: index)])
-                index += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { return nil }
+        skipPlainRun()
+        guard index < bytes.count, bytes[index] >= 0x20 else { return nil }
+        if bytes[index] == UInt8(ascii: "\"") {
+            let utf8 = source.utf8
+            let text = String(source[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: index)])
             index += 1
+            return text
         }
-        guard index < bytes.count else { return nil }
         var decoded: [UInt8] = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
