@@ -12,16 +12,7 @@ public struct SSEEncoder: Sendable {
 
     /// Appends the bytes of `event` (its `event:`, `id:`, `retry:` and `data:` lines and the blank line) to `output`.
     public mutating func encode(_ event: SSEEvent, into output: inout [UInt8]) throws(SSEEncodingError) {
-        var data = event.data
-        var failure: SSEEncodingError?
-        data.withUTF8 { bytes in
-            do throws(SSEEncodingError) {
-                try encode(type: event.type, id: event.id, data: bytes, retry: event.retry, into: &output)
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
+        try encode(type: event.type, id: event.id, data: Array(event.data.utf8), retry: event.retry, into: &output)
     }
 
     /// Appends an event whose data is already UTF-8 bytes (a server's JSON), saving the `SSEEvent` and its data
