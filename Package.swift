@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -29,10 +30,22 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // What flowtop's two HTTP clients (model servers, remote streams) share: bounded body reads, quoting a
+        // server's error, secrets and redaction, backoff with jitter, Retry-After.
+        .target(
+            name: "HTTPExchange",
+            dependencies: [
+                "WorkflowCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ModelClients",
             dependencies: [
-                "EventStream", "WorkflowCore",
+                "EventStream", "WorkflowCore", "HTTPExchange", "Wire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -43,7 +56,7 @@ let package = Package(
         .target(
             name: "RemoteStream",
             dependencies: [
-                "EventStream", "Wire", "WorkflowCore",
+                "EventStream", "Wire", "WorkflowCore", "HTTPExchange",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -53,8 +66,10 @@ let package = Package(
         .target(
             name: "WorkflowServer",
             dependencies: [
-                "Wire", "WorkflowCore", "ModelClients", "EventStream",
+                "Wire", "WorkflowCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,20 +119,20 @@ let package = Package(
         .testTarget(name: "WorkflowCoreTests", dependencies: ["WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "ModelClientsTests",
-            dependencies: ["ModelClients", "WorkflowCore", "LoopbackHTTP", "TestSupport"],
+            dependencies: ["ModelClients", "WorkflowCore", "HTTPExchange", "LoopbackHTTP", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WorkflowCore"], swiftSettings: strict),
         .testTarget(
             name: "WireTests",
-            dependencies: ["Wire", "WorkflowCore", "TestSupport"],
+            dependencies: ["Wire", "WorkflowCore", "EventStream", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "RemoteStreamTests",
-            dependencies: ["RemoteStream", "Wire", "WorkflowCore", "Dashboard", "LoopbackHTTP"],
+            dependencies: ["RemoteStream", "Wire", "WorkflowCore", "Dashboard", "LoopbackHTTP", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPExchange
 import WorkflowCore
 
 /// Azure sign-in without a key: a bearer token for Azure OpenAI from the Azure CLI (`az login` must have been run).

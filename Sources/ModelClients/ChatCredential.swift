@@ -1,3 +1,4 @@
+import HTTPExchange
 /// How requests prove who is calling. Keys are `Secret`s, so a credential never prints.
 public enum ChatCredential: Sendable {
     /// No credential (local servers).

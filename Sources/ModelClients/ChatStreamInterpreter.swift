@@ -1,5 +1,7 @@
 import EventStream
 import Foundation
+import HTTPExchange
+import Wire
 import WorkflowCore
 
 /// Turns the events of a chat-completions stream into `ChatUpdate`s.
@@ -23,7 +25,6 @@ struct ChatStreamInterpreter {
     private var sawToolCalls = false
     private var finishReason: FinishReason?
     private var usage: Usage?
-    private let decoder = JSONDecoder()
 
     init(source: String, provider: String, secrets: [Secret]) {
         self.source = source
@@ -38,45 +39,38 @@ struct ChatStreamInterpreter {
             throw failure(.transport, "\(source) sent an error event mid-stream: \(quote(data))")
         }
         guard event.type == "message", !data.isEmpty else { return }
-        if data == "[DONE]" {
+        if OpenAIChunk.isDone(data) {
             isDone = true
             if let usage { try onUpdate(.usage(usage)) }
             try onUpdate(.finished(finishReason ?? (sawToolCalls ? .toolCalls : .stop)))
             return
         }
-        let chunk: ChatCompletionChunk
+        let chunk: OpenAIChunk
         do {
-            chunk = try decoder.decode(ChatCompletionChunk.self, from: Data(data.utf8))
+            chunk = try OpenAIChunk(parsing: data)
         } catch {
             throw failure(
                 .protocolViolation, "\(source) sent an event that is not a chat-completion chunk: \(quote(data))")
         }
         chunkCount += 1
         if let error = chunk.error {
-            throw failure(
-                .transport, "\(source) reported an error mid-stream: \(quote(error.summary ?? "(no message)"))")
+            let message = ServerErrorMessage.summary(of: error) ?? "(no message)"
+            throw failure(.transport, "\(source) reported an error mid-stream: \(quote(message))")
         }
-        if let counts = chunk.usage {
-            usage = Usage(inputTokens: counts.promptTokens ?? 0, outputTokens: counts.completionTokens ?? 0)
-        }
-        // We ask for one choice; a server numbering it other than 0 is still answered through it.
-        for choice in chunk.choices ?? [] where (choice.index ?? 0) == 0 {
-            if let delta = choice.delta { try handle(delta, onUpdate: onUpdate) }
-            if let reason = choice.finishReason, finishReason == nil {
-                finishReason = Self.finishReason(reason)
-            }
-        }
+        if let reported = chunk.usage { usage = reported }
+        if let delta = chunk.delta { try handle(delta, onUpdate: onUpdate) }
+        if let reason = chunk.finishReason, finishReason == nil { finishReason = OpenAIChunk.finishReason(reason) }
     }
 
-    private mutating func handle(_ delta: ChatCompletionChunk.Delta, onUpdate: (ChatUpdate) throws -> Void) throws {
+    private mutating func handle(_ delta: OpenAIChunk.Delta, onUpdate: (ChatUpdate) throws -> Void) throws {
         if let text = delta.content, !text.isEmpty { try onUpdate(.textDelta(text)) }
         // A refusal is what the model says instead of an answer; the person watching should see it like text.
         if let refusal = delta.refusal, !refusal.isEmpty { try onUpdate(.textDelta(refusal)) }
-        for (position, fragment) in (delta.toolCalls ?? []).enumerated() {
+        for fragment in delta.toolCalls {
             sawToolCalls = true
-            let index = fragment.index ?? position
+            let index = fragment.index
             var name: String?
-            if let fragmentName = fragment.function?.name, !fragmentName.isEmpty, !namedIndexes.contains(index) {
+            if let fragmentName = fragment.name, !fragmentName.isEmpty, !namedIndexes.contains(index) {
                 namedIndexes.insert(index)
                 name = fragmentName
             }
@@ -85,7 +79,7 @@ struct ChatStreamInterpreter {
                 identifiedIndexes.insert(index)
                 callId = id
             }
-            let arguments = fragment.function?.arguments ?? ""
+            let arguments = fragment.arguments ?? ""
             guard name != nil || callId != nil || !arguments.isEmpty else { continue }
             try onUpdate(
                 .toolCallDelta(ToolCallDelta(index: index, callId: callId, name: name, argumentsDelta: arguments)))
@@ -105,18 +99,8 @@ struct ChatStreamInterpreter {
         return failure(.transport, "the stream from \(source) was cut off before [DONE] (after \(chunks))")
     }
 
-    static func finishReason(_ text: String) -> FinishReason {
-        switch text {
-        case "stop", "end_turn": .stop
-        case "tool_calls", "function_call": .toolCalls
-        case "length", "max_tokens": .length
-        case "content_filter": .contentFilter
-        default: .other
-        }
-    }
-
     private func quote(_ text: String) -> String {
-        APIErrorBody.snippet(of: Array(text.utf8)).redacting(secrets)
+        Snippet.of(Array(text.utf8)).redacting(secrets)
     }
 
     private func failure(_ kind: ChatClientError.Kind, _ message: String) -> ChatClientError {

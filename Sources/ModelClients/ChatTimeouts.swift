@@ -1,4 +1,5 @@
 import Foundation
+import HTTPExchange
 import NIOCore
 
 /// How long a model call may wait on the network before it fails with a `.transport` error saying it timed out.

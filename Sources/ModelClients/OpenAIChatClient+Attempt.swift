@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EventStream
 import Foundation
+import HTTPExchange
 import NIOCore
 import WorkflowCore
 
@@ -57,13 +58,13 @@ extension OpenAIChatClient {
         }
         let contentType = response.headers.first(name: "content-type") ?? ""
         guard contentType.lowercased().hasPrefix("text/event-stream") else {
-            let start = await Self.readBody(of: response, upTo: 1024)
+            let start = await BoundedBody.read(response, upTo: 1024)
             throw ChatClientError(
                 kind: .protocolViolation, provider: call.provider,
                 message: "\(call.source) answered \(status.code) with "
                     + (contentType.isEmpty ? "no Content-Type" : "Content-Type \(contentType)")
                     + " instead of text/event-stream (is this an OpenAI-compatible chat-completions URL?): "
-                    + APIErrorBody.snippet(of: start, limit: 200).redacting(secrets))
+                    + Snippet.of(start, limit: 200).redacting(secrets))
         }
         try await stream(response.body, call: call, transport: transport, secrets: secrets, onUpdate: onUpdate)
         return .completed

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPExchange
 import NIOCore
 import NIOHTTP1
 import WorkflowCore
@@ -9,24 +10,12 @@ extension OpenAIChatClient {
     func httpFailure(_ response: HTTPClientResponse, call: ChatCall, secrets: [Secret]) async
         -> ChatClientError
     {
-        let body = await Self.readBody(of: response, upTo: 64 * 1024)
+        let body = await BoundedBody.read(response, upTo: 64 * 1024)
         let status = response.status
-        let message = APIErrorBody.message(from: body).redacting(secrets)
+        let message = ServerErrorMessage.quote(body).redacting(secrets)
         return ChatClientError(
             kind: .http, provider: call.provider,
             message: "\(call.source) → \(status.code) \(status.reasonPhrase): \(message)",
             status: Int(status.code), retryAfter: RetryAfter.seconds(in: response.headers))
-    }
-
-    /// Up to `limit` bytes of a body; stops early on a read error (the status already says what went wrong).
-    static func readBody(of response: HTTPClientResponse, upTo limit: Int) async -> [UInt8] {
-        var bytes: [UInt8] = []
-        do {
-            for try await buffer in response.body {
-                bytes += buffer.readableBytesView.prefix(limit - bytes.count)
-                if bytes.count >= limit { break }
-            }
-        } catch {}
-        return bytes
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPExchange
 import WorkflowCore
 
 /// A streaming chat client for OpenAI's chat-completions protocol, as spoken by OpenAI, Azure OpenAI, Ollama,
@@ -16,12 +17,15 @@ public final class OpenAIChatClient: ChatClient {
     public let retryPolicy: RetryPolicy
     public let timeouts: ChatTimeouts
     public let model: ModelDescription
+    /// What the retry waits are measured on: tests pass a clock that does not really sleep.
+    public let clock: any Clock<Duration>
     let httpClient: HTTPClient
     private let ownsHTTPClient: Bool
 
     /// A client with its own `HTTPClient`, configured with `timeouts`; `shutdown()` closes it.
     public convenience init(
-        settings: ProviderSettings, retryPolicy: RetryPolicy = .default, timeouts: ChatTimeouts = .default
+        settings: ProviderSettings, retryPolicy: RetryPolicy = .default, timeouts: ChatTimeouts = .default,
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: timeouts.connect.timeAmount, read: timeouts.idleRead.timeAmount)
@@ -32,23 +36,25 @@ public final class OpenAIChatClient: ChatClient {
         self.init(
             settings: settings,
             httpClient: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration),
-            owned: true, retryPolicy: retryPolicy, timeouts: timeouts)
+            owned: true, retryPolicy: retryPolicy, timeouts: timeouts, clock: clock)
     }
 
     /// A client that uses the caller's `httpClient` (which the caller shuts down). Its configured connect and read
     /// timeouts apply; `timeouts` only words the errors and bounds the wait for the response head.
     public convenience init(
         settings: ProviderSettings, httpClient: HTTPClient, retryPolicy: RetryPolicy = .default,
-        timeouts: ChatTimeouts = .default
+        timeouts: ChatTimeouts = .default, clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.init(
-            settings: settings, httpClient: httpClient, owned: false, retryPolicy: retryPolicy, timeouts: timeouts)
+            settings: settings, httpClient: httpClient, owned: false, retryPolicy: retryPolicy, timeouts: timeouts,
+            clock: clock)
     }
 
     private init(
         settings: ProviderSettings, httpClient: HTTPClient, owned: Bool, retryPolicy: RetryPolicy,
-        timeouts: ChatTimeouts
+        timeouts: ChatTimeouts, clock: any Clock<Duration>
     ) {
+        self.clock = clock
         self.settings = settings
         self.retryPolicy = retryPolicy
         self.timeouts = timeouts
@@ -77,7 +83,7 @@ public final class OpenAIChatClient: ChatClient {
                 throw retries == 0 ? error : error.givingUp(after: retries)
             }
             retries += 1
-            try await Task.sleep(for: delay)
+            try await clock.sleep(for: delay)
         }
     }
 }

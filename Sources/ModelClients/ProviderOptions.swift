@@ -1,3 +1,4 @@
+import HTTPExchange
 /// What the person chose on the command line (`--provider`, `--model`, `--base-url`, `--api-key`). Each field left
 /// nil falls back to the environment, then to the provider's default; a set field always wins.
 public struct ProviderOptions: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPExchange
 import WorkflowCore
 
 /// A resolved provider: where requests go, which model is the default and how they authenticate.

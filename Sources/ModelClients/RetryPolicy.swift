@@ -1,3 +1,4 @@
+import HTTPExchange
 /// When and how long to wait before repeating a request that failed before any of its answer streamed: a 429, a
 /// 5xx, or a connection that could not be made. A request whose answer began streaming is never repeated, because
 /// the caller has already seen part of it.
@@ -36,18 +37,6 @@ public struct RetryPolicy: Sendable, Hashable {
             let wait = Duration.seconds(max(0, retryAfter))
             return wait <= maxDelay ? wait : nil
         }
-        var backoff = initialDelay.seconds
-        for _ in 1..<retry { backoff *= multiplier }
-        backoff = min(backoff, maxDelay.seconds)
-        let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter)) : 1
-        return min(Duration.seconds(backoff * factor), maxDelay)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
+        return Backoff(initial: initialDelay, multiplier: multiplier, maximum: maxDelay, jitter: jitter).delay(attempt: retry)
     }
 }

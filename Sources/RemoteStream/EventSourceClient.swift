@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EventStream
 import Foundation
+import HTTPExchange
 import NIOCore
 import NIOHTTP1
 
@@ -41,10 +42,10 @@ public struct ReconnectPolicy: Sendable {
 
     /// The wait before reconnection attempt `attempt` (1-based).
     public func delay(attempt: Int, serverRetry: Int?) -> Int {
-        let base = Double(serverRetry ?? initialDelayMilliseconds)
-        let raw = min(Double(maxDelayMilliseconds), base * pow(2, Double(max(0, attempt - 1))))
-        let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter)) : 1
-        return max(0, Int((raw * factor).rounded()))
+        let backoff = Backoff(
+            initial: .milliseconds(serverRetry ?? initialDelayMilliseconds), maximum: .milliseconds(maxDelayMilliseconds),
+            jitter: jitter)
+        return max(0, Int((backoff.delay(attempt: attempt).seconds * 1000).rounded()))
     }
 }
 
@@ -95,7 +96,8 @@ public enum EventSourceEnd: Sendable, Hashable {
 /// An `EventSource` over AsyncHTTPClient and `SSEParser`, following the WHATWG reconnection rules: any status but
 /// 200, or a content type other than `text/event-stream`, is fatal (with the server's message); 204 stops; network
 /// errors and a normal end of stream reconnect with `Last-Event-ID` after the server's `retry` (with backoff and
-/// jitter), giving up after `maxAttempts` attempts in a row that bring no event.
+/// jitter), giving up after `maxAttempts` attempts in a row that bring no event. Beyond the spec, a busy server's
+/// 429 or 503 is waited out (its `Retry-After`, else the backoff) and asked again, as a person would.
 ///
 /// Nothing is delivered twice: when event ids are integers, an event whose id is not above the highest seen is
 /// dropped (a server that ignores `Last-Event-ID` and replays from the start). A stream without ids is only
@@ -104,8 +106,13 @@ public final class EventSourceClient: Sendable {
     public let httpClient: HTTPClient
     private let ownsClient: Bool
     public let policy: ReconnectPolicy
+    /// What reconnection waits are measured on: tests pass a clock that does not really sleep.
+    public let clock: any Clock<Duration>
 
-    public init(policy: ReconnectPolicy = .default, connectTimeoutSeconds: Int64 = 10, idleReadTimeoutSeconds: Int64 = 60) {
+    public init(
+        policy: ReconnectPolicy = .default, connectTimeoutSeconds: Int64 = 10, idleReadTimeoutSeconds: Int64 = 60,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(connectTimeoutSeconds), read: .seconds(idleReadTimeoutSeconds))
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -113,6 +120,7 @@ public final class EventSourceClient: Sendable {
         httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         ownsClient = true
         self.policy = policy
+        self.clock = clock
     }
 
     public func shutdown() async {
@@ -127,11 +135,9 @@ public final class EventSourceClient: Sendable {
         onState: @Sendable (ConnectionState) -> Void,
         onEvent: (SSEEvent, Double) -> EventSourceVerdict
     ) async throws -> EventSourceEnd {
-        let secrets = request.secrets.filter { $0.count >= 4 }
-        func redact(_ text: String) -> String {
-            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
-        }
-        let where_ = Self.describe(request.url)
+        let secrets = request.secrets.map(Secret.init)
+        func redact(_ text: String) -> String { text.redacting(secrets) }
+        let where_ = URL.redactedDescription(of: request.url)
         var parser = SSEParser()
         var highestNumericId: Int?
         /// The last event whose id differed from its predecessor's (ids compared without making their text).
@@ -146,6 +152,8 @@ public final class EventSourceClient: Sendable {
             try Task.checkCancellation()
             var delivered = 0
             var dropReason: String
+            /// A busy server's `Retry-After`, which replaces the backoff for the next attempt.
+            var serverWait: Double?
             do {
                 var http = HTTPClientRequest(url: request.url)
                 http.method = request.body == nil ? .GET : .POST
@@ -167,19 +175,25 @@ public final class EventSourceClient: Sendable {
                     onState(.closed("the server has no more events (204)"))
                     return .noContent
                 }
+                if code == 429 || code == 503 {
+                    // Busy, not broken: nothing was started or delivered, so asking again later is safe.
+                    let body = await BoundedBody.read(response, upTo: 64 * 1024)
+                    serverWait = RetryAfter.seconds(in: response.headers)
+                    throw BusyServer(reason: "the server is busy (\(code) \(response.status.reasonPhrase): \(redact(ServerErrorMessage.quote(body))))")
+                }
                 guard code == 200 else {
-                    let body = await Self.readBody(response, limit: 64 * 1024)
-                    let message = redact(Self.errorMessage(from: body))
+                    let body = await BoundedBody.read(response, upTo: 64 * 1024)
+                    let message = redact(ServerErrorMessage.quote(body))
                     onState(.closed("\(code) \(response.status.reasonPhrase)"))
                     throw EventSourceFailure("\(where_) answered \(code) \(response.status.reasonPhrase): \(message)", status: code)
                 }
                 let contentType = response.headers.first(name: "content-type") ?? ""
                 guard contentType.lowercased().hasPrefix("text/event-stream") else {
-                    let body = await Self.readBody(response, limit: 1024)
+                    let body = await BoundedBody.read(response, upTo: 1024)
                     onState(.closed("not an event stream"))
                     throw EventSourceFailure(
                         "\(where_) answered 200 with " + (contentType.isEmpty ? "no Content-Type" : "Content-Type \(contentType)")
-                            + " instead of text/event-stream: " + redact(Self.snippet(body, limit: 200)))
+                            + " instead of text/event-stream: " + redact(Snippet.of(body, limit: 200)))
                 }
                 onState(.live)
                 var stopped = false
@@ -223,6 +237,8 @@ public final class EventSourceClient: Sendable {
                 dropReason = "the server ended the stream"
             } catch let failure as EventSourceFailure {
                 throw failure
+            } catch let busy as BusyServer {
+                dropReason = busy.reason
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -240,18 +256,12 @@ public final class EventSourceClient: Sendable {
                 onState(.closed("gave up after \(policy.maxAttempts) attempts"))
                 throw EventSourceFailure("\(where_): gave up reconnecting after \(policy.maxAttempts) attempts (last: \(dropReason))")
             }
-            let delay = policy.delay(attempt: failedAttempts, serverRetry: parser.reconnectionTime)
+            let delay = serverWait.map { Int(($0 * 1000).rounded()) }
+                ?? policy.delay(attempt: failedAttempts, serverRetry: parser.reconnectionTime)
             onState(.reconnecting(delayMilliseconds: delay, attempt: failedAttempts, maxAttempts: policy.maxAttempts, reason: dropReason))
-            try await Task.sleep(for: .milliseconds(delay))
+            try await clock.sleep(for: .milliseconds(delay))
             onState(.connecting)
         }
-    }
-
-    /// The URL for messages: scheme, host, port and path, never user info or the query (which may hold a key).
-    static func describe(_ url: String) -> String {
-        guard let components = URLComponents(string: url), let host = components.host else { return "the server" }
-        let port = components.port.map { ":\($0)" } ?? ""
-        return "\(components.scheme ?? "http")://\(host)\(port)\(components.path)"
     }
 
     static func networkReason(_ error: any Error) -> String {
@@ -267,35 +277,9 @@ public final class EventSourceClient: Sendable {
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
+}
 
-    static func readBody(_ response: HTTPClientResponse, limit: Int) async -> [UInt8] {
-        var bytes: [UInt8] = []
-        do {
-            for try await buffer in response.body {
-                bytes += buffer.readableBytesView.prefix(limit - bytes.count)
-                if bytes.count >= limit { break }
-            }
-        } catch {}
-        return bytes
-    }
-
-    /// The server's error message: `{"error": {"message"}}`, `{"error": "…"}`, `{"message"|"detail": "…"}`, or the
-    /// start of the body as one line.
-    static func errorMessage(from body: [UInt8]) -> String {
-        if let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
-            if let error = object["error"] as? [String: Any], let message = error["message"] as? String, !message.isEmpty {
-                return snippet(Array(message.utf8), limit: 500)
-            }
-            for key in ["error", "message", "detail"] {
-                if let message = object[key] as? String, !message.isEmpty { return snippet(Array(message.utf8), limit: 500) }
-            }
-        }
-        return snippet(body, limit: 300)
-    }
-
-    static func snippet(_ body: [UInt8], limit: Int) -> String {
-        let text = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        if text.isEmpty { return "(empty body)" }
-        return text.count > limit ? String(text.prefix(limit)) + "…" : text
-    }
+/// A 429 or 503: waited out, then asked again.
+private struct BusyServer: Error {
+    let reason: String
 }

@@ -79,6 +79,8 @@ public enum FlowtopWireDecoder {
                 durationMs: fields.number("duration_ms"))
         case "error":
             kind = .runFailed(error: try fields.string("error"), agent: fields.optionalString("agent"))
+        case "cancelled":
+            kind = .runCancelled(reason: fields.optionalString("reason"))
         default:
             throw DecodingError(reason: "unknown event type \"\(type)\"")
         }

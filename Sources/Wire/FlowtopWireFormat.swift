@@ -32,6 +32,7 @@ public enum FlowtopWireFormat {
         case .warning: return "warning"
         case .runCompleted: return "done"
         case .runFailed: return "error"
+        case .runCancelled: return "cancelled"
         }
     }
 
@@ -110,6 +111,8 @@ public enum FlowtopWireFormat {
         case let .runFailed(error, agent):
             object.add("error", error)
             if let agent { object.add("agent", agent) }
+        case let .runCancelled(reason):
+            if let reason { object.add("reason", reason) }
         }
         object.addRaw("seq", String(event.sequence))
         object.addRaw("ts", number(event.timestamp))

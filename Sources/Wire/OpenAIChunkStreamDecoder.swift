@@ -42,56 +42,43 @@ public struct OpenAIChunkStreamDecoder: RemoteStreamDecoder, Sendable {
     public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
         ledger.received += 1
         guard !ledger.isTerminated else { return [] }
-        if event.data.trimmingCharacters(in: .whitespaces) == "[DONE]" {
+        if OpenAIChunk.isDone(event.data) {
             start(model: nil, id: "", at: timestamp)
             complete(at: timestamp)
             return ledger.drain()
         }
-        let chunk: [String: JSONValue]
-        switch JSONObjectParse(event.data) {
-        case let .failure(reason):
-            ledger.warn(reason, agent: started ? agent : nil, at: timestamp)
+        let chunk: OpenAIChunk
+        do {
+            chunk = try OpenAIChunk(parsing: event.data)
+        } catch {
+            switch error {
+            case let .unreadable(reason): ledger.warn(reason, agent: started ? agent : nil, at: timestamp)
+            }
             return ledger.drain()
-        case let .object(object):
-            chunk = object
         }
-        if let error = chunk["error"], error != .null {
-            start(model: chunk.string("model"), id: chunk.string("id") ?? "", at: timestamp)
+        if let error = chunk.error {
+            start(model: chunk.model, id: chunk.id ?? "", at: timestamp)
             let message = error["message"]?.stringValue ?? error.stringValue ?? error.jsonText
             ledger.emit(.runFailed(error: message, agent: agent), at: timestamp)
             return ledger.drain()
         }
-        guard chunk["choices"] != nil || chunk["usage"] != nil else {
-            ledger.unknown(chunk.string("object") ?? "object without \"choices\"", at: timestamp)
+        guard chunk.isChunk else {
+            ledger.unknown(chunk.object ?? "object without \"choices\"", at: timestamp)
             return ledger.drain()
         }
-        start(model: chunk.string("model"), id: chunk.string("id") ?? "", at: timestamp)
-        if let value = chunk["usage"], case let .object(fields) = value {
-            usage = Usage(
-                inputTokens: fields["prompt_tokens"]?.intValue ?? 0, outputTokens: fields["completion_tokens"]?.intValue ?? 0)
+        start(model: chunk.model, id: chunk.id ?? "", at: timestamp)
+        if let reported = chunk.usage { usage = reported }
+        let messageId = chunk.id ?? ""
+        guard let delta = chunk.delta else { return ledger.drain() }
+        if let reasoning = delta.reasoning, !reasoning.isEmpty {
+            ledger.emit(.reasoningDelta(agent: agent, messageId: messageId, text: reasoning), at: timestamp)
         }
-        let messageId = chunk.string("id") ?? ""
-        for choice in chunk["choices"]?.arrayValue ?? [] where (choice["index"]?.intValue ?? 0) == 0 {
-            guard let delta = choice["delta"], case .object = delta else { continue }
-            if let reasoning = delta["reasoning_content"]?.stringValue, !reasoning.isEmpty {
-                ledger.emit(.reasoningDelta(agent: agent, messageId: messageId, text: reasoning), at: timestamp)
-            }
-            if let content = delta["content"]?.stringValue, !content.isEmpty {
-                text += content
-                ledger.emit(.textDelta(agent: agent, messageId: messageId, text: content), at: timestamp)
-            }
-            if let toolCalls = delta["tool_calls"]?.arrayValue {
-                for (position, fragment) in toolCalls.enumerated() {
-                    merge(
-                        index: fragment["index"]?.intValue ?? position, id: fragment["id"]?.stringValue,
-                        name: fragment["function"]?["name"]?.stringValue,
-                        arguments: fragment["function"]?["arguments"]?.stringValue, at: timestamp)
-                }
-            } else if let legacy = delta["function_call"], case .object = legacy {
-                merge(
-                    index: 0, id: nil, name: legacy["name"]?.stringValue, arguments: legacy["arguments"]?.stringValue,
-                    at: timestamp)
-            }
+        if let content = delta.content, !content.isEmpty {
+            text += content
+            ledger.emit(.textDelta(agent: agent, messageId: messageId, text: content), at: timestamp)
+        }
+        for fragment in delta.toolCalls {
+            merge(index: fragment.index, id: fragment.id, name: fragment.name, arguments: fragment.arguments, at: timestamp)
         }
         return ledger.drain()
     }

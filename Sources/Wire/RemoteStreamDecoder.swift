@@ -46,6 +46,7 @@ struct DecoderLedger: Sendable {
         nextSequence += 1
         if case .runCompleted = kind { isTerminated = true }
         if case .runFailed = kind { isTerminated = true }
+        if case .runCancelled = kind { isTerminated = true }
     }
 
     /// A warning naming the event number, as in "event 12: not JSON: …".

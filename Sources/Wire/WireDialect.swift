@@ -2,9 +2,23 @@ import Foundation
 import EventStream
 import WorkflowCore
 
-/// The SSE dialects `flowtop attach` understands.
+/// The SSE dialects flowtop speaks: `attach` reads all of them, `serve` writes the servable ones. One type for
+/// both directions, so a dialect's name means the same everywhere (CLI flags, `?format=`, docs).
 public enum WireDialect: String, Sendable, Hashable, CaseIterable {
-    case flowtop, text, agui, openai
+    /// flowtop's typed events with `id:` (lossless; see docs/WIRE.md).
+    case flowtop
+    /// The Agent Framework sample's bytes: `data: {"text": "..."}` per text delta, nothing else.
+    case text
+    /// AG-UI events (`RUN_STARTED`, `TEXT_MESSAGE_CONTENT`, ...).
+    case agui
+    /// OpenAI chat-completion chunks, as model servers stream them (read only).
+    case openai
+
+    /// Whether flowtop writes this dialect (`flowtop serve`, `WireEncoder`); OpenAI chunks are only read.
+    public var isServable: Bool { self != .openai }
+
+    /// The dialects flowtop writes.
+    public static let servable = allCases.filter(\.isServable)
 
     /// The `type` values of flowtop's dialect (one per `WorkflowEvent.Kind`).
     public static let flowtopTypeNames: Set<String> = {
@@ -17,6 +31,7 @@ public enum WireDialect: String, Sendable, Hashable, CaseIterable {
             .agentCompleted(agent: "", usage: nil), .transition(from: nil, to: "", reason: nil),
             .output(agent: nil, text: ""), .warning(agent: nil, message: ""),
             .runCompleted(finalAgent: nil, usage: .zero, durationMs: 0), .runFailed(error: "", agent: nil),
+            .runCancelled(reason: nil),
         ]
         return Set(samples.map(FlowtopWireFormat.typeName(of:)))
     }()

@@ -1,3 +1,5 @@
+import HTTPTypes
+import Hummingbird
 import WorkflowCore
 
 /// AG-UI's `RunAgentInput` as far as flowtop needs it: `threadId`, `runId` (echoed back) and `messages`, whose last
@@ -9,18 +11,31 @@ struct AGUIRunInput: Sendable {
     var prompt: String
 
     /// A 422 answer in the shape AG-UI servers (FastAPI) give: `{"detail":[{"type","loc","msg"}]}`.
-    struct Invalid: Error {
+    struct Invalid: HTTPResponseError {
         var type: String
         var location: [String]
         var message: String
         /// The value that was wrong (for a missing field, the object that lacks it), as FastAPI echoes it.
         var input: JSONValue?
 
-        var json: String {
-            let loc = (["body"] + location).map(ErrorResponse.quoted).joined(separator: ",")
-            var text = "{\"detail\":[{\"type\":\(ErrorResponse.quoted(type)),\"loc\":[\(loc)],\"msg\":\(ErrorResponse.quoted(message))"
-            if let input { text += ",\"input\":" + input.jsonText }
-            return text + "}]}"
+        var status: HTTPResponse.Status { .unprocessableContent }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let detail = Detail(type: type, loc: ["body"] + location, msg: message, input: input)
+            var response = try context.responseEncoder.encode(Body(detail: [detail]), from: request, context: context)
+            response.status = status
+            return response
+        }
+
+        private struct Body: Encodable {
+            var detail: [Detail]
+        }
+
+        private struct Detail: Encodable {
+            var type: String
+            var loc: [String]
+            var msg: String
+            var input: JSONValue?
         }
     }
 

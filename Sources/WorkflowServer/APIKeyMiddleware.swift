@@ -12,8 +12,11 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         context.logger.notice("request without a valid API key", metadata: ["path": .string(request.uri.path)])
-        return ErrorResponse.error(.unauthorized, "a valid API key is required (x-functions-key header, code query parameter or Authorization: Bearer)",
-                                   headers: [.wwwAuthenticate: "Bearer"])
+        return try ErrorAnswer(
+            status: .unauthorized,
+            message: "a valid API key is required (x-functions-key header, code query parameter or Authorization: Bearer)",
+            headers: [.wwwAuthenticate: "Bearer"]
+        ).response(from: request, context: context)
     }
 
     static var functionsKey: HTTPField.Name { HTTPField.Name("x-functions-key")! }

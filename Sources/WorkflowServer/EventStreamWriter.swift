@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Wire
 import WorkflowCore
 
 /// Writes one watcher's view of a run as an SSE response body. Each wake-up takes every event that arrived since
@@ -15,16 +16,10 @@ struct EventStreamWriter {
     static let batchLimit = 512
 
     /// Streams events after sequence `after` until the run's terminal event. Throws when the client is gone.
-    func write(format: inout EventFormatter, after: Int, to writer: inout any ResponseBodyWriter) async throws {
+    func write(encoder format: inout WireEncoder, after: Int, to writer: inout any ResponseBodyWriter) async throws {
         let (signals, watcher) = record.watch(after: after, paces: paces)
         defer { record.unwatch(watcher) }
-        let ticker = Task { [record, keepaliveInterval] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: keepaliveInterval)
-                record.tick(watcher)
-            }
-        }
-        defer { ticker.cancel() }
+        // The registry's clock wakes this watcher now and then, which is when a due keepalive goes out.
         let clock = ContinuousClock()
         var lastWrite = clock.now
         var wakeups = signals.makeAsyncIterator()

@@ -7,7 +7,8 @@ import WorkflowCore
 /// them through its own `AsyncStream`. The stream that started the run paces it (`FlowGate`): when that client
 /// falls far behind, the run's models wait. Other watchers never hold up the run or each other.
 public final class RunRecord: Sendable {
-    public enum State: String, Sendable { case running, completed, failed }
+    /// How far the run got; `cancelled` is a run stopped from outside (a client that left, a timeout, shutdown).
+    public enum State: String, Sendable, Encodable { case running, completed, failed, cancelled }
 
     public let id: String
     public let workflow: String
@@ -27,8 +28,8 @@ public final class RunRecord: Sendable {
         /// limit (up to `hardLimit`), so a client that reads a little slower than the model writes loses nothing.
         var cursors: [Int: Int] = [:]
         var task: Task<Void, Never>?
-        /// Why the run was stopped from outside (timeout, shutdown, disconnect): replaces "cancelled" in the
-        /// run's final error event.
+        /// Why the run was stopped from outside (timeout, shutdown, disconnect): the reason of the run's final
+        /// `runCancelled` event.
         var stopReason: String?
         var finished: Date?
         /// The sequence of the last event published.
@@ -107,8 +108,8 @@ public final class RunRecord: Sendable {
         var event = original
         let resume = state.withLock { inner -> [CheckedContinuation<Void, Never>] in
             inner.lastSequence = event.sequence
-            if case .runFailed(let error, let agent) = event.kind, error == "cancelled", let reason = inner.stopReason {
-                event.kind = .runFailed(error: reason, agent: agent)
+            if case .runCancelled(nil) = event.kind, let reason = inner.stopReason {
+                event.kind = .runCancelled(reason: reason)
             }
             if case let .agentStarted(agent) = event.kind, !inner.agents.contains(agent) { inner.agents.append(agent) }
             inner.events.append(event)
@@ -125,7 +126,11 @@ public final class RunRecord: Sendable {
             }
             for continuation in inner.watchers.values { continuation.yield() }
             if event.isTerminal {
-                if case .runCompleted = event.kind { inner.state = .completed } else { inner.state = .failed }
+                switch event.kind {
+                case .runCompleted: inner.state = .completed
+                case .runCancelled: inner.state = .cancelled
+                default: inner.state = .failed
+                }
                 inner.finished = Date()
                 for continuation in inner.watchers.values { continuation.finish() }
                 inner.watchers.removeAll()
@@ -194,9 +199,11 @@ public final class RunRecord: Sendable {
         for producer in resume { producer.resume() }
     }
 
-    /// Wakes a watcher so it can check whether a keepalive is due.
-    func tick(_ id: Int) {
-        _ = state.withLock { $0.watchers[id]?.yield() }
+    /// Wakes every watcher so each can check whether a keepalive is due (the registry's clock beats this).
+    func wakeWatchers() {
+        state.withLock { inner in
+            for continuation in inner.watchers.values { continuation.yield() }
+        }
     }
 
     /// Stops the run; its final event says `reason`. The first reason given wins.

@@ -13,12 +13,18 @@ public final class RunRegistry: Sendable {
     private let configuration: ServerConfiguration
     private let logger: Logger
     private let state = Mutex(Inner())
+    /// One clock for every run: it stops runs past their deadline and wakes watchers to send keepalives. A timer
+    /// task per run (or per stream) would cost memory long after its run: a cancelled `Task.sleep` keeps ~0.8 KB
+    /// until its deadline passes, so under a steady load memory grew with `--run-timeout`.
+    private let clock = Mutex<Task<Void, Never>?>(nil)
 
     private struct Inner {
         var runs: [String: RunRecord] = [:]
         /// Ids in start order, to list runs and evict the oldest finished ones.
         var order: [String] = []
         var active = 0
+        /// When each running run times out.
+        var deadlines: [String: ContinuousClock.Instant] = [:]
         var draining = false
         var idle: [CheckedContinuation<Void, Never>] = []
     }
@@ -26,6 +32,37 @@ public final class RunRegistry: Sendable {
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        let tick = Self.tickInterval(runTimeout: configuration.runTimeout, keepalive: configuration.keepaliveInterval)
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                guard let self else { return }
+                self.beat(now: .now)
+            }
+        }
+        clock.withLock { $0 = task }
+    }
+
+    deinit {
+        clock.withLock { $0?.cancel() }
+    }
+
+    /// How often the clock beats: a quarter of the shorter of the run timeout and the keepalive interval, between
+    /// 10 ms and 1 s, so both are honoured to within a quarter of their length.
+    static func tickInterval(runTimeout: Duration, keepalive: Duration) -> Duration {
+        min(.seconds(1), max(.milliseconds(10), min(runTimeout, keepalive) / 4))
+    }
+
+    /// One beat: stops the runs past their deadline and wakes every watcher to check whether a keepalive is due.
+    private func beat(now: ContinuousClock.Instant) {
+        let (expired, running) = state.withLock { inner -> ([RunRecord], [RunRecord]) in
+            let expired = inner.deadlines.filter { $0.value <= now }.keys.compactMap { inner.runs[$0] }
+            for record in expired { inner.deadlines[record.id] = nil }
+            return (expired, inner.deadlines.keys.compactMap { inner.runs[$0] })
+        }
+        let limit = Self.seconds(configuration.runTimeout)
+        for record in expired { record.stop(reason: "the run timed out after \(limit) s") }
+        for record in running { record.wakeWatchers() }
     }
 
     /// Starts `workflow` on `prompt` in its own task; the run outlives the request that started it only when the
@@ -39,31 +76,26 @@ public final class RunRegistry: Sendable {
                 id: "run_" + RandomID.make(), workflow: workflow.name, detached: detached,
                 bufferLimit: configuration.eventBufferLimit)
             inner.runs[record.id] = record
+            inner.deadlines[record.id] = .now + configuration.runTimeout
             inner.order.append(record.id)
             evictFinished(&inner)
             return record
         }
-        let timeout = configuration.runTimeout
         let logger = logger
         // The first event now, so the response can start with it before the run's task gets a thread.
         let pending = WorkflowRunner.begin(workflow, runId: record.id, model: model) { event in record.publish(event) }
         // Runs stream at a lower priority than request handling, so new requests are answered promptly however
         // busy the running ones keep the threads.
         let task = Task(priority: .low) {
-            let timer = Task {
-                try await Task.sleep(for: timeout)
-                record.stop(reason: "the run timed out after \(Self.seconds(timeout)) s")
-            }
             // The stream of the request that started the run paces its models (see RunRecord.waitUntilOpen).
             await FlowControl.$gate.withValue(record) {
                 await WorkflowRunner.execute(pending, prompt: prompt)
             }
-            timer.cancel()
             let summary = record.summary
             logger.info("run ended", metadata: [
                 "run_id": .string(record.id), "state": .string(summary.state.rawValue), "events": .stringConvertible(summary.events),
             ])
-            self.finished()
+            self.finished(record.id)
         }
         record.attach(task: task)
         logger.info("run started", metadata: [
@@ -79,9 +111,10 @@ public final class RunRegistry: Sendable {
         return String((value * 10_000).rounded() / 10_000)
     }
 
-    private func finished() {
+    private func finished(_ id: String) {
         let waiters = state.withLock { inner -> [CheckedContinuation<Void, Never>] in
             inner.active -= 1
+            inner.deadlines[id] = nil
             guard inner.active == 0 else { return [] }
             defer { inner.idle.removeAll() }
             return inner.idle

@@ -26,7 +26,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 7071,
-        maxConcurrentRuns: Int = 64,
+        maxConcurrentRuns: Int = 1_000,
         runTimeout: Duration = .seconds(230),
         keepaliveInterval: Duration = .seconds(15),
         maxBodyBytes: Int = 1 << 20,

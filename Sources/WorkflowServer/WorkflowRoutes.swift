@@ -2,115 +2,94 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Wire
 import WorkflowCore
 
-/// The HTTP routes: starting a run and streaming it, watching runs, health.
+/// The HTTP routes: starting a run and streaming it, watching runs, health. Failures are thrown as typed answers
+/// (`ErrorAnswer`, `UnknownWorkflow`, `AGUIRunInput.Invalid`) that Hummingbird encodes.
 struct WorkflowRoutes {
     let server: WorkflowServer
 
     var configuration: ServerConfiguration { server.configuration }
     var registry: RunRegistry { server.registry }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("/api/health") { _, _ in
-            ErrorResponse.json(.ok, "{\"status\":\"ok\",\"active_runs\":\(registry.activeRuns)}")
+            HealthAnswer(activeRuns: registry.activeRuns)
         }
-        router.post("/api/workflow/stream") { request, context in
-            try await startStream(request, context: context)
+        router.post("/api/workflow/stream") { request, _ in
+            try await startStream(request)
         }
-        router.post("/api/agui") { request, context in
-            try await startAGUI(request, context: context)
+        router.post("/api/agui") { request, _ in
+            try await startAGUI(request)
         }
         router.get("/api/runs") { _, _ in
-            ErrorResponse.json(.ok, RunListJSON.render(registry.list()))
+            RunListAnswer(registry.list())
         }
         router.get("/api/runs/{id}/events") { request, context in
-            try await watch(request, context: context)
+            try watch(request, id: context.parameters.get("id") ?? "")
         }
     }
 
     // MARK: POST /api/workflow/stream
 
-    private func startStream(_ incoming: Request, context: BasicRequestContext) async throws -> Response {
+    private func startStream(_ incoming: Request) async throws -> Response {
         var request = incoming
-        let body: String
-        switch await readBody(&request) {
-        case let .success(text): body = text
-        case let .failure(box): return box.response
-        }
+        let body = try await readBody(&request)
         let parsed: StreamRequest
         do {
             parsed = try StreamRequest.parse(body)
         } catch .missingMessage {
-            return ErrorResponse.json(.badRequest, ErrorResponse.missingMessage)
+            throw ErrorAnswer.missingMessage
         } catch let .invalid(reason) {
-            return ErrorResponse.error(.badRequest, reason)
+            throw BadRequest(reason).answer
         }
-        let format: StreamFormat
-        switch StreamFormat.negotiate(body: parsed.format, query: request.uri.queryParameters.get("format"),
-                                      accept: request.headers[.accept]) {
-        case let .success(chosen): format = chosen
-        case let .failure(problem): return ErrorResponse.error(.badRequest, problem.reason)
-        }
+        let dialect = try negotiate(body: parsed.format, request)
         guard let workflow = server.catalog.workflow(named: parsed.workflow) else {
-            let known = server.catalog.names.map(ErrorResponse.quoted).joined(separator: ",")
-            return ErrorResponse.json(
-                .notFound,
-                "{\"error\":\(ErrorResponse.quoted("unknown workflow '\(parsed.workflow ?? "")'")),\"known\":[\(known)]}")
+            throw UnknownWorkflow(error: "unknown workflow '\(parsed.workflow ?? "")'", known: server.catalog.names)
         }
-        let started = request
-        return startRun(workflow: workflow, prompt: parsed.message, detached: parsed.detach, request: started,
-                        formatter: EventFormatter(format: format))
+        return try startRun(workflow: workflow, prompt: parsed.message, detached: parsed.detach, request: request,
+                            encoder: WireEncoder(dialect: dialect))
     }
 
     // MARK: POST /api/agui
 
-    private func startAGUI(_ incoming: Request, context: BasicRequestContext) async throws -> Response {
+    private func startAGUI(_ incoming: Request) async throws -> Response {
         var request = incoming
-        let body: String
-        switch await readBody(&request) {
-        case let .success(text): body = text
-        case let .failure(box): return box.response
-        }
-        let input: AGUIRunInput
-        do {
-            input = try AGUIRunInput.parse(body)
-        } catch {
-            return ErrorResponse.json(.unprocessableContent, error.json)
-        }
+        let input = try AGUIRunInput.parse(try await readBody(&request))
         guard let workflow = server.catalog.workflow(named: nil) else {
-            return ErrorResponse.error(.internalServerError, "no default workflow")
+            throw ErrorAnswer(status: .internalServerError, message: "no default workflow")
         }
-        let started = request
-        return startRun(workflow: workflow, prompt: input.prompt, detached: false, request: started,
-                        formatter: EventFormatter(format: .agui, threadId: input.threadId, runId: input.runId))
+        return try startRun(workflow: workflow, prompt: input.prompt, detached: false, request: request,
+                            encoder: WireEncoder(dialect: .agui, threadId: input.threadId, runId: input.runId))
     }
 
     // MARK: Shared
 
     /// Starts the run and answers with its stream; a disconnect stops the run unless it is detached.
     private func startRun(workflow: any Workflow, prompt: String, detached: Bool, request: Request,
-                          formatter: EventFormatter) -> Response {
+                          encoder: WireEncoder) throws -> Response {
         let record: RunRecord
         do {
             record = try registry.start(workflow: workflow, prompt: prompt, model: server.modelLabel, detached: detached)
         } catch {
+            let retryAfter: HTTPFields = [.retryAfter: String(configuration.retryAfterSeconds)]
             switch error {
             case .tooManyRuns:
-                return ErrorResponse.error(
-                    .tooManyRequests, "too many concurrent runs (limit \(configuration.maxConcurrentRuns)); retry later",
-                    headers: [.retryAfter: String(configuration.retryAfterSeconds)])
+                throw ErrorAnswer(
+                    status: .tooManyRequests,
+                    message: "too many concurrent runs (limit \(configuration.maxConcurrentRuns)); retry later",
+                    headers: retryAfter)
             case .shuttingDown:
-                return ErrorResponse.error(.serviceUnavailable, "the server is shutting down",
-                                           headers: [.retryAfter: String(configuration.retryAfterSeconds)])
+                throw ErrorAnswer(status: .serviceUnavailable, message: "the server is shutting down", headers: retryAfter)
             }
         }
         let streamWriter = EventStreamWriter(record: record, keepaliveInterval: configuration.keepaliveInterval, paces: true)
         let body = ResponseBody { writer in
-            var formatter = formatter
+            var encoder = encoder
             do {
                 try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await streamWriter.write(format: &formatter, after: 0, to: &writer)
+                    try await streamWriter.write(encoder: &encoder, after: 0, to: &writer)
                 } onInboundClosed: {
                     if !detached { record.stop(reason: "the client disconnected") }
                 }
@@ -125,48 +104,46 @@ struct WorkflowRoutes {
 
     // MARK: GET /api/runs/{id}/events
 
-    private func watch(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+    private func watch(_ request: Request, id: String) throws -> Response {
         guard let record = registry.run(id: id) else {
-            return ErrorResponse.error(.notFound, "no run with id '\(id)'")
+            throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'")
         }
         let lastEventId = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("last_event_id")
         let after = lastEventId.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-        let format: StreamFormat
-        switch StreamFormat.negotiate(body: nil, query: request.uri.queryParameters.get("format"), accept: request.headers[.accept]) {
-        case let .success(chosen): format = chosen
-        case let .failure(problem): return ErrorResponse.error(.badRequest, problem.reason)
-        }
+        let dialect = try negotiate(body: nil, request)
         let streamWriter = EventStreamWriter(record: record, keepaliveInterval: configuration.keepaliveInterval)
         let body = ResponseBody { writer in
-            var formatter = EventFormatter(format: format)
+            var encoder = WireEncoder(dialect: dialect)
             try await request.body.consumeWithInboundCloseHandler { _ in
-                try await streamWriter.write(format: &formatter, after: after, to: &writer)
+                try await streamWriter.write(encoder: &encoder, after: after, to: &writer)
             } onInboundClosed: {}
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: Self.streamHeaders(runId: record.id), body: body)
     }
 
-    /// The body as UTF-8 text, or the error answer (413 over the limit). Collected through the request (not its
-    /// body), so the request remembers the connection's stream and can still tell when the client goes away.
-    private func readBody(_ request: inout Request) async -> Result<String, ErrorResponseBox> {
-        let limit = configuration.maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            return .failure(ErrorResponseBox(tooLarge(limit)))
-        }
+    private func negotiate(body: String?, _ request: Request) throws(ErrorAnswer) -> WireDialect {
         do {
-            let buffer = try await request.collectBody(upTo: limit)
-            return .success(String(buffer: buffer))
-        } catch is NIOTooManyBytesError {
-            return .failure(ErrorResponseBox(tooLarge(limit)))
+            return try DialectNegotiation.choose(
+                body: body, query: request.uri.queryParameters.get("format"), accept: request.headers[.accept])
         } catch {
-            return .failure(ErrorResponseBox(ErrorResponse.error(.badRequest, "could not read the body: \(error)")))
+            throw error.answer
         }
     }
 
-    private func tooLarge(_ limit: Int) -> Response {
-        ErrorResponse.error(.contentTooLarge, "the body is larger than the limit of \(limit) bytes")
+    /// The body as UTF-8 text, or the error answer (413 over the limit). Collected through the request (not its
+    /// body), so the request remembers the connection's stream and can still tell when the client goes away.
+    private func readBody(_ request: inout Request) async throws(ErrorAnswer) -> String {
+        let limit = configuration.maxBodyBytes
+        let tooLarge = ErrorAnswer(status: .contentTooLarge, message: "the body is larger than the limit of \(limit) bytes")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        do {
+            return String(buffer: try await request.collectBody(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        } catch {
+            throw BadRequest("could not read the body: \(error)").answer
+        }
     }
 
     static func streamHeaders(runId: String) -> HTTPFields {
@@ -180,10 +157,4 @@ struct WorkflowRoutes {
             .connection: "close",
         ]
     }
-}
-
-/// A response carried as an error, so body reading can return either text or the answer to send.
-struct ErrorResponseBox: Error {
-    let response: Response
-    init(_ response: Response) { self.response = response }
 }

@@ -26,7 +26,7 @@ public struct WorkflowServer: Sendable {
     public func makeApplication(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol & Service {
-        let router = Router()
+        let router = Router(context: ServerRequestContext.self)
         if let key = configuration.apiKey, !key.isEmpty {
             router.add(middleware: APIKeyMiddleware(key: key))
         }

@@ -52,7 +52,7 @@ struct RunCommandTests {
         }
         #expect(result.status == 143, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(result.stderr.contains("cancelled"))
-        #expect(result.stdout.contains("✘ failed: cancelled"))
+        #expect(result.stdout.contains("■ cancelled"))
     }
 }
 }

@@ -33,5 +33,33 @@ struct ServeCommandTests {
         // withServer ends it with SIGTERM: a clean, graceful exit.
         #expect(status == 0)
     }
+
+    /// 200 clients of the sample's kind at once (POST, read the stream to its end) against `flowtop serve` with its
+    /// defaults: every one gets its whole stream, none is turned away.
+    @Test func twoHundredConcurrentSampleClientsAllGetTheirStreamsFromADefaultServer() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let (outcomes, _) = try await ChildProcess.withServer([]) { port, _ in
+            try await withThrowingTaskGroup(of: (UInt, Bool).self) { group in
+                for _ in 0..<200 {
+                    group.addTask {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather and create a report"}"#))
+                        let response = try await client.execute(request, timeout: .seconds(120))
+                        let body = String(buffer: try await response.body.collect(upTo: 16 << 20))
+                        return (response.status.code, body.contains("event: done\n"))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        try await client.shutdown()
+        #expect(outcomes.count == 200)
+        #expect(outcomes.filter { $0.0 != 200 }.isEmpty, "statuses other than 200: \(outcomes.map(\.0).filter { $0 != 200 })")
+        #expect(outcomes.filter { !$0.1 }.isEmpty, "every stream ends with done")
+    }
 }
 }

@@ -2,30 +2,33 @@ import Foundation
 import LoopbackHTTP
 import ModelClients
 import Testing
+import TestSupport
 import WorkflowCore
 
 @Suite struct RetryTests {
     static let success = SSEScript.stream([SSEScript.text("finally"), SSEScript.finish("stop")])
 
+    /// The waits are measured on a test clock: the server's 1 s is asked for exactly, and spent in no time.
     @Test func retryAfterIsHonouredBeforeTheRetrySucceeds() async throws {
         let tooMany = ScriptedResponse.json(
             status: 429, #"{"error":{"message":"Rate limit reached","type":"requests"}}"#,
             headers: [("Retry-After", "1")])
+        let clock = TestClock()
         let (collected, requests) = try await withServer(responses: [tooMany, Self.success]) { server in
-            let collected = try await using(try localClient(server, retryPolicy: quickRetries)) {
+            let collected = try await using(try localClient(server, retryPolicy: quickRetries, clock: clock)) {
                 try await collect($0)
             }
             return (collected, server.requests)
         }
         #expect(collected.text == "finally")
         try #require(requests.count == 2)
-        let waited = requests[0].receivedAt.duration(to: requests[1].receivedAt)
-        #expect(waited >= .milliseconds(900), "waited \(waited), but the server asked for 1 s")
+        #expect(clock.sleeps == [.seconds(1)], "the server asked for 1 s")
         #expect(requests[0].body == requests[1].body, "the retry sends the same request")
     }
 
     @Test func retryAfterAsAnHTTPDateIsHonoured() async throws {
         // The date is made when the request arrives, so a slow test machine cannot eat into the wait.
+        let clock = TestClock()
         let requests = try await withServer({ request in
             guard request.sequenceNumber == 0 else { return Self.success }
             let formatter = DateFormatter()
@@ -36,12 +39,14 @@ import WorkflowCore
                 status: 503, #"{"error":{"message":"overloaded"}}"#,
                 headers: [("Retry-After", formatter.string(from: Date().addingTimeInterval(2)))])
         }) { server in
-            _ = try await using(try localClient(server, retryPolicy: quickRetries)) { try await collect($0) }
+            _ = try await using(try localClient(server, retryPolicy: quickRetries, clock: clock)) { try await collect($0) }
             return server.requests
         }
         try #require(requests.count == 2)
         // The date has whole seconds, so "now + 2 s" means a wait of 1 to 2 s.
-        #expect(requests[0].receivedAt.duration(to: requests[1].receivedAt) >= .milliseconds(800))
+        let wait = try #require(clock.sleeps.first)
+        #expect(clock.sleeps.count == 1)
+        #expect(wait >= .milliseconds(800) && wait <= .seconds(2))
     }
 
     @Test func retryAfterLongerThanTheCapFailsAtOnceWithTheServersAnswer() async throws {

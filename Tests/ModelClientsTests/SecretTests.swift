@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import HTTPExchange
 import ModelClients
 import Testing
 import WorkflowCore

@@ -43,9 +43,10 @@ final class Collected: Sendable {
 func attach(
     _ server: LoopbackServer, path: String = "/stream", body: String? = nil, format: WireDialect? = nil,
     headers: [(name: String, value: String)] = [], secrets: [String] = [],
-    policy: ReconnectPolicy = ReconnectPolicy(initialDelayMilliseconds: 10, maxDelayMilliseconds: 50, maxAttempts: 3)
+    policy: ReconnectPolicy = ReconnectPolicy(initialDelayMilliseconds: 10, maxDelayMilliseconds: 50, maxAttempts: 3),
+    clock: any Clock<Duration> = ContinuousClock()
 ) async -> (events: [WorkflowEvent], outcome: RemoteAttach.Outcome, states: [ConnectionState], skipped: [[String: Int]]) {
-    let client = EventSourceClient(policy: policy)
+    let client = EventSourceClient(policy: policy, clock: clock)
     let collected = Collected()
     let request = EventSourceRequest(url: server.baseURL + path, body: body.map { Array($0.utf8) }, headers: headers, secrets: secrets)
     let outcome = await RemoteAttach.run(

@@ -33,7 +33,7 @@ struct DialectDetectionTests {
         #expect(WireDialect.detect(sse(#"{"type":"Mixed_Case"}"#)) == nil)
         #expect(WireDialect.detect(sse("not json")) == nil)
         #expect(WireDialect.detect(sse("{}")) == nil)
-        #expect(WireDialect.flowtopTypeNames.count == 13)
+        #expect(WireDialect.flowtopTypeNames.count == 14)
     }
 
     @Test func autoDecoderMatchesTheDirectDecoderOnEachCapture() throws {

@@ -25,6 +25,8 @@ struct FlowtopWireFormatTests {
         .runCompleted(finalAgent: "Writer", usage: Usage(inputTokens: 100, outputTokens: 50), durationMs: 1234.5),
         .runFailed(error: "openai: 401 Unauthorized", agent: "Writer"),
         .runFailed(error: "cancelled", agent: nil),
+        .runCancelled(reason: "the client disconnected"),
+        .runCancelled(reason: nil),
     ]
 
     @Test func everyKindRoundTripsThroughSSEBytes() throws {

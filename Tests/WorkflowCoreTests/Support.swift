@@ -35,6 +35,7 @@ func label(_ event: WorkflowEvent) -> String {
     case .warning: return "warning"
     case .runCompleted: return "done"
     case .runFailed: return "failed"
+    case .runCancelled: return "cancelled"
     }
 }
 

@@ -111,7 +111,7 @@ struct ErrorAndLimitTests {
         try await harness.shutdown()
     }
 
-    @Test("a run over the time limit ends with an error event")
+    @Test("a run over the time limit ends with a cancelled event that says why")
     func runTimeout() async throws {
         let harness = try await ServerHarness.start({ $0.runTimeout = .milliseconds(300) }, client: Self.slow)
         let clock = ContinuousClock()
@@ -119,9 +119,9 @@ struct ErrorAndLimitTests {
         let answer = try await harness.stream(#"{"message":"x"}"#)
         #expect(clock.now - start < .seconds(20))
         let last = try #require(try answer.events.last)
-        #expect(last.type == "error")
+        #expect(last.type == "cancelled")
         let event = try FlowtopWireDecoder.decode(last)
-        #expect(event.kind == .runFailed(error: "the run timed out after 0.3 s", agent: nil))
+        #expect(event.kind == .runCancelled(reason: "the run timed out after 0.3 s"))
         try await harness.shutdown()
     }
 

@@ -9,7 +9,8 @@ public struct DashboardState: Sendable {
         case running
         case completed
         case failed(String)
-        case cancelled
+        /// Stopped before it ended, with the reason when known.
+        case cancelled(String?)
     }
 
     public enum Overlay: Sendable, Hashable {
@@ -186,8 +187,16 @@ public struct DashboardState: Sendable {
                 agents[index].status = .done
             }
             activeAgent = nil
+        case let .runCancelled(reason):
+            runStatus = .cancelled(reason)
+            finishedAt = event.timestamp
+            for index in agents.indices {
+                if case .streaming = agents[index].status { agents[index].status = .failed }
+                if case .callingTool = agents[index].status { agents[index].status = .failed }
+            }
+            activeAgent = nil
         case let .runFailed(error, agent):
-            runStatus = error == "cancelled" ? .cancelled : .failed(error)
+            runStatus = .failed(error)
             finishedAt = event.timestamp
             if let agent {
                 let index = paneIndex(agent)

@@ -44,7 +44,7 @@ enum HeaderView {
         case .running: return "● running"
         case .completed: return "✓ completed"
         case .failed: return "✗ failed"
-        case .cancelled: return "■ cancelled"
+        case let .cancelled(reason): return "■ cancelled" + (reason.map { ": \($0)" } ?? "")
         }
     }
 }

@@ -34,6 +34,9 @@ public struct WorkflowEvent: Sendable, Hashable {
         case warning(agent: String?, message: String)
         case runCompleted(finalAgent: String?, usage: Usage, durationMs: Double)
         case runFailed(error: String, agent: String?)
+        /// The run was stopped before it ended (Ctrl-C, a client that left, a timeout, a shutdown); `reason` says
+        /// which when the one who stopped it knows.
+        case runCancelled(reason: String?)
     }
 
     public struct RunStarted: Sendable, Hashable {
@@ -72,7 +75,7 @@ public struct WorkflowEvent: Sendable, Hashable {
     /// The agent an event belongs to, when it belongs to one.
     public var agent: String? {
         switch kind {
-        case .runStarted, .runCompleted: return nil
+        case .runStarted, .runCompleted, .runCancelled: return nil
         case let .agentStarted(agent), let .textDelta(agent, _, _), let .reasoningDelta(agent, _, _),
             let .toolCallStarted(agent, _, _, _), let .toolCallArgumentsDelta(agent, _, _),
             let .agentCompleted(agent, _):
@@ -86,7 +89,7 @@ public struct WorkflowEvent: Sendable, Hashable {
     /// Whether this event ends a run.
     public var isTerminal: Bool {
         switch kind {
-        case .runCompleted, .runFailed: return true
+        case .runCompleted, .runFailed, .runCancelled: return true
         default: return false
         }
     }

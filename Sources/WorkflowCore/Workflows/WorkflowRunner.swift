@@ -4,7 +4,7 @@ import Foundation
 /// consumer sees a complete run whatever happened inside.
 public enum WorkflowRunner {
     /// Runs `workflow` in the calling task, delivering each event to `onEvent` (under the sink's lock, in order).
-    /// Returns when the run is over; a cancelled task ends the run with a `runFailed("cancelled")` event.
+    /// Returns when the run is over; a cancelled task ends the run with `runCancelled`.
     public static func run(
         _ workflow: any Workflow,
         prompt: String,
@@ -44,12 +44,12 @@ public enum WorkflowRunner {
             let elapsed = clock.now - start
             sink.emit(.runCompleted(finalAgent: answer.agent, usage: answer.usage, durationMs: elapsed.milliseconds))
         } catch is CancellationError {
-            sink.emit(.runFailed(error: "cancelled", agent: nil))
+            sink.emit(.runCancelled(reason: nil))
         } catch let error as WorkflowError {
             sink.emit(.runFailed(error: error.message, agent: error.agent))
         } catch {
             if Task.isCancelled {
-                sink.emit(.runFailed(error: "cancelled", agent: nil))
+                sink.emit(.runCancelled(reason: nil))
             } else {
                 sink.emit(.runFailed(error: "\(error)", agent: nil))
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPExchange
 import RemoteStream
 import Synchronization
 import Wire
@@ -34,8 +35,8 @@ struct AttachCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key"), help: "Sent as `Authorization: Bearer KEY` (never printed).")
     var apiKey: String?
 
-    @Option(help: "The stream's dialect: auto, flowtop, text, agui or openai.")
-    var format: String = "auto"
+    @Option(help: "The stream's dialect (auto detects it from the first events).")
+    var format: DialectChoice = .auto
 
     @Option(help: "The pane name for dialects without agents (text, OpenAI); the URL's host otherwise.")
     var agent: String?
@@ -50,9 +51,6 @@ struct AttachCommand: AsyncParsableCommand {
     func validate() throws {
         try output.validate()
         if message != nil && body != nil { throw ValidationError("choose one of --message and --body") }
-        if format != "auto" && WireDialect(rawValue: format) == nil {
-            throw ValidationError("unknown --format \(format) (auto, flowtop, text, agui, openai)")
-        }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host != nil
         else { throw ValidationError("the URL must be an http:// or https:// URL") }
@@ -70,11 +68,7 @@ struct AttachCommand: AsyncParsableCommand {
             let name = line[..<colon].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers.append((name, value))
-            let lower = name.lowercased()
-            if lower.contains("auth") || lower.contains("key") || lower.contains("token") || lower.contains("cookie") {
-                secrets.append(value)
-                if value.hasPrefix("Bearer ") { secrets.append(String(value.dropFirst(7))) }
-            }
+            if SensitiveHeader.isSensitive(name) { secrets += SensitiveHeader.secrets(inValue: value) }
         }
         if let apiKey {
             headers.append(("Authorization", "Bearer \(apiKey)"))
@@ -105,7 +99,7 @@ struct AttachCommand: AsyncParsableCommand {
         let recorder = try recording.open(source: "attach")
         defer { recorder?.close() }
         let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: maxReconnects))
-        let dialect = WireDialect(rawValue: format)
+        let dialect = format.forced
         let agent = self.agent
         let failure = Mutex<String?>(nil)
         let status: Int32

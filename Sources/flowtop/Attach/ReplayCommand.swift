@@ -18,18 +18,13 @@ struct ReplayCommand: AsyncParsableCommand {
     var file: String
 
     @Option(help: "How much faster than recorded to play: a number (2, 0.5) or max.")
-    var speed: String = "1"
+    var speed: ReplaySpeed = .factor(1)
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var dashboard: DashboardOptions
 
     func validate() throws {
         try output.validate()
-        if speed != "max" {
-            guard let value = Double(speed), value > 0, value.isFinite else {
-                throw ValidationError("--speed takes a positive number or max")
-            }
-        }
     }
 
     func run() async throws {
@@ -39,7 +34,7 @@ struct ReplayCommand: AsyncParsableCommand {
         } catch {
             throw CommandLineFailure(error.message).exit()
         }
-        let factor = speed == "max" ? nil : Double(speed)
+        let factor = speed.factor
         let showsDashboard = ConsoleChoice.showsDashboard(output)
         let notice = recording.truncationNotice
         let produce: @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void = { yield in
@@ -73,5 +68,37 @@ struct ReplayCommand: AsyncParsableCommand {
             status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "the replay was stopped", produce: produce)
         }
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `replay --speed`: a positive factor, or `max` for no waiting at all.
+enum ReplaySpeed: ExpressibleByArgument, Hashable, CustomStringConvertible {
+    case factor(Double)
+    case max
+
+    init?(argument: String) {
+        if argument == "max" {
+            self = .max
+        } else if let value = Double(argument), value > 0, value.isFinite {
+            self = .factor(value)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["max"] }
+    static var defaultCompletionKind: CompletionKind { .list(["0.5", "1", "2", "10", "max"]) }
+
+    var description: String {
+        switch self {
+        case let .factor(value): value == value.rounded() ? String(Int(value)) : String(value)
+        case .max: "max"
+        }
+    }
+
+    /// How much faster than recorded; nil plays as fast as possible.
+    var factor: Double? {
+        if case let .factor(value) = self { return value }
+        return nil
     }
 }

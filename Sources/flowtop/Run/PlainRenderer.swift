@@ -65,6 +65,10 @@ struct PlainRenderer {
             releaseAllHeld()
             blankLine()
             line("✘ failed: " + (agent.map { "\($0): " } ?? "") + error)
+        case let .runCancelled(reason):
+            releaseAllHeld()
+            blankLine()
+            line("■ cancelled" + (reason.map { ": \($0)" } ?? ""))
         }
         output.flush()
     }

@@ -38,6 +38,7 @@ enum WorkflowConsole {
             case .json: json.render(event)
             }
             if case .runFailed = event.kind { failed = true }
+            if case .runCancelled = event.kind { failed = true }
         }
         if let status = signals.exitStatus {
             printError("flowtop: stopped by signal; \(stopNotice)")

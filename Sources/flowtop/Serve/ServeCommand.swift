@@ -37,8 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require this key from clients (x-functions-key header, ?code= or Authorization: Bearer). Default: $FLOWTOP_API_KEY.")
     var apiKey: String?
 
-    @Option(help: "Runs allowed at once; more get 429.")
-    var maxRuns = 64
+    @Option(help: "Runs allowed at once (1,000 held without errors in docs/PERFORMANCE.md); more get 429 with Retry-After.")
+    var maxRuns = 1_000
 
     @Option(help: "Seconds a run may take before it ends with an error event.")
     var runTimeout = 230.0
@@ -55,8 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var scriptedAnswerTokens: Int?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
+    @Option(help: "How much to log (to standard error).")
+    var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -64,11 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard runTimeout > 0, keepalive > 0, shutdownGrace >= 0 else {
             throw ValidationError("--run-timeout and --keepalive must be positive, --shutdown-grace not negative")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

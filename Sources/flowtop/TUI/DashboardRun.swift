@@ -61,7 +61,9 @@ enum DashboardRun {
             }
         case let .failed(error):
             text += "✘ \(state.workflow) failed\(elapsed): \(error)\n"
-        case .cancelled, .running:
+        case let .cancelled(reason?):
+            text += "■ \(state.workflow) was cancelled\(elapsed): \(reason)\n"
+        case .cancelled(nil), .running:
             text += "■ \(state.workflow.isEmpty ? "the run" : state.workflow) stopped before it finished\(elapsed)\n"
         case .waiting:
             text += "■ stopped before the workflow started\n"

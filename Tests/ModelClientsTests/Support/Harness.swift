@@ -42,11 +42,12 @@ let quickRetries = RetryPolicy(maxRetries: 2, initialDelay: .milliseconds(10), m
 /// A llama.cpp-style client for `server` (`<base>/v1/chat/completions`, no credential).
 func localClient(
     _ server: LoopbackServer, provider: String = "llamacpp", model: String = "gemma-3-270m",
-    apiKey: String? = nil, retryPolicy: RetryPolicy = .never, timeouts: ChatTimeouts = .default
+    apiKey: String? = nil, retryPolicy: RetryPolicy = .never, timeouts: ChatTimeouts = .default,
+    clock: any Clock<Duration> = ContinuousClock()
 ) throws -> OpenAIChatClient {
     let options = ProviderOptions(provider: provider, model: model, baseURL: server.baseURL + "/v1", apiKey: apiKey)
     let settings = try #require(try ProviderSettings.resolve(options, environment: [:]))
-    return OpenAIChatClient(settings: settings, retryPolicy: retryPolicy, timeouts: timeouts)
+    return OpenAIChatClient(settings: settings, retryPolicy: retryPolicy, timeouts: timeouts, clock: clock)
 }
 
 let weatherTool = ToolDefinition(

@@ -1,11 +1,10 @@
 import EventStream
 import Testing
 import Wire
-@testable import WorkflowServer
 import WorkflowCore
 
 @Suite("AG-UI output of a model's reasoning")
-struct AGUIReasoningTests {
+struct AGUIEncoderTests {
     static let run: [WorkflowEvent.Kind] = [
         .runStarted(.init(runId: "run_1", workflow: "w", participants: ["Thinker"], model: nil)),
         .agentStarted(agent: "Thinker"),
@@ -18,8 +17,8 @@ struct AGUIReasoningTests {
     ]
 
     static func mapped() -> [String] {
-        var mapper = AGUIEventMapper(threadId: "t", runId: "r")
-        return run.enumerated().flatMap { index, kind in mapper.map(WorkflowEvent(sequence: index + 1, timestamp: 0, kind: kind)) }
+        var encoder = AGUIEventEncoder(threadId: "t", runId: "r")
+        return run.enumerated().flatMap { index, kind in encoder.encode(WorkflowEvent(sequence: index + 1, timestamp: 0, kind: kind)) }
     }
 
     @Test func reasoningIsBracketedAndClosedBeforeTextAndAtTheStepEnd() throws {
@@ -48,5 +47,14 @@ struct AGUIReasoningTests {
         }
         #expect(reasoning == ["Weigh", " options.", "Again."])
         #expect(decoded.contains { if case .textDelta("Thinker", _, "Answer") = $0 { true } else { false } })
+    }
+
+    @Test func aCancelledRunEndsWithRunErrorCodedCancelledAndItsReason() throws {
+        var encoder = AGUIEventEncoder(threadId: "t", runId: "r")
+        let objects = encoder.encode(WorkflowEvent(sequence: 9, timestamp: 0, kind: .runCancelled(reason: "the client disconnected")))
+        let last = try JSONValue(parsing: try #require(objects.last))
+        #expect(last["type"]?.stringValue == "RUN_ERROR")
+        #expect(last["code"]?.stringValue == "cancelled")
+        #expect(last["message"]?.stringValue == "the client disconnected")
     }
 }

@@ -1,25 +1,27 @@
 import Foundation
 import WorkflowCore
 
-/// Maps `WorkflowEvent`s to AG-UI events (camelCase JSON objects with a `type`), as Agent Framework's AG-UI
+/// Encodes `WorkflowEvent`s as AG-UI events (camelCase JSON objects with a `type`), as Agent Framework's AG-UI
 /// endpoint sends them: RUN_STARTED first; STEP_STARTED/STEP_FINISHED per agent; TEXT_MESSAGE_START/CONTENT/END;
 /// REASONING_START, REASONING_MESSAGE_START/CONTENT/END, REASONING_END for a model's reasoning (its message id is
 /// the response's with a `reasoning_` prefix, so it never collides with the text message); TOOL_CALL_START/ARGS/END
 /// and TOOL_CALL_RESULT; CUSTOM for transitions and output; RUN_FINISHED or RUN_ERROR last.
-struct AGUIEventMapper {
+public struct AGUIEventEncoder: Sendable {
     /// Echoed from the client's `RunAgentInput`; flowtop's run id stands in when the client gave none.
-    var threadId: String?
-    var runId: String?
+    public private(set) var threadId: String?
+    public private(set) var runId: String?
     private var openMessage: String?
     private var openReasoning: String?
     private var openToolCalls: Set<String> = []
 
-    init(threadId: String?, runId: String?) {
+    public init(threadId: String? = nil, runId: String? = nil) {
         self.threadId = threadId
         self.runId = runId
     }
 
-    mutating func map(_ event: WorkflowEvent) -> [String] {
+    /// The AG-UI event objects (JSON text, keys in AG-UI's order) that `event` becomes; possibly several (closing
+    /// an open message first), possibly none.
+    public mutating func encode(_ event: WorkflowEvent) -> [String] {
         var out: [String] = []
         switch event.kind {
         case let .runStarted(info):
@@ -91,6 +93,9 @@ struct AGUIEventMapper {
         case let .runFailed(error, _):
             closeMessage(into: &out)
             out.append(object("RUN_ERROR", [("message", .string(error))]))
+        case let .runCancelled(reason):
+            closeMessage(into: &out)
+            out.append(object("RUN_ERROR", [("message", .string(reason ?? "cancelled")), ("code", .string("cancelled"))]))
         }
         return out
     }
@@ -131,7 +136,7 @@ struct AGUIEventMapper {
     }
 
     /// A field value: a string, or JSON already written (nested objects keep their key order).
-    enum Field {
+    enum Field: Sendable {
         case string(String)
         case raw(String)
     }

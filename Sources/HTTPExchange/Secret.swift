@@ -16,7 +16,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 extension String {
     /// This text with every occurrence of each secret replaced by `<redacted>`: for server-written text (error
     /// bodies) that may echo a key back to us.
-    func redacting(_ secrets: [Secret]) -> String {
+    public func redacting(_ secrets: [Secret]) -> String {
         secrets.reduce(self) { text, secret in
             secret.value.count >= 4 ? text.replacingOccurrences(of: secret.value, with: "<redacted>") : text
         }

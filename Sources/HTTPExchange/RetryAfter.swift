@@ -3,8 +3,8 @@ import NIOHTTP1
 
 /// How long a server asked us to wait before retrying, in seconds: Azure's and OpenAI's `retry-after-ms` when
 /// present, else `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).
-enum RetryAfter {
-    static func seconds(in headers: HTTPHeaders, now: Date = Date()) -> Double? {
+public enum RetryAfter {
+    public static func seconds(in headers: HTTPHeaders, now: Date = Date()) -> Double? {
         if let milliseconds = headers.first(name: "retry-after-ms").flatMap({
             Double($0.trimmingCharacters(in: .whitespaces))
         }),
@@ -20,7 +20,7 @@ enum RetryAfter {
     }
 
     /// Parses the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`), and the obsolete RFC 850 and asctime forms.
-    static func httpDate(_ text: String) -> Date? {
+    public static func httpDate(_ text: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

@@ -3,7 +3,7 @@ import Foundation
 extension URL {
     /// The URL as it may appear in errors and descriptions: without user info, and with the values of query items
     /// that look like credentials (`api-key`, `token`, `sig`, …) replaced, because people do paste keys into URLs.
-    var redactedDescription: String {
+    public var redactedDescription: String {
         guard var components = URLComponents(url: self, resolvingAgainstBaseURL: false) else {
             return "\(scheme ?? "url")://\(host ?? "?")/…"
         }
@@ -17,6 +17,12 @@ extension URL {
             }
         }
         return components.string ?? "\(scheme ?? "url")://\(host ?? "?")/…"
+    }
+
+    /// `redactedDescription` of a URL given as text (what a command line hands over); "the server" when it does not
+    /// parse.
+    public static func redactedDescription(of text: String) -> String {
+        URL(string: text)?.redactedDescription ?? "the server"
     }
 
     private static let sensitiveQueryNames = ["key", "token", "secret", "sig", "password", "auth", "code"]

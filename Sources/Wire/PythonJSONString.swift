@@ -1,7 +1,7 @@
 /// JSON string literals as Python's `json.dumps` writes them (its default `ensure_ascii=True`): the Agent
 /// Framework sample's server produces its `text` stream that way, so matching it keeps the bytes identical.
-enum PythonJSONString {
-    static func quote(_ text: String, into output: inout [UInt8]) {
+public enum PythonJSONString {
+    public static func quote(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
             switch scalar {

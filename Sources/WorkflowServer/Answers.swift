@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WorkflowCore
+
+/// An error answer `{"error": "..."}` with its status and headers. The missing-message answer is byte for byte
+/// the Agent Framework sample's (`{"error":"Missing 'message' field"}`), so its clients' error handling holds.
+struct ErrorAnswer: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var message: String
+    var headers: HTTPFields = [:]
+
+    static let missingMessage = ErrorAnswer(status: .badRequest, message: "Missing 'message' field")
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try context.responseEncoder.encode(Body(error: message), from: request, context: context)
+        response.status = status
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    private struct Body: Encodable {
+        var error: String
+    }
+}
+
+/// 404 for a workflow name the catalog does not hold, with the names it does.
+struct UnknownWorkflow: HTTPResponseError, Encodable {
+    var error: String
+    var known: [String]
+
+    var status: HTTPResponse.Status { .notFound }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try context.responseEncoder.encode(self, from: request, context: context)
+        response.status = status
+        return response
+    }
+}
+
+/// `GET /api/health`.
+struct HealthAnswer: ResponseEncodable {
+    var status = "ok"
+    var activeRuns: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case activeRuns = "active_runs"
+    }
+}
+
+/// `GET /api/runs`: newest first, times in ISO 8601 with milliseconds.
+struct RunListAnswer: ResponseEncodable {
+    var runs: [Run]
+
+    struct Run: Encodable {
+        var id: String
+        var workflow: String
+        var state: RunRecord.State
+        var started: String
+        var finished: String?
+        var agents: [String]
+        var events: Int
+    }
+
+    init(_ summaries: [RunRecord.Summary]) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        runs = summaries.map { run in
+            Run(id: run.id, workflow: run.workflow, state: run.state, started: formatter.string(from: run.started),
+                finished: run.finished.map(formatter.string(from:)), agents: run.agents, events: run.events)
+        }
+    }
+}
+
+/// A 400 whose reason a helper found (invalid JSON, an unknown format); the route turns it into an `ErrorAnswer`.
+struct BadRequest: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+
+    var answer: ErrorAnswer { ErrorAnswer(status: .badRequest, message: reason) }
+}
