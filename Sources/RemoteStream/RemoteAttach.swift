@@ -77,39 +77,8 @@ public enum RemoteAttach {
         return host + (components.port.map { ":\($0)" } ?? "") + components.path
     }
 
-    static func makeDecoder(format: WireDialect?, agentName: String?, workflowName: String) -> AnyDecoder {
-        AnyDecoder(format: format, agentName: agentName, workflowName: workflowName)
-    }
-
-    /// A decoder of the asked-for dialect (or the auto-detecting one), behind one type.
-    struct AnyDecoder {
-        private var auto: AutoStreamDecoder?
-        private var fixed: (any RemoteStreamDecoder)?
-        private let fixedDialect: WireDialect?
-
-        init(format: WireDialect?, agentName: String?, workflowName: String) {
-            fixedDialect = format
-            switch format {
-            case nil: auto = AutoStreamDecoder(agentName: agentName, workflowName: workflowName)
-            case .flowtop: fixed = FlowtopStreamDecoder()
-            case .text: fixed = TextStreamDecoder(agentName: agentName ?? "agent", workflowName: workflowName)
-            case .agui: fixed = AGUIStreamDecoder(defaultAgentName: agentName ?? "agent", workflowName: workflowName)
-            case .openai: fixed = OpenAIChunkStreamDecoder(agentName: agentName, workflowName: workflowName)
-            }
-        }
-
-        var dialect: WireDialect? { fixedDialect ?? auto?.dialect }
-        var unknownEventCounts: [String: Int] { auto?.unknownEventCounts ?? fixed?.unknownEventCounts ?? [:] }
-
-        mutating func decode(_ event: SSEEvent, at time: Double) -> [WorkflowEvent] {
-            if auto != nil { return auto!.decode(event, at: time) }
-            return fixed!.decode(event, at: time)
-        }
-
-        mutating func finish(at time: Double) -> [WorkflowEvent] {
-            if auto != nil { return auto!.finish(at: time) }
-            return fixed!.finish(at: time)
-        }
+    static func makeDecoder(format: WireDialect?, agentName: String?, workflowName: String) -> AutoStreamDecoder {
+        AutoStreamDecoder(agentName: agentName, workflowName: workflowName, dialect: format)
     }
 }
 

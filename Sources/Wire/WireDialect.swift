@@ -13,9 +13,11 @@ public enum WireDialect: String, Sendable, Hashable, CaseIterable {
     case agui
     /// OpenAI chat-completion chunks, as model servers stream them (read only).
     case openai
+    /// Agent Framework DevUI's OpenAI Responses-style stream (`POST /v1/responses`; read only).
+    case devui
 
-    /// Whether flowtop writes this dialect (`flowtop serve`, `WireEncoder`); OpenAI chunks are only read.
-    public var isServable: Bool { self != .openai }
+    /// Whether flowtop writes this dialect (`flowtop serve`, `WireEncoder`); OpenAI's and DevUI's are only read.
+    public var isServable: Bool { self != .openai && self != .devui }
 
     /// The dialects flowtop writes.
     public static let servable = allCases.filter(\.isServable)
@@ -39,8 +41,8 @@ public enum WireDialect: String, Sendable, Hashable, CaseIterable {
     /// The dialect one event shows, or `nil` when it does not tell (not JSON, an empty object, …).
     ///
     /// A `type` in flowtop's set → flowtop; a SCREAMING_SNAKE `type` (`RUN_STARTED`, …) → AG-UI;
-    /// `object: chat.completion.chunk`, a `choices` array or `[DONE]` → OpenAI; an object with `text` and no
-    /// `type` → text.
+    /// `object: chat.completion.chunk`, a `choices` array or `[DONE]` → OpenAI; a `type` starting `response.` →
+    /// DevUI; an object with `text` and no `type` → text.
     public static func detect(_ event: SSEEvent) -> WireDialect? {
         let data = event.data
         if data.trimmingCharacters(in: .whitespaces) == "[DONE]" { return .openai }
@@ -48,6 +50,7 @@ public enum WireDialect: String, Sendable, Hashable, CaseIterable {
         if let type = object.string("type") {
             if flowtopTypeNames.contains(type) { return .flowtop }
             if isScreamingSnake(type) { return .agui }
+            if type.hasPrefix("response.") { return .devui }
         }
         if object.string("object") == "chat.completion.chunk" || object["choices"]?.arrayValue != nil { return .openai }
         if object["type"] == nil, object["text"]?.stringValue != nil { return .text }
@@ -77,13 +80,16 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         case text(TextStreamDecoder)
         case agui(AGUIStreamDecoder)
         case openai(OpenAIChunkStreamDecoder)
+        case devui(DevUIStreamDecoder)
     }
 
-    /// `agentName` names the pane of the dialects that carry no agent (text, OpenAI, AG-UI without steps).
-    public init(agentName: String? = nil, workflowName: String = "remote", bufferLimit: Int = 16) {
+    /// `agentName` names the pane of the dialects that carry no agent (text, OpenAI, AG-UI without steps, a
+    /// DevUI agent entity). `dialect` skips detection (`attach --format`).
+    public init(agentName: String? = nil, workflowName: String = "remote", bufferLimit: Int = 16, dialect: WireDialect? = nil) {
         self.agentName = agentName
         self.workflowName = workflowName
         self.bufferLimit = max(1, bufferLimit)
+        if let dialect { _ = choose(dialect, at: 0) }
     }
 
     /// The dialect in use, once decided.
@@ -93,6 +99,7 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         case .text: return .text
         case .agui: return .agui
         case .openai: return .openai
+        case .devui: return .devui
         case nil: return nil
         }
     }
@@ -106,6 +113,7 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         case let .text(value): return value
         case let .agui(value): return value
         case let .openai(value): return value
+        case let .devui(value): return value
         case nil: return nil
         }
     }
@@ -132,6 +140,7 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         case var .text(value): result = value.finish(at: timestamp); decoder = .text(value)
         case var .agui(value): result = value.finish(at: timestamp); decoder = .agui(value)
         case var .openai(value): result = value.finish(at: timestamp); decoder = .openai(value)
+        case var .devui(value): result = value.finish(at: timestamp); decoder = .devui(value)
         case nil: result = []
         }
         return events + shifted(result)
@@ -143,6 +152,7 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         case .text: decoder = .text(TextStreamDecoder(agentName: agentName ?? "agent", workflowName: workflowName))
         case .agui: decoder = .agui(AGUIStreamDecoder(defaultAgentName: agentName ?? "agent", workflowName: workflowName))
         case .openai: decoder = .openai(OpenAIChunkStreamDecoder(agentName: agentName, workflowName: workflowName))
+        case .devui: decoder = .devui(DevUIStreamDecoder(agentName: agentName ?? "agent", workflowName: workflowName))
         }
         let replay = buffered
         buffered.removeAll()
@@ -164,6 +174,7 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         case var .text(value): result = value.decode(event, at: timestamp); decoder = .text(value)
         case var .agui(value): result = value.decode(event, at: timestamp); decoder = .agui(value)
         case var .openai(value): result = value.decode(event, at: timestamp); decoder = .openai(value)
+        case var .devui(value): result = value.decode(event, at: timestamp); decoder = .devui(value)
         case nil: result = []
         }
         return shifted(result)

@@ -36,7 +36,7 @@ public struct WireEncoder: Sendable {
                 output.append(contentsOf: object.utf8)
                 output.append(contentsOf: Self.blankLine)
             }
-        case .openai:
+        case .openai, .devui:
             preconditionFailure("unreachable: init refuses dialects flowtop does not write")
         }
     }

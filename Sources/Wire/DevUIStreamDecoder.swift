@@ -1,0 +1,239 @@
+import EventStream
+import Foundation
+import WorkflowCore
+
+/// Agent Framework DevUI's stream (`POST /v1/responses`): OpenAI Responses-API events, one `data:` JSON line each,
+/// no `id:` and no keepalives, ending with `data: [DONE]` even after an error.
+///
+/// A workflow's executors are output items of type `executor_action` (`executor_id`); each becomes a pane, and the
+/// step from one executor to the next is a transition. Text (`response.output_text.delta`) belongs to the executor
+/// its `metadata.executor_id` or its item names; an agent entity (no executors) speaks through `message` items in
+/// one pane named `agentName`. Tools are `function_call` items, their arguments stream as
+/// `response.function_call_arguments.delta` keyed by the item, and `response.function_result.complete` carries the
+/// result by `call_id`. `response.completed` ends the run with its usage; `error` and `response.failed` end it as
+/// failed. Spans and workflow bookkeeping (`response.trace.completed`, `response.workflow_event.complete[d]`, content
+/// parts) are known and dropped; anything else is counted as unknown.
+public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
+    /// The pane of an agent entity, whose stream names no executor.
+    public let agentName: String
+    public let workflowName: String
+
+    private var ledger = DecoderLedger()
+    private var started = false
+    private var startTime = 0.0
+    /// Item id → the executor (agent) it belongs to; output index → the executor whose item holds that index.
+    private var itemAgent: [String: String] = [:]
+    private var indexAgent: [Int: String] = [:]
+    /// Agents that have started and not completed, in start order.
+    private var running: [String] = []
+    private var lastAgent: String?
+    /// The text each agent wrote, for the run's output.
+    private var text: [String: String] = [:]
+    private var textOrder: [String] = []
+    private var calls: [String: (agent: String, tool: String, startedAt: Double)] = [:]
+    /// A function-call item's id → its `call_id` (they are equal in what DevUI sends, but nothing promises it).
+    private var itemCall: [String: String] = [:]
+    private var lastError: String?
+
+    public init(agentName: String = "agent", workflowName: String = "remote") {
+        self.agentName = agentName
+        self.workflowName = workflowName
+    }
+
+    public var unknownEventCounts: [String: Int] { ledger.unknownCounts }
+    public var ignoredEventCounts: [String: Int] { ledger.ignoredCounts }
+
+    /// Types DevUI sends (or documents) that carry nothing a viewer shows.
+    static let dropped: Set<String> = [
+        "response.in_progress", "response.trace.completed", "response.trace.complete",
+        "response.workflow_event.completed", "response.workflow_event.complete", "response.content_part.added",
+        "response.content_part.done", "response.output_text.done", "response.function_call_arguments.done",
+        "response.reasoning_text.done", "response.reasoning_summary_text.done", "response.reasoning_summary_part.added",
+        "response.reasoning_summary_part.done",
+    ]
+
+    public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
+        ledger.received += 1
+        guard !ledger.isTerminated else { return [] }
+        if OpenAIChunk.isDone(event.data) {
+            start(runId: "", at: timestamp)
+            fail(lastError ?? "the stream ended with [DONE] before response.completed", at: timestamp)
+            return ledger.drain()
+        }
+        let object: [String: JSONValue]
+        switch JSONObjectParse(event.data) {
+        case let .failure(reason):
+            ledger.warn(reason, at: timestamp)
+            return ledger.drain()
+        case let .object(value):
+            object = value
+        }
+        guard let type = object.string("type") else {
+            ledger.warn("an event without \"type\"", at: timestamp)
+            return ledger.drain()
+        }
+        switch type {
+        case "response.created":
+            start(runId: object["response"]?["id"]?.stringValue ?? "", at: timestamp)
+        case "response.output_item.added":
+            start(runId: "", at: timestamp)
+            itemAdded(object["item"] ?? .null, index: object["output_index"]?.intValue, at: timestamp)
+        case "response.output_item.done":
+            itemDone(object["item"] ?? .null, index: object["output_index"]?.intValue, at: timestamp)
+        case "response.output_text.delta", "response.reasoning_text.delta", "response.reasoning_summary_text.delta":
+            start(runId: "", at: timestamp)
+            delta(object, reasoning: type != "response.output_text.delta", at: timestamp)
+        case "response.function_call_arguments.delta":
+            let item = object.string("item_id") ?? ""
+            let callId = itemCall[item] ?? item
+            if let call = calls[callId], let fragment = object.string("delta"), !fragment.isEmpty {
+                ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: callId, delta: fragment), at: timestamp)
+            }
+        case "response.function_result.complete", "response.function_result.completed":
+            result(object, at: timestamp)
+        case "response.function_approval.requested":
+            let call = object["function_call"]
+            let tool = call?["name"]?.stringValue ?? "a tool"
+            let arguments = call?["arguments"].map { $0.stringValue ?? $0.jsonText } ?? ""
+            ledger.emit(.warning(
+                agent: lastAgent, message: "\(tool)(\(arguments)) waits for approval (request "
+                    + "\(object.string("request_id") ?? "?")); answer it in DevUI"), at: timestamp)
+        case "response.request_info.requested":
+            let from = object.string("source_executor_id")
+            ledger.emit(.warning(
+                agent: from ?? lastAgent, message: "\(from ?? "the workflow") asks a person for input (request "
+                    + "\(object.string("request_id") ?? "?")); answer it in DevUI"), at: timestamp)
+        case "error":
+            lastError = object.string("message") ?? object["error"]?["message"]?.stringValue ?? "DevUI reported an error"
+            ledger.emit(.warning(agent: lastAgent, message: lastError!), at: timestamp)
+        case "response.failed":
+            start(runId: object["response"]?["id"]?.stringValue ?? "", at: timestamp)
+            let reason = object["response"]?["error"]?["message"]?.stringValue ?? lastError ?? "the response failed"
+            fail(reason, at: timestamp)
+        case "response.completed":
+            start(runId: object["response"]?["id"]?.stringValue ?? "", at: timestamp)
+            complete(usage: object["response"]?["usage"], at: timestamp)
+        default:
+            if Self.dropped.contains(type) {
+                ledger.ignore(type)
+            } else {
+                ledger.unknown(type, at: timestamp)
+            }
+        }
+        return ledger.drain()
+    }
+
+    public mutating func finish(at timestamp: Double) -> [WorkflowEvent] {
+        guard !ledger.isTerminated else { return [] }
+        start(runId: "", at: timestamp)
+        fail(
+            lastError ?? "the stream ended before response.completed (DevUI cannot resume a response, so flowtop does not reconnect)",
+            at: timestamp)
+        return ledger.drain()
+    }
+
+    // MARK: Items
+
+    private mutating func itemAdded(_ item: JSONValue, index: Int?, at timestamp: Double) {
+        switch item["type"]?.stringValue {
+        case "executor_action":
+            let agent = item["executor_id"]?.stringValue ?? "executor"
+            if let id = item["id"]?.stringValue { itemAgent[id] = agent }
+            if let index { indexAgent[index] = agent }
+            begin(agent, at: timestamp)
+        case "function_call":
+            let agent = index.flatMap { indexAgent[$0] } ?? lastAgent ?? agentName
+            begin(agent, at: timestamp)
+            let callId = item["call_id"]?.stringValue ?? item["id"]?.stringValue ?? "call_\(calls.count)"
+            if let id = item["id"]?.stringValue { itemCall[id] = callId }
+            let tool = item["name"]?.stringValue ?? "tool"
+            calls[callId] = (agent, tool, timestamp)
+            ledger.emit(.toolCallStarted(
+                agent: agent, callId: callId, tool: tool, arguments: item["arguments"]?.stringValue ?? ""), at: timestamp)
+        case "message":
+            let agent = index.flatMap { indexAgent[$0] } ?? agentName
+            if let id = item["id"]?.stringValue { itemAgent[id] = agent }
+            begin(agent, at: timestamp)
+        default:
+            ledger.ignore("response.output_item.added (\(item["type"]?.stringValue ?? "?"))")
+        }
+    }
+
+    private mutating func itemDone(_ item: JSONValue, index: Int?, at timestamp: Double) {
+        guard item["type"]?.stringValue == "executor_action", let agent = item["executor_id"]?.stringValue else { return }
+        if let error = item["error"], error != .null {
+            let message = error.stringValue ?? error["message"]?.stringValue ?? error.jsonText
+            ledger.emit(.warning(agent: agent, message: "\(agent) failed: \(message)"), at: timestamp)
+        }
+        end(agent, at: timestamp)
+    }
+
+    private mutating func delta(_ object: [String: JSONValue], reasoning: Bool, at timestamp: Double) {
+        guard let fragment = object.string("delta"), !fragment.isEmpty else { return }
+        let item = object.string("item_id") ?? ""
+        let agent = object["metadata"]?["executor_id"]?.stringValue ?? itemAgent[item]
+            ?? object["output_index"]?.intValue.flatMap { indexAgent[$0] } ?? lastAgent ?? agentName
+        begin(agent, at: timestamp)
+        if reasoning {
+            ledger.emit(.reasoningDelta(agent: agent, messageId: item, text: fragment), at: timestamp)
+        } else {
+            if text[agent] == nil { textOrder.append(agent) }
+            text[agent, default: ""] += fragment
+            ledger.emit(.textDelta(agent: agent, messageId: item, text: fragment), at: timestamp)
+        }
+    }
+
+    private mutating func result(_ object: [String: JSONValue], at timestamp: Double) {
+        let callId = object.string("call_id") ?? itemCall[object.string("item_id") ?? ""] ?? ""
+        let call = calls[callId] ?? (lastAgent ?? agentName, "tool", timestamp)
+        let output = object["output"].map { $0.stringValue ?? $0.jsonText } ?? ""
+        let status = object.string("status") ?? "completed"
+        ledger.emit(.toolResult(.init(
+            agent: call.agent, callId: callId, tool: call.tool, result: output, isError: status != "completed",
+            durationMs: max(0, timestamp - call.startedAt) * 1000)), at: timestamp)
+    }
+
+    // MARK: Run
+
+    private mutating func start(runId: String, at timestamp: Double) {
+        guard !started else { return }
+        started = true
+        startTime = timestamp
+        ledger.emit(.runStarted(.init(runId: runId, workflow: workflowName, participants: [], model: "devui")), at: timestamp)
+    }
+
+    /// An agent begins (once while it runs); control passing from the previous one is a transition.
+    private mutating func begin(_ agent: String, at timestamp: Double) {
+        guard !running.contains(agent) else { return }
+        if let lastAgent, lastAgent != agent {
+            ledger.emit(.transition(from: lastAgent, to: agent, reason: nil), at: timestamp)
+        }
+        running.append(agent)
+        lastAgent = agent
+        ledger.emit(.agentStarted(agent: agent), at: timestamp)
+    }
+
+    private mutating func end(_ agent: String, usage: Usage? = nil, at timestamp: Double) {
+        guard let position = running.firstIndex(of: agent) else { return }
+        running.remove(at: position)
+        ledger.emit(.agentCompleted(agent: agent, usage: usage), at: timestamp)
+    }
+
+    private mutating func complete(usage value: JSONValue?, at timestamp: Double) {
+        var usage = Usage.zero
+        if let fields = value?.objectValue {
+            usage = Usage(
+                inputTokens: fields["input_tokens"]?.intValue ?? 0, outputTokens: fields["output_tokens"]?.intValue ?? 0)
+        }
+        // An agent entity's message has no done event of its own: it ends with the response.
+        for agent in running { end(agent, usage: running.count == 1 ? usage : nil, at: timestamp) }
+        let final = textOrder.last
+        ledger.emit(.output(agent: final, text: final.flatMap { text[$0] } ?? ""), at: timestamp)
+        ledger.emit(
+            .runCompleted(finalAgent: final, usage: usage, durationMs: max(0, timestamp - startTime) * 1000), at: timestamp)
+    }
+
+    private mutating func fail(_ reason: String, at timestamp: Double) {
+        ledger.emit(.runFailed(error: reason, agent: running.last), at: timestamp)
+    }
+}
