@@ -68,6 +68,19 @@ struct RunAgainstLlamaCppTests {
         #expect(!bodies.contains { $0.contains("max_tokens") })
     }
 
+    @Test func theScriptedDemoShowsTheCapOffline() async throws {
+        let result = try await FlowtopBinary.run(["demo", "--plain", "--pace", "instant", "--max-tokens", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("[Writer]\n"))
+        #expect(result.stdout.contains("⚠ stopped at the token cap (max_tokens 5)"))
+    }
+
+    @Test func aBadTemperatureFlagIsAClearError() async throws {
+        let result = try await FlowtopBinary.run(["demo", "--plain", "--temperature", "3"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--temperature must be a number from 0 to 2, not 3.0"))
+    }
+
     @Test func aBadMaxTokensFlagIsAClearError() async throws {
         let result = try await FlowtopBinary.run(["run", "--plain", "--max-tokens", "0", "hello"])
         #expect(result.status != 0)

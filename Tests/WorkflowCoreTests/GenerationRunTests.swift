@@ -157,3 +157,17 @@ struct GenerationRunTests {
         #expect(calls == ["handoff_to_forecaster"])
     }
 }
+
+extension GenerationRunTests {
+    @Test func benchmarkAnswersKeepTheirLengthWhateverTheCap() async throws {
+        let request = ChatRequest(agent: "A", messages: [.user("hi")], generation: GenerationSettings(maxTokens: 3))
+        var tokens = 0
+        var finish: FinishReason?
+        try await ScriptedChatClient(fixedAnswerTokens: 50).streamResponse(request) { update in
+            if case .textDelta = update { tokens += 1 }
+            if case let .finished(reason) = update { finish = reason }
+        }
+        #expect(tokens == 50)
+        #expect(finish == .stop)
+    }
+}

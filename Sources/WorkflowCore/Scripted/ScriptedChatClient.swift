@@ -42,7 +42,8 @@ public struct ScriptedChatClient: ChatClient {
 
     public var pace: Pace
     public var faults: Faults
-    /// When set, every answer is this many tokens of generated prose (for benchmarks) instead of a persona's reply.
+    /// When set, every answer is this many tokens of generated prose (for benchmarks) instead of a persona's reply,
+    /// whatever `maxTokens` a request carries: a benchmark's answer length is the thing it measures.
     public var fixedAnswerTokens: Int?
     private let calls = CallCounter()
 
@@ -71,7 +72,7 @@ public struct ScriptedChatClient: ChatClient {
         let interval = pace.tokensPerSecond.map { Duration.seconds(1 / $0) }
 
         // Like a real model, a response stops at `maxTokens` (tool calls cost `toolCallTokens` each), with `.length`.
-        let cap = request.generation.maxTokens ?? .max
+        let cap = fixedAnswerTokens == nil ? request.generation.maxTokens ?? .max : .max
         var stoppedAtCap = false
         var emitted = 0
         for token in ScriptedTokenizer.tokens(of: reply.text) {
