@@ -9,8 +9,3 @@ extension FinishReason {
         }
     }
 }
-
-extension Usage {
-    /// `~` before an estimated count, nothing before a reported one.
-    public var estimateMark: String { estimated ? "~" : "" }
-}

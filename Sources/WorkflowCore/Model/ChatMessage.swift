@@ -87,6 +87,9 @@ public struct Usage: Sendable, Hashable {
 
     public var totalTokens: Int { inputTokens + outputTokens }
 
+    /// `~` before an estimated count, nothing before a reported one (the dashboard, `--plain`).
+    public var estimateMark: String { estimated ? "~" : "" }
+
     public static let zero = Usage()
 
     /// A sum is an estimate when any part of it is.

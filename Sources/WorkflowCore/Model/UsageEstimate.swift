@@ -1,13 +1,13 @@
 /// Token counts for providers that stream none (llama.cpp): flowtop counts what it received instead, so a run
 /// never shows 0 tokens for text that streamed. The figures are marked `estimated`.
-public enum UsageEstimate {
+enum UsageEstimate {
     /// `outputTokens` as counted (OpenAI-style servers stream about one token per chunk), and the request's input
     /// at about four bytes of UTF-8 a token plus a few for each message's framing.
-    public static func usage(for request: ChatRequest, outputTokens: Int) -> Usage {
+    static func usage(for request: ChatRequest, outputTokens: Int) -> Usage {
         Usage(inputTokens: inputTokens(of: request), outputTokens: outputTokens, estimated: true)
     }
 
-    public static func inputTokens(of request: ChatRequest) -> Int {
+    static func inputTokens(of request: ChatRequest) -> Int {
         var bytes = 0
         var messages = 0
         for message in request.messages {

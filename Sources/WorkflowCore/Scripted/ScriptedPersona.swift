@@ -1,7 +1,9 @@
 import Foundation
 
-/// Decides what the scripted model says, from the same things a real model sees: the agent's instructions, its
-/// tools and the conversation. Deterministic for a given request.
+/// Decides what the scripted model says, from the same things a real model sees (the agent's instructions, its
+/// tools and the conversation) and the request's `context`, which says structurally whether this is a manager
+/// picking a speaker or a turn that may hand off, so no prompt wording of another module is parsed here.
+/// Deterministic for a given request.
 struct ScriptedPersona {
     let request: ChatRequest
 

@@ -37,16 +37,17 @@ struct PlainRenderer {
             let mark = info.isError ? "✘" : "↳"
             line("  \(mark) \(info.tool): \(info.result.replacingOccurrences(of: "\n", with: " ")) (\(Self.duration(info.durationMs)))")
         case let .agentCompleted(agent, _, finishReason, maxTokens):
-            let notice = finishReason?.stopNotice(maxTokens: maxTokens).map { "⚠ \($0)" }
+            // Why an answer was cut off goes right below it (held text included); "⚠ Agent: …" when it stands alone.
+            let notice = finishReason?.stopNotice(maxTokens: maxTokens)
             if agent == currentAgent {
-                if let notice { line(notice) }
+                if let notice { line("⚠ \(notice)") }
                 currentIsActive = false
                 releaseHeld()
             } else if let index = held.firstIndex(where: { $0.agent == agent }) {
-                if let notice { held[index].text += (held[index].text.hasSuffix("\n") ? "" : "\n") + notice + "\n" }
+                if let notice { held[index].text += (held[index].text.hasSuffix("\n") ? "" : "\n") + "⚠ \(notice)\n" }
                 held[index].finished = true
             } else if let notice {
-                line("⚠ \(agent): " + notice.dropFirst(2))
+                line("⚠ \(agent): \(notice)")
             }
         case let .transition(from, to, reason):
             releaseAllHeld()
