@@ -2,7 +2,7 @@ import WorkflowCore
 
 /// The JSON body of a streaming chat-completions request.
 enum ChatRequestBody {
-    static func json(for request: ChatRequest, model: String) -> JSONValue {
+    static func json(for request: ChatRequest, model: String, provider: ProviderKind) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(model),
             "messages": .array(WireMessages.encode(request.messages, speaker: request.agent)),
@@ -12,6 +12,7 @@ enum ChatRequestBody {
         if !request.tools.isEmpty {
             body["tools"] = .array(request.tools.map(tool))
         }
+        GenerationFields(provider: provider, model: model).add(request.generation, to: &body)
         return .object(body)
     }
 

@@ -71,7 +71,7 @@ public final class OpenAIChatClient: ChatClient {
     public func streamResponse(_ request: ChatRequest, onUpdate: (ChatUpdate) throws -> Void) async throws {
         let modelName = request.model ?? settings.model
         let url = settings.route.url(forModel: modelName)
-        let body = ChatRequestBody.json(for: request, model: modelName).jsonText
+        let body = ChatRequestBody.json(for: request, model: modelName, provider: settings.provider).jsonText
         let call = ChatCall(
             provider: settings.provider.rawValue, url: url, source: "POST \(url.redactedDescription)", body: body)
         var retries = 0

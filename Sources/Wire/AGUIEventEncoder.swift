@@ -68,7 +68,7 @@ public struct AGUIEventEncoder: Sendable {
                 ("messageId", .string("result_" + info.callId)), ("toolCallId", .string(info.callId)),
                 ("content", .string(info.result)), ("role", .string("tool")),
             ]))
-        case let .agentCompleted(agent, _):
+        case let .agentCompleted(agent, _, _, _):
             closeMessage(into: &out)
             out.append(object("STEP_FINISHED", [("stepName", .string(agent))]))
         case let .transition(from, to, reason):

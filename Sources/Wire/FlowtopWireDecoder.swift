@@ -66,7 +66,10 @@ public enum FlowtopWireDecoder {
                 tool: fields.optionalString("tool") ?? "", result: try fields.string("result"),
                 isError: object["is_error"] == .bool(true), durationMs: fields.number("duration_ms")))
         case "agent_completed":
-            kind = .agentCompleted(agent: try fields.string("agent"), usage: object["usage"].map(usage))
+            kind = .agentCompleted(
+                agent: try fields.string("agent"), usage: object["usage"].map(usage),
+                finishReason: fields.optionalString("finish_reason").map { FinishReason(rawValue: $0) ?? .other },
+                maxTokens: object["max_tokens"]?.intValue)
         case "agent_transition":
             kind = .transition(from: fields.optionalString("from"), to: try fields.string("to"), reason: fields.optionalString("reason"))
         case "output":
@@ -88,7 +91,9 @@ public enum FlowtopWireDecoder {
     }
 
     private static func usage(_ value: JSONValue) -> Usage {
-        Usage(inputTokens: value["input_tokens"]?.intValue ?? 0, outputTokens: value["output_tokens"]?.intValue ?? 0)
+        Usage(
+            inputTokens: value["input_tokens"]?.intValue ?? 0, outputTokens: value["output_tokens"]?.intValue ?? 0,
+            estimated: value["estimated"] == .bool(true))
     }
 
     private struct Fields {

@@ -91,9 +91,11 @@ public enum FlowtopWireFormat {
             object.add("result", info.result)
             object.addRaw("is_error", info.isError ? "true" : "false")
             object.addRaw("duration_ms", number(info.durationMs))
-        case let .agentCompleted(agent, usage):
+        case let .agentCompleted(agent, usage, finishReason, maxTokens):
             object.add("agent", agent)
             if let usage { object.addRaw("usage", usageJSON(usage)) }
+            if let finishReason { object.add("finish_reason", finishReason.rawValue) }
+            if let maxTokens { object.addRaw("max_tokens", String(maxTokens)) }
         case let .transition(from, to, reason):
             if let from { object.add("from", from) }
             object.add("to", to)
@@ -119,7 +121,8 @@ public enum FlowtopWireFormat {
     }
 
     private static func usageJSON(_ usage: Usage) -> String {
-        "{\"input_tokens\":\(usage.inputTokens),\"output_tokens\":\(usage.outputTokens)}"
+        "{\"input_tokens\":\(usage.inputTokens),\"output_tokens\":\(usage.outputTokens)"
+            + (usage.estimated ? ",\"estimated\":true}" : "}")
     }
 
     /// Milliseconds and timestamps to microsecond precision, which `Double` round-trips through text exactly.

@@ -16,7 +16,7 @@ struct AGUIDecoderTests {
         // Researcher and Writer are the agents; supersteps and input-conversation are not.
         #expect(run.agentsStarted == ["Researcher", "Writer"])
         let completed = run.kinds.compactMap { kind -> String? in
-            if case let .agentCompleted(agent, _) = kind { return agent } else { return nil }
+            if case let .agentCompleted(agent, _, _, _) = kind { return agent } else { return nil }
         }
         #expect(completed == ["Researcher", "Writer"])
         #expect(!run.all.contains { $0.agent?.hasPrefix("superstep:") == true || $0.agent == "input-conversation" })

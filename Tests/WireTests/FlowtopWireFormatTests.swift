@@ -17,6 +17,11 @@ struct FlowtopWireFormatTests {
         .toolResult(.init(agent: "R", callId: "c", tool: "t", result: "Error: x", isError: true, durationMs: 0)),
         .agentCompleted(agent: "Researcher", usage: Usage(inputTokens: 10, outputTokens: 5)),
         .agentCompleted(agent: "Writer", usage: nil),
+        .agentCompleted(
+            agent: "Writer", usage: Usage(inputTokens: 600, outputTokens: 400, estimated: true), finishReason: .length,
+            maxTokens: 400),
+        .agentCompleted(agent: "Triage", usage: nil, finishReason: .toolCalls),
+        .runCompleted(finalAgent: "Writer", usage: Usage(inputTokens: 1, outputTokens: 2, estimated: true), durationMs: 3),
         .transition(from: "Researcher", to: "Writer", reason: "next in sequence"),
         .transition(from: nil, to: "Writer", reason: nil),
         .output(agent: "Writer", text: "A poem"),

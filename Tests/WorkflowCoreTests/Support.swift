@@ -29,7 +29,7 @@ func label(_ event: WorkflowEvent) -> String {
     case let .toolCallStarted(agent, _, tool, _): return "tool \(agent) \(tool)"
     case let .toolCallArgumentsDelta(agent, _, _): return "args \(agent)"
     case let .toolResult(info): return "result \(info.agent) \(info.tool)" + (info.isError ? " error" : "")
-    case let .agentCompleted(agent, _): return "completed \(agent)"
+    case let .agentCompleted(agent, _, _, _): return "completed \(agent)"
     case let .transition(from, to, _): return "transition \(from ?? "-") \(to)"
     case let .output(agent, _): return "output \(agent ?? "-")"
     case .warning: return "warning"

@@ -155,10 +155,14 @@ public struct DashboardState: Sendable {
             agents[index].append(PaneLine(kind: info.isError ? .error : .tool, text: "  \(info.isError ? "✗" : "↳") \(firstLine)"))
             if case .callingTool = agents[index].status { agents[index].status = .streaming }
             keepFollowing(index)
-        case let .agentCompleted(agent, usage):
+        case let .agentCompleted(agent, usage, finishReason, maxTokens):
             let index = paneIndex(agent)
             agents[index].status = .done
             if let usage { agents[index].usage = (agents[index].usage ?? .zero) + usage }
+            if let notice = finishReason?.stopNotice(maxTokens: maxTokens) {
+                agents[index].append(PaneLine(kind: .error, text: "⚠ \(notice)"))
+                keepFollowing(index)
+            }
             if activeAgent == agent { activeAgent = nil }
         case let .transition(from, to, reason):
             // The view extends the marker with "─" to the pane's edge.

@@ -14,7 +14,9 @@ public enum Transcript {
         if let elapsed = state.elapsed { out += " after \(DashboardView.formatDuration(elapsed))" }
         out += "\n"
         if state.usage.totalTokens > 0 {
-            out += "- Tokens: \(state.usage.totalTokens) (in \(state.usage.inputTokens), out \(state.usage.outputTokens))\n"
+            let mark = state.usage.estimateMark
+            out += "- Tokens: \(mark)\(state.usage.totalTokens) (in \(mark)\(state.usage.inputTokens), out \(mark)\(state.usage.outputTokens))"
+                + (state.usage.estimated ? ", estimated: the provider reported none\n" : "\n")
         }
         for pane in state.agents {
             out += "\n## \(pane.name)\n\n"

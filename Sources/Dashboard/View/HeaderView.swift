@@ -1,3 +1,5 @@
+import WorkflowCore
+
 /// The top line: workflow, run state, model, elapsed time, tokens, events/s.
 enum HeaderView {
     static func draw(_ state: DashboardState, in rect: Rect, into grid: inout CellGrid) {
@@ -22,9 +24,10 @@ enum HeaderView {
         if !state.model.isEmpty { field(state.model) }
         if let elapsed = state.elapsed { field("⏱ " + DashboardView.formatDuration(elapsed)) }
         // Tokens as the agents report them (at the end of each response): the run's total once it is known.
+        // `~`: flowtop counted them, the provider reported none.
         let tokens = state.usage.totalTokens > 0
-            ? state.usage.totalTokens : state.agents.reduce(0) { $0 + ($1.usage?.totalTokens ?? 0) }
-        if tokens > 0 { field("\(DashboardView.grouped(tokens)) tok") }
+            ? state.usage : state.agents.reduce(Usage.zero) { $0 + ($1.usage ?? .zero) }
+        if tokens.totalTokens > 0 { field("\(tokens.estimateMark)\(DashboardView.grouped(tokens.totalTokens)) tok") }
         if state.runStatus == .running { field("\(DashboardView.grouped(state.eventRate.perSecond(at: state.now))) ev/s") }
         field("\(DashboardView.grouped(state.eventCount)) events")
     }

@@ -8,10 +8,12 @@ public struct Agent: Sendable {
     public var model: String?
     /// How many times the agent may call tools before it must answer; past it the run fails with a clear error.
     public var maxToolRounds: Int
+    /// The cap and sampling settings every request of this agent carries.
+    public var generation: GenerationSettings
 
     public init(
         name: String, instructions: String, tools: [Tool] = [], client: any ChatClient, model: String? = nil,
-        maxToolRounds: Int = 8
+        maxToolRounds: Int = 8, generation: GenerationSettings = .providerDefaults
     ) {
         self.name = name
         self.instructions = instructions
@@ -19,6 +21,7 @@ public struct Agent: Sendable {
         self.client = client
         self.model = model
         self.maxToolRounds = maxToolRounds
+        self.generation = generation
     }
 }
 

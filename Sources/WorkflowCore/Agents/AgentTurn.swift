@@ -20,11 +20,24 @@ struct AgentTurn {
     let sink: WorkflowEventSink
     /// Handoff tool name → target agent name, for handoff workflows.
     var handoffTargets: [String: (agent: String, description: String)] = [:]
+    /// The turn's part in the workflow, told to the model with each request; a turn with handoff targets is a
+    /// handoff turn.
+    var context: TurnContext
 
-    init(agent: Agent, sink: WorkflowEventSink, handoffTargets: [String: (agent: String, description: String)] = [:]) {
+    init(
+        agent: Agent, sink: WorkflowEventSink, handoffTargets: [String: (agent: String, description: String)] = [:],
+        context: TurnContext = .participant
+    ) {
         self.agent = agent
         self.sink = sink
         self.handoffTargets = handoffTargets
+        if handoffTargets.isEmpty {
+            self.context = context
+        } else {
+            var targets: [String: String] = [:]
+            for target in handoffTargets.values { targets[target.agent] = target.description }
+            self.context = .handoff(targets: targets)
+        }
     }
 
     func run(conversation: [ChatMessage]) async throws -> Result {
@@ -45,24 +58,37 @@ struct AgentTurn {
             let messageId = "msg_" + RandomID.make()
             var text = ""
             var calls = ToolCallAccumulator()
-            let request = ChatRequest(agent: agent.name, messages: messages, tools: definitions, model: agent.model)
+            var reported: Usage?
+            var chunks = 0
+            var finish: FinishReason?
+            let request = ChatRequest(
+                agent: agent.name, messages: messages, tools: definitions, model: agent.model,
+                generation: agent.generation, context: context)
             try await agent.client.streamResponse(request) { update in
                 switch update {
                 case let .textDelta(delta):
                     guard !delta.isEmpty else { return }
+                    chunks += 1
                     text += delta
                     sink.emit(.textDelta(agent: agent.name, messageId: messageId, text: delta))
                 case let .toolCallDelta(delta):
+                    chunks += 1
                     calls.add(delta)
-                case let .usage(reported):
-                    usage = usage + reported
-                case .finished:
-                    break
+                case let .usage(counts):
+                    reported = (reported ?? .zero) + counts
+                case let .finished(reason):
+                    finish = reason
                 }
+            }
+            // A provider that streams no usage (or zeros for a response that streamed) is counted instead.
+            if let reported, reported.totalTokens > 0 || chunks == 0 {
+                usage = usage + reported
+            } else {
+                usage = usage + UsageEstimate.usage(for: request, outputTokens: chunks)
             }
             let toolCalls = calls.finishedCalls(idPrefix: "call_\(messageId)")
             if toolCalls.isEmpty {
-                sink.emit(.agentCompleted(agent: agent.name, usage: usage))
+                sink.emit(completion(usage, finish))
                 return Result(text: text, usage: usage, handoff: nil)
             }
             var assistant = ChatMessage(role: .assistant, author: agent.name, contents: [])
@@ -77,7 +103,7 @@ struct AgentTurn {
                 sink.emit(.toolResult(.init(
                     agent: agent.name, callId: call.callId, tool: call.name, result: "Transferred to \(target).",
                     isError: false, durationMs: 0)))
-                sink.emit(.agentCompleted(agent: agent.name, usage: usage))
+                sink.emit(completion(usage, finish))
                 return Result(text: text, usage: usage, handoff: Handoff(target: target, reason: reason))
             }
             guard round < agent.maxToolRounds else {
@@ -89,6 +115,10 @@ struct AgentTurn {
             messages.append(ChatMessage(role: .tool, author: agent.name, contents: results.map(ChatContent.functionResult)))
         }
         fatalError("unreachable: the loop returns or throws")
+    }
+
+    private func completion(_ usage: Usage, _ finish: FinishReason?) -> WorkflowEvent.Kind {
+        .agentCompleted(agent: agent.name, usage: usage, finishReason: finish, maxTokens: agent.generation.maxTokens)
     }
 
     /// Runs the calls at once and returns their results in the order the model asked for them.

@@ -10,6 +10,9 @@ public enum PresetWorkflows {
             name: concurrent
             description: A Meteorologist, a Historian and a Travel Guide answer at once; a Summarizer combines them.
             kind: concurrent
+            # A cap on every answer (--max-tokens overrides it).
+            defaults:
+              max_tokens: 300
             agents:
               - name: Meteorologist
                 instructions: You are a meteorologist. Explain the weather and climate aspects of the question in two sentences.
@@ -27,9 +30,13 @@ public enum PresetWorkflows {
             name: group-chat
             description: A Writer and a Critic refine a piece together; a Manager picks each next speaker.
             kind: group-chat
+            # A cap on every answer (--max-tokens overrides it); the manager only names the next speaker.
+            defaults:
+              max_tokens: 400
             selection: manager
             manager:
               name: Manager
+              max_tokens: 16
               instructions: >-
                 You coordinate a writer and a critic. The Writer drafts; the Critic reviews. Let the Writer revise after
                 feedback, and finish as soon as the Critic approves.
@@ -47,11 +54,15 @@ public enum PresetWorkflows {
             name: handoff
             description: A Triage agent hands each request to the Weather or Time specialist.
             kind: handoff
+            # A cap on every answer (--max-tokens overrides it); Triage only picks a specialist.
+            defaults:
+              max_tokens: 300
             start: Triage
             agents:
               - name: Triage
                 instructions: Decide which specialist should answer the user's request and hand off to them. Do not answer yourself.
                 handoffs: [Weather, Time]
+                max_tokens: 64
               - name: Weather
                 instructions: You answer weather questions using the get_weather tool. Be brief.
                 tools: [get_weather]
@@ -67,6 +78,9 @@ public enum PresetWorkflows {
             name: research-writer
             description: A Researcher with a get_weather tool hands its findings to a Writer (the Agent Framework sample).
             kind: sequential
+            # A cap on every answer (--max-tokens overrides it): small local models otherwise write until their context is full.
+            defaults:
+              max_tokens: 400
             agents:
               - name: Researcher
                 instructions: Research information using tools. Be brief.

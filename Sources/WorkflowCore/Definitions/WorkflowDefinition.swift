@@ -16,10 +16,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
         public var maxToolRounds: Int?
         /// Handoff workflows: the agents this one may hand off to (all others when nil).
         public var handoffs: [String]?
+        /// The agent's own `max_tokens`, `temperature`, …: these win over every other layer.
+        public var generation: GenerationSettings
 
         public init(
             name: String, instructions: String, tools: [String] = [], model: String? = nil, maxToolRounds: Int? = nil,
-            handoffs: [String]? = nil
+            handoffs: [String]? = nil, generation: GenerationSettings = .providerDefaults
         ) {
             self.name = name
             self.instructions = instructions
@@ -27,6 +29,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
             self.model = model
             self.maxToolRounds = maxToolRounds
             self.handoffs = handoffs
+            self.generation = generation
         }
     }
 
@@ -39,6 +42,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var description: String?
     public var kind: Kind
     public var agents: [AgentSpec]
+    /// `defaults:`: generation settings for every agent that does not set its own.
+    public var defaults: GenerationSettings = .providerDefaults
     // Group chat
     public var selection: Selection = .roundRobin
     public var manager: AgentSpec?
@@ -65,12 +70,18 @@ public struct WorkflowDefinition: Sendable, Hashable {
 
     /// Builds the runnable workflow, every agent talking to `client`. `toolLatency` slows the built-in tools
     /// for believable demos.
-    public func build(client: any ChatClient, toolLatency: Duration = .zero) -> any Workflow {
+    ///
+    /// Each agent's generation settings are, setting by setting: its own, else `overrides` (the command line),
+    /// else the workflow's `defaults:`, else unset (the provider's default).
+    public func build(
+        client: any ChatClient, toolLatency: Duration = .zero, overrides: GenerationSettings = .providerDefaults
+    ) -> any Workflow {
         func agent(_ spec: AgentSpec) -> Agent {
             Agent(
                 name: spec.name, instructions: spec.instructions,
                 tools: spec.tools.compactMap { BuiltinTools.named($0, latency: toolLatency) },
-                client: client, model: spec.model, maxToolRounds: spec.maxToolRounds ?? 8)
+                client: client, model: spec.model, maxToolRounds: spec.maxToolRounds ?? 8,
+                generation: generation(for: spec, overrides: overrides))
         }
         let built = agents.map(agent)
         switch kind {
@@ -92,7 +103,14 @@ public struct WorkflowDefinition: Sendable, Hashable {
         }
     }
 
+    /// The settings `spec`'s requests carry when built with `overrides`; see `build`.
+    public func generation(for spec: AgentSpec, overrides: GenerationSettings = .providerDefaults) -> GenerationSettings {
+        spec.generation.filling(from: overrides).filling(from: defaults)
+    }
+
     static let defaultManager = AgentSpec(
         name: "Manager",
-        instructions: "You coordinate a group chat. Pick who should speak next so the task gets done well.")
+        instructions: "You coordinate a group chat. Pick who should speak next so the task gets done well.",
+        // A manager only names the next speaker.
+        generation: GenerationSettings(maxTokens: 16))
 }

@@ -85,10 +85,13 @@ private struct DefinitionReader {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func positiveInt(_ key: String, in fields: [String: Node], range: ClosedRange<Int>) throws(WorkflowDefinitionError) -> Int? {
+    func positiveInt(
+        _ key: String, in fields: [String: Node], range: ClosedRange<Int>, wording: String? = nil
+    ) throws(WorkflowDefinitionError) -> Int? {
         guard let node = fields[key] else { return nil }
         guard let value = node.scalar.flatMap({ Int($0.string) }), range.contains(value) else {
-            throw fail(node, "\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            let expected = wording ?? "a whole number from \(range.lowerBound) to \(range.upperBound)"
+            throw fail(node, "\"\(key)\" must be \(expected)")
         }
         return value
     }
@@ -104,11 +107,58 @@ private struct DefinitionReader {
         return values
     }
 
-    static let agentKeys: Set<String> = ["name", "instructions", "tools", "model", "max_tool_rounds", "handoffs"]
+    static let generationKeys: Set<String> = ["max_tokens", "temperature", "top_p", "seed", "stop"]
+    static let agentKeys = Set(["name", "instructions", "tools", "model", "max_tool_rounds", "handoffs"])
+        .union(generationKeys)
     static let topKeys: Set<String> = [
         "name", "description", "kind", "agents", "selection", "manager", "max_rounds", "terminate_on", "output_agent",
-        "aggregator", "start", "max_handoffs",
+        "aggregator", "start", "max_handoffs", "defaults",
     ]
+
+    /// `max_tokens`, `temperature`, `top_p`, `seed` and `stop` among `fields` (an agent's or `defaults:`).
+    func generation(in fields: [String: Node]) throws(WorkflowDefinitionError) -> GenerationSettings {
+        GenerationSettings(
+            maxTokens: try positiveInt("max_tokens", in: fields, range: GenerationSettings.maxTokensRange),
+            temperature: try number("temperature", in: fields, range: GenerationSettings.temperatureRange),
+            topP: try number("top_p", in: fields, range: GenerationSettings.topPRange),
+            seed: try positiveInt("seed", in: fields, range: 0...Int.max, wording: "a whole number, 0 or more"),
+            stop: try stopSequences(in: fields))
+    }
+
+    func number(_ key: String, in fields: [String: Node], range: ClosedRange<Double>) throws(WorkflowDefinitionError) -> Double? {
+        guard let node = fields[key] else { return nil }
+        guard let value = node.scalar.flatMap({ Double($0.string) }), range.contains(value) else {
+            throw fail(node, "\"\(key)\" must be a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound))")
+        }
+        return value
+    }
+
+    /// `0` rather than `0.0` in messages.
+    static func plain(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// `stop: "END"` or `stop: ["END", "---"]`: at most four non-empty sequences, as providers accept.
+    func stopSequences(in fields: [String: Node]) throws(WorkflowDefinitionError) -> [String]? {
+        guard let node = fields["stop"] else { return nil }
+        let limit = GenerationSettings.maxStopSequences
+        if let scalar = node.scalar {
+            guard !scalar.string.isEmpty else { throw fail(node, "\"stop\" must be non-empty text") }
+            return [scalar.string]
+        }
+        guard let sequence = node.sequence else {
+            throw fail(node, "\"stop\" must be text or a list of up to \(limit) texts, e.g. [\"END\"]")
+        }
+        guard !sequence.isEmpty, sequence.count <= limit else {
+            throw fail(node, "\"stop\" takes 1 to \(limit) sequences, not \(sequence.count)")
+        }
+        var values: [String] = []
+        for item in sequence {
+            guard let text = item.scalar?.string, !text.isEmpty else { throw fail(item, "\"stop\" items must be non-empty text") }
+            values.append(text)
+        }
+        return values
+    }
 
     func agent(_ node: Node, _ what: String) throws(WorkflowDefinitionError) -> WorkflowDefinition.AgentSpec {
         let fields = try mapping(node, what, allowed: Self.agentKeys)
@@ -125,7 +175,8 @@ private struct DefinitionReader {
             tools: tools,
             model: try optionalString("model", in: fields),
             maxToolRounds: try positiveInt("max_tool_rounds", in: fields, range: 1...100),
-            handoffs: try stringList("handoffs", in: fields))
+            handoffs: try stringList("handoffs", in: fields),
+            generation: try generation(in: fields))
     }
 
     func definition(from root: Node) throws(WorkflowDefinitionError) -> WorkflowDefinition {
@@ -150,6 +201,9 @@ private struct DefinitionReader {
         }
         var definition = WorkflowDefinition(name: name, description: try optionalString("description", in: fields), kind: kind, agents: agents)
         let names = Set(agents.map(\.name))
+        if let node = fields["defaults"] {
+            definition.defaults = try generation(in: try mapping(node, "defaults", allowed: Self.generationKeys))
+        }
 
         func only(_ keys: [String], for kinds: [WorkflowDefinition.Kind]) throws(WorkflowDefinitionError) {
             for key in keys where fields[key] != nil && !kinds.contains(kind) {

@@ -25,7 +25,9 @@ public struct WorkflowEvent: Sendable, Hashable {
         case toolCallStarted(agent: String, callId: String, tool: String, arguments: String)
         case toolCallArgumentsDelta(agent: String, callId: String, delta: String)
         case toolResult(ToolResultInfo)
-        case agentCompleted(agent: String, usage: Usage?)
+        /// `finishReason` is why the turn's last response ended (`.length`: at the token cap, `maxTokens`, the
+        /// cap its requests were sent with); nil when the source does not say.
+        case agentCompleted(agent: String, usage: Usage?, finishReason: FinishReason? = nil, maxTokens: Int? = nil)
         /// Control passes between agents (sequence step, group-chat turn, handoff, fan-in).
         case transition(from: String?, to: String, reason: String?)
         /// The workflow's answer (the last agent's text, or the aggregator's).
@@ -78,7 +80,7 @@ public struct WorkflowEvent: Sendable, Hashable {
         case .runStarted, .runCompleted, .runCancelled: return nil
         case let .agentStarted(agent), let .textDelta(agent, _, _), let .reasoningDelta(agent, _, _),
             let .toolCallStarted(agent, _, _, _), let .toolCallArgumentsDelta(agent, _, _),
-            let .agentCompleted(agent, _):
+            let .agentCompleted(agent, _, _, _):
             return agent
         case let .toolResult(info): return info.agent
         case let .transition(_, to, _): return to

@@ -37,12 +37,21 @@ public struct ChatRequest: Sendable, Hashable {
     public var tools: [ToolDefinition]
     /// A model name that overrides the client's default (from a workflow file's `model:`).
     public var model: String?
+    /// The cap and sampling settings to send; unset ones are left to the provider.
+    public var generation: GenerationSettings
+    /// The turn's part in its workflow (not sent to providers; the prompts already say it in words).
+    public var context: TurnContext
 
-    public init(agent: String, messages: [ChatMessage], tools: [ToolDefinition] = [], model: String? = nil) {
+    public init(
+        agent: String, messages: [ChatMessage], tools: [ToolDefinition] = [], model: String? = nil,
+        generation: GenerationSettings = .providerDefaults, context: TurnContext = .participant
+    ) {
         self.agent = agent
         self.messages = messages
         self.tools = tools
         self.model = model
+        self.generation = generation
+        self.context = context
     }
 }
 

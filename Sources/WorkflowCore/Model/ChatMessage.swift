@@ -72,21 +72,30 @@ public struct FunctionResult: Sendable, Hashable {
     }
 }
 
-/// Token counts as providers report them.
+/// Token counts as providers report them, or as flowtop estimated them when a provider reports none.
 public struct Usage: Sendable, Hashable {
     public var inputTokens: Int
     public var outputTokens: Int
+    /// Counted by flowtop (streamed chunks, request length) rather than reported by the provider; shown with `~`.
+    public var estimated: Bool
 
-    public init(inputTokens: Int = 0, outputTokens: Int = 0) {
+    public init(inputTokens: Int = 0, outputTokens: Int = 0, estimated: Bool = false) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.estimated = estimated
     }
 
     public var totalTokens: Int { inputTokens + outputTokens }
 
+    /// `~` before an estimated count, nothing before a reported one (the dashboard, `--plain`).
+    public var estimateMark: String { estimated ? "~" : "" }
+
     public static let zero = Usage()
 
+    /// A sum is an estimate when any part of it is.
     public static func + (lhs: Usage, rhs: Usage) -> Usage {
-        Usage(inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens)
+        Usage(
+            inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens,
+            estimated: lhs.estimated || rhs.estimated)
     }
 }

@@ -42,7 +42,8 @@ public struct ScriptedChatClient: ChatClient {
 
     public var pace: Pace
     public var faults: Faults
-    /// When set, every answer is this many tokens of generated prose (for benchmarks) instead of a persona's reply.
+    /// When set, every answer is this many tokens of generated prose (for benchmarks) instead of a persona's reply,
+    /// whatever `maxTokens` a request carries: a benchmark's answer length is the thing it measures.
     public var fixedAnswerTokens: Int?
     private let calls = CallCounter()
 
@@ -70,8 +71,15 @@ public struct ScriptedChatClient: ChatClient {
         if pace.firstTokenDelay > .zero { try await Task.sleep(for: pace.firstTokenDelay) }
         let interval = pace.tokensPerSecond.map { Duration.seconds(1 / $0) }
 
+        // Like a real model, a response stops at `maxTokens` (tool calls cost `toolCallTokens` each), with `.length`.
+        let cap = fixedAnswerTokens == nil ? request.generation.maxTokens ?? .max : .max
+        var stoppedAtCap = false
         var emitted = 0
         for token in ScriptedTokenizer.tokens(of: reply.text) {
+            if emitted >= cap {
+                stoppedAtCap = true
+                break
+            }
             if let limit = faults.dropStreamAfterTokens, emitted >= limit {
                 throw ChatClientError(
                     kind: .transport, provider: "scripted",
@@ -90,7 +98,9 @@ public struct ScriptedChatClient: ChatClient {
             try onUpdate(.textDelta(token))
             emitted += 1
         }
-        for (index, call) in reply.toolCalls.enumerated() {
+        if emitted + reply.toolCalls.count * Self.toolCallTokens > cap { stoppedAtCap = true }
+        let toolCalls = stoppedAtCap ? [] : reply.toolCalls
+        for (index, call) in toolCalls.enumerated() {
             let arguments = faults.malformedToolArguments ? String(call.arguments.dropLast()) : call.arguments
             // Arguments arrive in fragments, as real providers send them.
             let cut = arguments.index(arguments.startIndex, offsetBy: arguments.count / 2)
@@ -101,9 +111,12 @@ public struct ScriptedChatClient: ChatClient {
             try onUpdate(.toolCallDelta(ToolCallDelta(index: index, argumentsDelta: String(arguments[cut...]))))
         }
         let inputTokens = request.messages.reduce(0) { $0 + ScriptedTokenizer.count($1.text) + 4 }
-        try onUpdate(.usage(Usage(inputTokens: inputTokens, outputTokens: emitted + reply.toolCalls.count * 12)))
-        try onUpdate(.finished(reply.toolCalls.isEmpty ? .stop : .toolCalls))
+        try onUpdate(.usage(Usage(inputTokens: inputTokens, outputTokens: emitted + toolCalls.count * Self.toolCallTokens)))
+        try onUpdate(.finished(stoppedAtCap ? .length : toolCalls.isEmpty ? .stop : .toolCalls))
     }
+
+    /// What one tool call counts as in usage and against `maxTokens`.
+    static let toolCallTokens = 12
 }
 
 struct ScriptedReply: Sendable {

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Decides what the scripted model says, from the same things a real model sees: the agent's instructions, its
-/// tools and the conversation. Deterministic for a given request.
+/// Decides what the scripted model says, from the same things a real model sees (the agent's instructions, its
+/// tools and the conversation) and the request's `context`, which says structurally whether this is a manager
+/// picking a speaker or a turn that may hand off, so no prompt wording of another module is parsed here.
+/// Deterministic for a given request.
 struct ScriptedPersona {
     let request: ChatRequest
 
@@ -31,10 +33,9 @@ struct ScriptedPersona {
     private var toolNames: [String] { request.tools.map(\.name) }
 
     func reply() -> ScriptedReply {
-        if instructions.contains("reply with only the name of the participant") { return managerReply() }
+        if case let .manager(participants) = request.context { return managerReply(participants) }
         if toolResults.isEmpty {
-            let handoffs = toolNames.filter { $0.hasPrefix("handoff_to_") }
-            if !handoffs.isEmpty, let routed = handoffReply(handoffs) { return routed }
+            if case let .handoff(targets) = request.context, let routed = handoffReply(targets) { return routed }
             if toolNames.contains("get_weather") { return weatherCalls() }
             if toolNames.contains("get_time") { return timeCall() }
         } else {
@@ -56,10 +57,7 @@ struct ScriptedPersona {
 
     // MARK: - Manager
 
-    private func managerReply() -> ScriptedReply {
-        let system = request.messages.first { $0.role == .system }?.text ?? ""
-        let roster = system.components(separatedBy: "Participants: ").last?.components(separatedBy: ".\n").first ?? ""
-        let names = roster.components(separatedBy: ", ").filter { !$0.isEmpty }
+    private func managerReply(_ names: [String]) -> ScriptedReply {
         guard !names.isEmpty else { return ScriptedReply(text: "DONE") }
         guard let last = contributions.last else { return ScriptedReply(text: names[0]) }
         if last.text.localizedCaseInsensitiveContains("approved") { return ScriptedReply(text: "DONE") }
@@ -69,28 +67,28 @@ struct ScriptedPersona {
 
     // MARK: - Tools and handoffs
 
-    private func handoffReply(_ handoffs: [String]) -> ScriptedReply? {
+    /// Picks the target whose name or description best matches the prompt's topic; nil when none does.
+    private func handoffReply(_ targets: [String: String]) -> ScriptedReply? {
         let topic = prompt.lowercased()
-        let scored = handoffs.map { tool -> (String, Int) in
-            let description = request.tools.first { $0.name == tool }?.description.lowercased() ?? ""
-            let target = String(tool.dropFirst("handoff_to_".count))
+        let scored = targets.keys.sorted().map { target -> (String, Int) in
+            let description = targets[target]!.lowercased()
+            let name = target.lowercased()
             var score = 0
-            for word in Self.topicWords(topic) where description.contains(word) || target.contains(word) { score += 2 }
+            for word in Self.topicWords(topic) where description.contains(word) || name.contains(word) { score += 2 }
             if topic.contains("weather") || topic.contains("rain") || topic.contains("forecast") {
                 if description.contains("weather") { score += 3 }
             }
             if topic.contains("time") || topic.contains("clock") || topic.contains("hour") {
                 if description.contains("time") { score += 3 }
             }
-            return (tool, score)
+            return (target, score)
         }
         guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return nil }
-        let target = request.tools.first { $0.name == best.0 }?.description
-            .components(separatedBy: "Hand the conversation to ").last?.components(separatedBy: ":").first ?? best.0
+        let target = best.0
         let reason = "the question is about \(Self.topicWords(topic).first ?? "this topic"); \(target) handles that"
         return ScriptedReply(
             text: "This is one for \(target).",
-            toolCalls: [(best.0, JSONValue.object(["reason": .string(reason)]).jsonText)])
+            toolCalls: [(HandoffWorkflow.toolName(for: target), JSONValue.object(["reason": .string(reason)]).jsonText)])
     }
 
     private func weatherCalls() -> ScriptedReply {

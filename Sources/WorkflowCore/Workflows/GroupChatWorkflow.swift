@@ -54,7 +54,9 @@ public struct GroupChatWorkflow: Workflow {
                 reason = "round-robin turn \(round + 1)"
             case let .manager(manager):
                 let managerAgent = managerWithRoster(manager)
-                let choice = try await AgentTurn(agent: managerAgent, sink: sink).run(conversation: conversation)
+                let choice = try await AgentTurn(
+                    agent: managerAgent, sink: sink, context: .manager(participants: agents.map(\.name))
+                ).run(conversation: conversation)
                 usage = usage + choice.usage
                 switch interpret(choice.text) {
                 case .end:

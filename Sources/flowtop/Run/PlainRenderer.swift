@@ -36,12 +36,18 @@ struct PlainRenderer {
             switchTo(info.agent)
             let mark = info.isError ? "✘" : "↳"
             line("  \(mark) \(info.tool): \(info.result.replacingOccurrences(of: "\n", with: " ")) (\(Self.duration(info.durationMs)))")
-        case let .agentCompleted(agent, _):
+        case let .agentCompleted(agent, _, finishReason, maxTokens):
+            // Why an answer was cut off goes right below it (held text included); "⚠ Agent: …" when it stands alone.
+            let notice = finishReason?.stopNotice(maxTokens: maxTokens)
             if agent == currentAgent {
+                if let notice { line("⚠ \(notice)") }
                 currentIsActive = false
                 releaseHeld()
             } else if let index = held.firstIndex(where: { $0.agent == agent }) {
+                if let notice { held[index].text += (held[index].text.hasSuffix("\n") ? "" : "\n") + "⚠ \(notice)\n" }
                 held[index].finished = true
+            } else if let notice {
+                line("⚠ \(agent): \(notice)")
             }
         case let .transition(from, to, reason):
             releaseAllHeld()
@@ -57,7 +63,9 @@ struct PlainRenderer {
             blankLine()
             var summary = "✔ completed in \(Self.duration(durationMs))"
             if usage.totalTokens > 0 {
-                summary += " · \(usage.totalTokens) tokens (in \(usage.inputTokens), out \(usage.outputTokens))"
+                let mark = usage.estimateMark
+                summary += " · \(mark)\(usage.totalTokens) tokens (in \(mark)\(usage.inputTokens), out \(mark)\(usage.outputTokens)"
+                    + (usage.estimated ? ", estimated)" : ")")
             }
             if let finalAgent { summary += " · answer by \(finalAgent)" }
             line(summary)

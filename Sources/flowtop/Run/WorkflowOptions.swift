@@ -35,11 +35,30 @@ struct ModelChoice: ParsableArguments {
     @Option(help: "The API base URL, e.g. http://localhost:11434/v1 (Azure: the resource endpoint).")
     var baseURL: String?
 
+    @Option(help: "The most tokens one response may have (1-1000000), for every agent whose workflow entry sets none.")
+    var maxTokens: Int?
+
+    @Option(help: "Sampling temperature (0-2), for every agent whose workflow entry sets none.")
+    var temperature: Double?
+
+    /// The flags' generation settings, checked: they come between an agent's own values and the workflow's
+    /// `defaults:` (see `WorkflowDefinition.build`).
+    func generationOverrides() throws(CommandLineFailure) -> GenerationSettings {
+        if let maxTokens, !GenerationSettings.maxTokensRange.contains(maxTokens) {
+            throw CommandLineFailure("--max-tokens must be a whole number from 1 to 1000000, not \(maxTokens)")
+        }
+        if let temperature, !GenerationSettings.temperatureRange.contains(temperature) {
+            throw CommandLineFailure("--temperature must be a number from 0 to 2, not \(temperature)")
+        }
+        return GenerationSettings(maxTokens: maxTokens, temperature: temperature)
+    }
+
     /// Loads `workflow` (a preset or a file) and picks the model: the flags, else the environment, else the
     /// scripted model. `fixedAnswerTokens` makes every scripted answer that many tokens of prose (benchmarks).
     func prepare(
         workflow: String, apiKey: String?, defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil
     ) async throws(CommandLineFailure) -> PreparedWorkflow {
+        let overrides = try generationOverrides()
         let definition: WorkflowDefinition
         do {
             definition = try WorkflowDefinitionLoader.resolve(workflow)
@@ -59,18 +78,18 @@ struct ModelChoice: ParsableArguments {
         if let remote {
             if pace != nil { printError("flowtop: warning: --pace applies to the scripted model only; ignored") }
             return PreparedWorkflow(
-                definition: definition, workflow: definition.build(client: remote),
+                definition: definition, workflow: definition.build(client: remote, overrides: overrides),
                 modelLabel: remote.model.description, shutdown: { try await remote.shutdown() },
-                build: { $0.build(client: remote) })
+                build: { $0.build(client: remote, overrides: overrides) })
         }
         let chosenPace = try scriptedPace(default: defaultPace)
         let client = ScriptedChatClient(pace: chosenPace, fixedAnswerTokens: fixedAnswerTokens)
         // Tools take a moment too when the model is paced, as real ones do.
         let latency: Duration = chosenPace.tokensPerSecond.map { $0 < 30 ? .milliseconds(900) : .milliseconds(400) } ?? .zero
         return PreparedWorkflow(
-            definition: definition, workflow: definition.build(client: client, toolLatency: latency),
+            definition: definition, workflow: definition.build(client: client, toolLatency: latency, overrides: overrides),
             modelLabel: client.model.description, shutdown: {},
-            build: { $0.build(client: client, toolLatency: latency) })
+            build: { $0.build(client: client, toolLatency: latency, overrides: overrides) })
     }
 
     private func scriptedPace(default fallback: ScriptedChatClient.Pace) throws(CommandLineFailure) -> ScriptedChatClient.Pace {

@@ -54,7 +54,7 @@ enum DashboardRun {
         switch state.runStatus {
         case .completed:
             text += "✔ \(state.workflow) completed\(elapsed)"
-            if state.usage.totalTokens > 0 { text += " · \(state.usage.totalTokens) tokens" }
+            if state.usage.totalTokens > 0 { text += " · \(state.usage.estimateMark)\(state.usage.totalTokens) tokens" }
             text += "\n"
             if let output = state.output {
                 text += "\n" + (output.agent.map { "[\($0)]\n" } ?? "") + output.text + "\n"
