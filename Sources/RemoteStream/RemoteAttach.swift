@@ -17,17 +17,20 @@ public enum RemoteAttach {
         public var unknownEventCounts: [String: Int]
     }
 
-    /// Runs until the stream's run ends. `format` nil means detect. A fatal error before any event is returned in
+    /// Runs until the stream's run ends. `format` nil means detect; `workflowName` names the run for dialects that
+    /// carry no name (the URL's host and path when nil). A fatal error before any event is returned in
     /// `failure` with no events delivered; after events, the decoder's close (a failed run) is delivered too.
     /// `onSkipped` gets the counts of unknown event types each time one more is skipped (the decoder warns only
     /// about the first of each type), so a live view can show them.
     public static func run(
         _ request: EventSourceRequest, client: EventSourceClient, format: WireDialect?, agentName: String?,
+        workflowName: String? = nil,
         onState: @Sendable (ConnectionState) -> Void,
         onSkipped: ([String: Int]) -> Void = { _ in },
         onEvent: (WorkflowEvent) -> Void
     ) async -> Outcome {
-        var decoder = makeDecoder(format: format, agentName: agentName, workflowName: workflowName(for: request.url))
+        var decoder = makeDecoder(
+            format: format, agentName: agentName, workflowName: workflowName ?? Self.workflowName(for: request.url))
         var deliveredAny = false
         var terminated = false
         var failure: EventSourceFailure?

@@ -165,7 +165,9 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
             let message = error.stringValue ?? error["message"]?.stringValue ?? error.jsonText
             ledger.emit(.warning(agent: agent, message: "\(agent) failed: \(message)"), at: timestamp)
         }
-        end(agent, at: timestamp)
+        // An agent executor's result carries its response, with why it ended ("length": at its token cap).
+        let reason = item["result"]?.arrayValue?.lazy.compactMap { $0["agent_response"]?["finish_reason"]?.stringValue }.first
+        end(agent, finishReason: reason.map(OpenAIChunk.finishReason), at: timestamp)
     }
 
     private mutating func delta(_ object: [String: JSONValue], reasoning: Bool, at timestamp: Double) {
@@ -213,10 +215,10 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.emit(.agentStarted(agent: agent), at: timestamp)
     }
 
-    private mutating func end(_ agent: String, usage: Usage? = nil, at timestamp: Double) {
+    private mutating func end(_ agent: String, usage: Usage? = nil, finishReason: FinishReason? = nil, at timestamp: Double) {
         guard let position = running.firstIndex(of: agent) else { return }
         running.remove(at: position)
-        ledger.emit(.agentCompleted(agent: agent, usage: usage), at: timestamp)
+        ledger.emit(.agentCompleted(agent: agent, usage: usage, finishReason: finishReason), at: timestamp)
     }
 
     private mutating func complete(usage value: JSONValue?, at timestamp: Double) {

@@ -20,10 +20,12 @@ struct DevUIDecoderTests {
         }
         #expect(started == ["input-conversation", "Researcher", "Writer"])
         let completed = run.kinds.compactMap { kind -> String? in
-            if case let .agentCompleted(agent, _) = kind { return agent }
+            if case let .agentCompleted(agent, _, _, _) = kind { return agent }
             return nil
         }
         #expect(completed == ["input-conversation", "Researcher", "Writer"])
+        // The fake model's answers hit their cap: DevUI says so in each agent executor's result.
+        #expect(run.kinds.contains(.agentCompleted(agent: "Writer", usage: nil, finishReason: .length)))
         let transitions = run.kinds.compactMap { kind -> String? in
             if case let .transition(from, to, _) = kind { return "\(from ?? "-")→\(to)" }
             return nil

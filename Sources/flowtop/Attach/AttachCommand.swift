@@ -11,12 +11,15 @@ struct AttachCommand: AsyncParsableCommand {
         commandName: "attach",
         abstract: "Watch a remote workflow stream (Server-Sent Events) live.",
         discussion: """
-            Reads flowtop's own stream, the Agent Framework sample's {"text"} stream, AG-UI, or OpenAI \
-            chat-completion chunks (detected from the first events unless --format says). With --message or \
-            --body it POSTs, otherwise it GETs. Dropped connections are resumed with Last-Event-ID.
+            Reads flowtop's own stream, the Agent Framework sample's {"text"} stream, AG-UI, OpenAI \
+            chat-completion chunks, or Agent Framework DevUI's responses (detected from the first events unless \
+            --format says). With --message or --body it POSTs, otherwise it GETs. Dropped connections are resumed \
+            with Last-Event-ID. A DevUI server is given by its base URL and --entity (without it, the entities it \
+            serves are listed).
 
               flowtop attach http://127.0.0.1:8080/api/workflow/stream --message "Weather in Seattle?"
               flowtop attach http://127.0.0.1:8080/api/runs/RUN_ID/events --json
+              flowtop attach http://127.0.0.1:8090 --entity research_writer --message "Weather in Seattle?"
             """
     )
 
@@ -38,8 +41,11 @@ struct AttachCommand: AsyncParsableCommand {
     @Option(help: "The stream's dialect (auto detects it from the first events).")
     var format: DialectChoice = .auto
 
-    @Option(help: "The pane name for dialects without agents (text, OpenAI); the URL's host otherwise.")
+    @Option(help: "The pane name for dialects without agents (text, OpenAI, a DevUI agent); the URL's host otherwise.")
     var agent: String?
+
+    @Option(help: "DevUI: the entity to run (a workflow or agent id from GET /v1/entities).")
+    var entity: String?
 
     @Option(name: .customLong("max-reconnects"), help: "Give up after this many reconnection attempts in a row.")
     var maxReconnects: Int = 10
@@ -94,27 +100,26 @@ struct AttachCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let request: EventSourceRequest
-        do { request = try makeRequest() } catch { throw error.exit() }
+        let plan: AttachPlan
+        do { plan = try await makePlan() } catch { throw error.exit() }
+        let (request, dialect, agent, client) = (plan.request, plan.dialect, plan.agentName, plan.client)
         let recorder = try recording.open(source: "attach")
         defer { recorder?.close() }
-        let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: maxReconnects))
-        let dialect = format.forced
-        let agent = self.agent
         let failure = Mutex<String?>(nil)
         let status: Int32
         if ConsoleChoice.showsDashboard(output) {
             do {
                 status = try await DashboardRun.show(options: dashboard) { inbox in
                     let outcome = await RemoteAttach.run(
-                        request, client: client, format: dialect, agentName: agent,
+                        request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
                         onState: { inbox.setConnection($0.label) },
                         onSkipped: { inbox.setSkipped($0) },
                         onEvent: { event in
                             recorder?.record(event)
                             inbox.append(event)
                         })
-                    if let error = outcome.failure {
+                    if let failed = outcome.failure {
+                        let error = plan.reword(failed)
                         failure.withLock { $0 = error.message }
                         inbox.setConnection("closed: " + error.message)
                         // Nothing arrived: show the error as the run's failure rather than an empty screen.
@@ -132,7 +137,7 @@ struct AttachCommand: AsyncParsableCommand {
         } else {
             status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "disconnected from the stream") { yield in
                 let outcome = await RemoteAttach.run(
-                    request, client: client, format: dialect, agentName: agent,
+                    request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
                     onState: { state in
                         if case .reconnecting(_, _, _, let reason) = state {
                             printError("flowtop: \(reason); \(state.label)")
@@ -142,7 +147,7 @@ struct AttachCommand: AsyncParsableCommand {
                         recorder?.record(event)
                         yield(event)
                     })
-                if let error = outcome.failure { failure.withLock { $0 = error.message } }
+                if let error = outcome.failure { failure.withLock { $0 = plan.reword(error).message } }
                 if !outcome.unknownEventCounts.isEmpty {
                     let counts = outcome.unknownEventCounts.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
                     printError("flowtop: unknown event types (skipped): " + counts.joined(separator: ", "))

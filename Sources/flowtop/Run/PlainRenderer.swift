@@ -10,9 +10,18 @@ struct PlainRenderer {
     private var currentIsActive = false
     private var atLineStart = true
     private var held: [(agent: String, text: String, finished: Bool)] = []
+    /// Tool calls whose arguments are still streaming (remote dialects send them after the call's start): each
+    /// line is written whole once its arguments stop coming.
+    private var streamingCalls: [(callId: String, agent: String, tool: String, arguments: String)] = []
     private var output = StandardOutput()
 
     mutating func render(_ event: WorkflowEvent) {
+        if case let .toolCallArgumentsDelta(_, callId, delta) = event.kind,
+           let index = streamingCalls.firstIndex(where: { $0.callId == callId }) {
+            streamingCalls[index].arguments += delta
+            return
+        }
+        writeStreamedCalls()
         switch event.kind {
         case let .runStarted(info):
             line("▶ \(info.workflow) · \(info.model ?? "model unknown") · \(info.runId)")
@@ -27,9 +36,13 @@ struct PlainRenderer {
             switchTo(agent)
             write(text)
             if text.hasSuffix("\n"), !held.isEmpty { releaseHeld() }
-        case let .toolCallStarted(agent, _, tool, arguments):
-            switchTo(agent)
-            line("⚙ \(tool)(\(arguments))")
+        case let .toolCallStarted(agent, callId, tool, arguments):
+            if arguments.isEmpty {
+                streamingCalls.append((callId, agent, tool, ""))
+            } else {
+                switchTo(agent)
+                line("⚙ \(tool)(\(arguments))")
+            }
         case .toolCallArgumentsDelta:
             break
         case let .toolResult(info):
@@ -97,6 +110,14 @@ struct PlainRenderer {
         write(next.text)
         currentIsActive = !next.finished
         if next.finished { releaseHeld() }
+    }
+
+    private mutating func writeStreamedCalls() {
+        for call in streamingCalls {
+            switchTo(call.agent)
+            line("⚙ \(call.tool)(\(call.arguments))")
+        }
+        streamingCalls.removeAll()
     }
 
     private mutating func releaseAllHeld() {

@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPExchange
+import NIOCore
+import WorkflowCore
+
+/// An Agent Framework DevUI server (`devui ./entities`), as `attach` talks to it: its entities
+/// (`GET /v1/entities`) and a run of one (`POST /v1/responses` with `metadata.entity_id`). DevUI answers 401 unless
+/// given the bearer token it printed at start-up, and cancels a run when its client disconnects, with no way back
+/// in; so a run's stream is never re-posted.
+public struct DevUIServer: Sendable {
+    /// `http://host:port` (with any path prefix DevUI is mounted under), without `/v1/...`.
+    public let baseURL: String
+    public let apiKey: String?
+
+    /// `url` is the server's base URL or its `/v1/responses` URL.
+    public init(url: String, apiKey: String?) {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        for suffix in ["/v1/responses", "/v1/entities", "/v1"] where base.hasSuffix(suffix) {
+            base.removeLast(suffix.count)
+            break
+        }
+        baseURL = base
+        self.apiKey = apiKey
+    }
+
+    /// Whether a URL looks like DevUI's without being told: its `/v1/responses` URL, or a bare `host:port`
+    /// (flowtop's and the sample's streams always have a path).
+    public static func isLikely(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url) else { return false }
+        let path = components.path
+        return path.isEmpty || path == "/" || path.hasSuffix("/v1/responses") || path.hasSuffix("/v1/responses/")
+    }
+
+    public struct Entity: Sendable, Hashable {
+        public var id: String
+        /// `workflow` or `agent`.
+        public var type: String
+        public var name: String
+    }
+
+    public var responsesURL: String { baseURL + "/v1/responses" }
+
+    /// The entities DevUI serves, in its order. Throws an `EventSourceFailure` worded for the person at the
+    /// terminal (401 says where the token comes from).
+    public func entities(using client: HTTPClient) async throws(EventSourceFailure) -> [Entity] {
+        var request = HTTPClientRequest(url: baseURL + "/v1/entities")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "flowtop")
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        let secrets = apiKey.map { [Secret($0)] } ?? []
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(15))
+        } catch {
+            throw EventSourceFailure("cannot reach DevUI at \(URL.redactedDescription(of: baseURL)): \(EventSourceClient.networkReason(error))")
+        }
+        let body = await BoundedBody.read(response, upTo: 4 << 20)
+        let status = Int(response.status.code)
+        if status == 401 { throw Self.tokenRequired(status: status) }
+        guard status == 200 else {
+            throw EventSourceFailure(
+                "\(URL.redactedDescription(of: baseURL + "/v1/entities")) answered \(status) \(response.status.reasonPhrase): "
+                    + ServerErrorMessage.quote(body).redacting(secrets), status: status)
+        }
+        guard let list = (try? JSONValue(parsing: String(decoding: body, as: UTF8.self)))?["entities"]?.arrayValue else {
+            throw EventSourceFailure(
+                "\(URL.redactedDescription(of: baseURL + "/v1/entities")) did not answer with DevUI's entity list: "
+                    + Snippet.of(body, limit: 200).redacting(secrets))
+        }
+        return list.compactMap { item in
+            guard let id = item["id"]?.stringValue else { return nil }
+            return Entity(id: id, type: item["type"]?.stringValue ?? "entity", name: item["name"]?.stringValue ?? id)
+        }
+    }
+
+    /// The request that runs `entity` on `message`, streamed.
+    public func run(entity: String, message: String) -> EventSourceRequest {
+        let body: JSONValue = ["metadata": ["entity_id": .string(entity)], "input": .string(message), "stream": true]
+        var headers: [(name: String, value: String)] = []
+        if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
+        return EventSourceRequest(
+            url: responsesURL, body: Array(body.jsonText.utf8), headers: headers, secrets: apiKey.map { [$0] } ?? [])
+    }
+
+    /// What a 401 from DevUI means and how to fix it.
+    public static func tokenRequired(status: Int = 401) -> EventSourceFailure {
+        EventSourceFailure("DevUI requires a token: pass --api-key (DevUI prints it at start-up)", status: status)
+    }
+
+    /// The known entities, for an error or a prompt: `research_writer (workflow "Research Writer"), …`.
+    public static func describe(_ entities: [Entity]) -> String {
+        entities.isEmpty ? "(none)" : entities.map { "\($0.id) (\($0.type) \"\($0.name)\")" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import RemoteStream
+import Wire
+
+/// What `attach` will do, settled before anything is shown: the request, the dialect, the client and how to word
+/// its failures. A DevUI server is asked for its entities first, so a wrong or missing `--entity` is answered with
+/// the ones it serves.
+struct AttachPlan: Sendable {
+    var request: EventSourceRequest
+    var dialect: WireDialect?
+    var agentName: String?
+    var workflowName: String?
+    var client: EventSourceClient
+    var isDevUI = false
+
+    /// A failure in the words that help: DevUI's 401 says where its token comes from.
+    func reword(_ failure: EventSourceFailure) -> EventSourceFailure {
+        isDevUI && failure.status == 401 ? DevUIServer.tokenRequired() : failure
+    }
+}
+
+extension AttachCommand {
+    /// A DevUI run when asked for (`--entity`, `--format devui`) or when the URL is DevUI's (`/v1/responses`, or
+    /// a bare host and port with a message to send); any other stream as given.
+    func makePlan() async throws(CommandLineFailure) -> AttachPlan {
+        let wantsDevUI = entity != nil || format.forced == .devui
+            || (body == nil && DevUIServer.isLikely(url) && (message != nil || URLComponents(string: url)?.path.hasSuffix("/v1/responses") == true))
+        guard wantsDevUI else {
+            return AttachPlan(
+                request: try makeRequest(), dialect: format.forced, agentName: agent, workflowName: nil,
+                client: EventSourceClient(policy: ReconnectPolicy(maxAttempts: maxReconnects)))
+        }
+        if body != nil { throw CommandLineFailure("DevUI runs take --message, not --body") }
+        let server = DevUIServer(url: url, apiKey: apiKey)
+        // DevUI cancels a run whose client leaves and cannot resume one: a dropped stream is not re-posted.
+        let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: 0))
+        let entities: [DevUIServer.Entity]
+        do {
+            entities = try await server.entities(using: client.httpClient)
+        } catch {
+            await client.shutdown()
+            throw CommandLineFailure(error.message)
+        }
+        let chosen: String
+        if let entity {
+            guard entities.contains(where: { $0.id == entity }) else {
+                await client.shutdown()
+                throw CommandLineFailure("DevUI has no entity '\(entity)'; it serves: \(DevUIServer.describe(entities))")
+            }
+            chosen = entity
+        } else if let picked = Self.ask(entities) {
+            chosen = picked
+        } else {
+            await client.shutdown()
+            throw CommandLineFailure(
+                "choose what to run with --entity; DevUI at \(server.baseURL) serves: \(DevUIServer.describe(entities))")
+        }
+        guard let message else {
+            await client.shutdown()
+            throw CommandLineFailure("DevUI runs need --message (what to ask \(chosen))")
+        }
+        return AttachPlan(
+            request: server.run(entity: chosen, message: message), dialect: .devui, agentName: agent ?? chosen,
+            workflowName: chosen, client: client, isDevUI: true)
+    }
+
+    /// On a terminal, the entities as a numbered list and the person's pick; nil without a terminal or a pick.
+    static func ask(_ entities: [DevUIServer.Entity]) -> String? {
+        guard !entities.isEmpty, isatty(STDIN_FILENO) != 0, isatty(STDERR_FILENO) != 0 else { return nil }
+        var prompt = "DevUI serves:\n"
+        for (index, entity) in entities.enumerated() {
+            prompt += "  \(index + 1)  \(entity.id)  (\(entity.type) \"\(entity.name)\")\n"
+        }
+        prompt += "Run which? [1-\(entities.count)] "
+        FileHandle.standardError.write(Data(prompt.utf8))
+        guard let line = readLine()?.trimmingCharacters(in: .whitespaces), !line.isEmpty else { return nil }
+        if let number = Int(line), entities.indices.contains(number - 1) { return entities[number - 1].id }
+        return entities.first { $0.id == line }?.id
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import LoopbackHTTP
+import Testing
+
+extension FlowtopBinaryTests {
+/// `flowtop attach` to a DevUI server, here a loopback server answering with what Agent Framework's DevUI really
+/// answered (Fixtures, recorded from agent-framework-devui 1.0.0b261022).
+@Suite("flowtop attach to DevUI")
+struct DevUIAttachTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// DevUI's routes: the entity list, and a run of research_writer (its recorded stream, in small chunks).
+    static func devUI(status: Int? = nil) throws -> LoopbackServer {
+        let entities = String(decoding: try fixture("devui_entities.json"), as: UTF8.self)
+        let stream = try fixture("devui_research_writer.sse")
+        let unauthorized = String(decoding: try fixture("devui_401_missing_token.json"), as: UTF8.self)
+        return LoopbackServer { request in
+            if status == 401 { return .json(status: 401, unauthorized) }
+            switch (request.method, request.path) {
+            case ("GET", "/v1/entities"): return .json(entities)
+            case ("POST", "/v1/responses"): return .eventStream(ScriptedResponse.chunks(of: stream, size: 173))
+            default: return .json(status: 404, #"{"error":{"message":"Not Found"}}"#)
+            }
+        }
+    }
+
+    @Test func anEntityRunsFromTheBaseURLWithEachExecutorTheToolCallAndItsResult() async throws {
+        let server = try Self.devUI()
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let result = try await FlowtopBinary.run([
+            "attach", server.baseURL, "--entity", "research_writer", "--message", "Seattle weather?", "--plain",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("[Researcher]"))
+        #expect(result.stdout.contains("[Writer]"))
+        #expect(result.stdout.contains(#"⚙ get_weather({ "location": "Seattle, WA, USA " })"#))
+        #expect(result.stdout.contains("Weather in Seattle, WA, USA : sunny, 21°C"))
+        #expect(result.stdout.contains("✔ completed"))
+        let post = try #require(server.requests.first { $0.method == "POST" })
+        #expect(post.path == "/v1/responses")
+        #expect(post.bodyText == #"{"input":"Seattle weather?","metadata":{"entity_id":"research_writer"},"stream":true}"#)
+    }
+
+    @Test func withoutAnEntityAndNoTerminalItFailsListingWhatDevUIServes() async throws {
+        let server = try Self.devUI()
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let result = try await FlowtopBinary.run(["attach", server.baseURL + "/v1/responses", "--message", "Hi", "--plain"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("choose what to run with --entity"))
+        #expect(result.stderr.contains("research_writer (workflow \"Research Writer\")"))
+        #expect(result.stderr.contains("approval_flow (agent \"Approval Flow\")"))
+        #expect(!server.requests.contains { $0.method == "POST" })
+    }
+
+    @Test func anUnknownEntityListsTheKnownOnes() async throws {
+        let server = try Self.devUI()
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let result = try await FlowtopBinary.run(["attach", server.baseURL, "--entity", "nope", "--message", "Hi", "--plain"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("DevUI has no entity 'nope'; it serves: review_flow"))
+    }
+
+    @Test func a401SaysDevUIWantsItsTokenAndNeverPrintsTheOneGiven() async throws {
+        let server = try Self.devUI(status: 401)
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let result = try await FlowtopBinary.run([
+            "attach", server.baseURL, "--entity", "research_writer", "--message", "Hi", "--plain", "--api-key", "tok-wrong-1234",
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("DevUI requires a token: pass --api-key (DevUI prints it at start-up)"))
+        #expect(!result.stderr.contains("tok-wrong-1234") && !result.stdout.contains("tok-wrong-1234"))
+        #expect(server.requests.first?.header("authorization") == "Bearer tok-wrong-1234")
+    }
+}
+}
