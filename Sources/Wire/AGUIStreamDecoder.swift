@@ -6,9 +6,11 @@ import WorkflowCore
 /// Agents are the `STEP_STARTED`/`STEP_FINISHED` steps that `isAgentStep` accepts (the Agent Framework names steps
 /// after executor ids, and also opens `superstep:N` steps and bookkeeping executors that are not agents). Message,
 /// reasoning and tool-call events belong to the innermost open agent step when they start, or to a default agent
-/// when the endpoint has no steps (a single agent). `CUSTOM` `handoff_sent` (`{source, target}`) and `group_chat`
-/// (`{participant_name, round_index}`) become transitions; so does a new agent step after another agent's when
-/// the server announced none.
+/// when the endpoint has no steps (a single agent); a `TEXT_MESSAGE_START` with a `name` names its agent. `CUSTOM`
+/// `handoff_sent` (`{source, target}`) and `group_chat` (`{participant_name, round_index}`) become transitions; so
+/// does a new agent step after another agent's when the server announced none. Agent Framework reports each model
+/// call's tokens as `CUSTOM` `usage` (`{input_token_count, output_token_count}`), added to the agent whose step is
+/// open and to the run's total; an executor's `ACTIVITY_SNAPSHOT` with status `failed` is a warning on its agent.
 public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// The pane for events outside any agent step.
     public let defaultAgentName: String
@@ -23,7 +25,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     public static let ignoredTypes: Set<String> = [
         "TEXT_MESSAGE_END", "TOOL_CALL_END", "REASONING_END", "REASONING_MESSAGE_END", "REASONING_ENCRYPTED_VALUE",
         "THINKING_END", "THINKING_TEXT_MESSAGE_END", "STATE_SNAPSHOT", "STATE_DELTA", "MESSAGES_SNAPSHOT",
-        "ACTIVITY_SNAPSHOT", "ACTIVITY_DELTA", "RAW",
+        "ACTIVITY_DELTA", "RAW",
     ]
 
     private var ledger = DecoderLedger()
@@ -40,6 +42,11 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     private var calls: [String: (agent: String, tool: String, started: Double)] = [:]
     private var texts: [String: String] = [:]
     private var lastTextAgent: String?
+    /// Tokens reported for each agent not yet completed, and for the whole run.
+    private var agentUsage: [String: Usage] = [:]
+    /// The agent a named message opened outside any step (a single-agent endpoint that names its agent).
+    private var namedAgentOpen: String?
+    private var runUsage = Usage.zero
 
     public init(
         defaultAgentName: String = "agent", workflowName: String = "remote",
@@ -92,12 +99,17 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             guard isAgentStep(name) else { ledger.ignore("\(type) (not an agent)"); break }
             if let index = openSteps.lastIndex(of: name) {
                 openSteps.remove(at: index)
-                ledger.emit(.agentCompleted(agent: name, usage: nil), at: timestamp)
+                ledger.emit(.agentCompleted(agent: name, usage: agentUsage.removeValue(forKey: name)), at: timestamp)
             }
         case "TEXT_MESSAGE_START", "REASONING_START", "REASONING_MESSAGE_START", "THINKING_START",
             "THINKING_TEXT_MESSAGE_START":
-            if let id = object.string("messageId") { messageAgents[id] = currentAgent(at: timestamp) }
+            if let id = object.string("messageId") {
+                let named = object.string("name").flatMap { name in namedAgent(name, at: timestamp) }
+                messageAgents[id] = named ?? currentAgent(at: timestamp)
+            }
             ledger.ignore(type)
+        case "ACTIVITY_SNAPSHOT":
+            activity(object, at: timestamp)
         case "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CHUNK":
             let id = object.string("messageId") ?? ""
             let agent = agent(forMessage: id, at: timestamp)
@@ -198,22 +210,66 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             let round = value?["round_index"]?.intValue.map { "group chat round \($0)" } ?? "group chat"
             ledger.emit(.transition(from: lastAgent, to: speaker, reason: round), at: timestamp)
             announced = speaker
+        case "usage":
+            guard let fields = value?.objectValue else { return ledger.warn("CUSTOM usage without figures", at: timestamp) }
+            func count(_ keys: String...) -> Int { keys.lazy.compactMap { fields[$0]?.intValue }.first ?? 0 }
+            let usage = Usage(
+                inputTokens: count("input_token_count", "prompt_tokens", "input_tokens", "inputTokens"),
+                outputTokens: count("output_token_count", "completion_tokens", "output_tokens", "outputTokens"))
+            let agent = openSteps.last ?? (defaultAgentOpen ? defaultAgentName : lastAgent ?? currentAgent(at: timestamp))
+            agentUsage[agent] = (agentUsage[agent] ?? .zero) + usage
+            runUsage = runUsage + usage
+            ledger.ignore("CUSTOM usage")
         default:
             ledger.ignore("CUSTOM \(name)")
         }
     }
 
+    /// The agent a message's `name` gives: opened (with a transition from the previous one) when new.
+    private mutating func namedAgent(_ name: String, at timestamp: Double) -> String? {
+        guard isAgentStep(name) else { return nil }
+        if openSteps.last == name || (openSteps.isEmpty && lastAgent == name) { return name }
+        if openSteps.isEmpty {
+            if let previous = lastAgent, previous != name {
+                ledger.emit(.transition(from: previous, to: name, reason: nil), at: timestamp)
+                ledger.emit(.agentCompleted(agent: previous, usage: agentUsage.removeValue(forKey: previous)), at: timestamp)
+            }
+            defaultAgentOpen = false
+            lastAgent = name
+            ledger.emit(.agentStarted(agent: name), at: timestamp)
+            namedAgentOpen = name
+        }
+        return name
+    }
+
+    /// Agent Framework's executor activity: a failed executor says why.
+    private mutating func activity(_ object: [String: JSONValue], at timestamp: Double) {
+        let content = object["content"]
+        guard object.string("activityType") == "executor", content?["status"]?.stringValue == "failed" else {
+            return ledger.ignore("ACTIVITY_SNAPSHOT")
+        }
+        let executor = content?["executor_id"]?.stringValue ?? "an executor"
+        let error = content?["error"].map { $0.stringValue ?? $0["message"]?.stringValue ?? $0.jsonText } ?? "no reason given"
+        ledger.emit(.warning(agent: isAgentStep(executor) ? executor : nil, message: "\(executor) failed: \(error)"), at: timestamp)
+    }
+
     private mutating func finishRun(at timestamp: Double) {
-        for agent in openSteps.reversed() { ledger.emit(.agentCompleted(agent: agent, usage: nil), at: timestamp) }
+        for agent in openSteps.reversed() {
+            ledger.emit(.agentCompleted(agent: agent, usage: agentUsage.removeValue(forKey: agent)), at: timestamp)
+        }
         openSteps.removeAll()
         if defaultAgentOpen {
             defaultAgentOpen = false
-            ledger.emit(.agentCompleted(agent: defaultAgentName, usage: nil), at: timestamp)
+            ledger.emit(.agentCompleted(agent: defaultAgentName, usage: agentUsage.removeValue(forKey: defaultAgentName)), at: timestamp)
+        }
+        if let named = namedAgentOpen {
+            namedAgentOpen = nil
+            ledger.emit(.agentCompleted(agent: named, usage: agentUsage.removeValue(forKey: named)), at: timestamp)
         }
         let finalAgent = lastTextAgent ?? lastAgent
         ledger.emit(.output(agent: finalAgent, text: finalAgent.flatMap { texts[$0] } ?? ""), at: timestamp)
         ledger.emit(
-            .runCompleted(finalAgent: finalAgent, usage: .zero, durationMs: max(0, timestamp - startTime) * 1000),
+            .runCompleted(finalAgent: finalAgent, usage: runUsage, durationMs: max(0, timestamp - startTime) * 1000),
             at: timestamp)
     }
 }
