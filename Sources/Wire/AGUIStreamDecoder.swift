@@ -68,6 +68,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
         ledger.received += 1
         guard !ledger.isTerminated else { return [] }
+        if runStarted, decodeDelta(event.data, at: timestamp) { return ledger.drain() }
         let object: [String: JSONValue]
         switch JSONObjectParse(event.data) {
         case let .failure(reason):
@@ -160,6 +161,31 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         guard !ledger.isTerminated else { return [] }
         ledger.emit(.runFailed(error: "the stream ended before RUN_FINISHED", agent: openSteps.last), at: timestamp)
         return ledger.drain()
+    }
+
+    /// The hot path: a text, reasoning or tool-argument delta, read without a dictionary. False when the event is
+    /// anything else (or unusual), for the general path.
+    private mutating func decodeDelta(_ data: String, at timestamp: Double) -> Bool {
+        guard let picked = PickedMembers(data, ["type", "messageId", "delta", "toolCallId"]),
+              let type = picked.string(0), let delta = picked.string(2)
+        else { return false }
+        switch type {
+        case "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CHUNK":
+            let id = picked.string(1) ?? ""
+            let agent = agent(forMessage: id, at: timestamp)
+            texts[agent, default: ""] += delta
+            lastTextAgent = agent
+            ledger.emit(.textDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+        case "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CHUNK", "THINKING_TEXT_MESSAGE_CONTENT":
+            let id = picked.string(1) ?? ""
+            ledger.emit(.reasoningDelta(agent: agent(forMessage: id, at: timestamp), messageId: id, text: delta), at: timestamp)
+        case "TOOL_CALL_ARGS":
+            guard let id = picked.string(3), let call = calls[id] else { return false }
+            ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: id, delta: delta), at: timestamp)
+        default:
+            return false
+        }
+        return true
     }
 
     private mutating func ensureRunStarted(runId: String, at timestamp: Double) {

@@ -55,6 +55,7 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
         ledger.received += 1
         guard !ledger.isTerminated else { return [] }
+        if started, decodeDelta(event.data, at: timestamp) { return ledger.drain() }
         if OpenAIChunk.isDone(event.data) {
             start(runId: "", at: timestamp)
             fail(lastError ?? "the stream ended with [DONE] before response.completed", at: timestamp)
@@ -123,6 +124,29 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
         return ledger.drain()
     }
 
+    /// The hot path: a text or argument delta, read without a dictionary; false for anything else, for the general
+    /// path.
+    private mutating func decodeDelta(_ data: String, at timestamp: Double) -> Bool {
+        guard let picked = PickedMembers(data, ["type", "item_id", "delta", "metadata", "output_index"]),
+              let type = picked.string(0), let fragment = picked.string(2)
+        else { return false }
+        let item = picked.string(1) ?? ""
+        switch type {
+        case "response.output_text.delta":
+            write(fragment, reasoning: false, item: item, executor: picked[3]?["executor_id"]?.stringValue,
+                  index: picked[4]?.intValue, at: timestamp)
+        case "response.function_call_arguments.delta":
+            let callId = itemCall[item] ?? item
+            guard let call = calls[callId] else { return true }
+            if !fragment.isEmpty {
+                ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: callId, delta: fragment), at: timestamp)
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
     public mutating func finish(at timestamp: Double) -> [WorkflowEvent] {
         guard !ledger.isTerminated else { return [] }
         start(runId: "", at: timestamp)
@@ -171,17 +195,28 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     }
 
     private mutating func delta(_ object: [String: JSONValue], reasoning: Bool, at timestamp: Double) {
-        guard let fragment = object.string("delta"), !fragment.isEmpty else { return }
-        let item = object.string("item_id") ?? ""
-        let agent = object["metadata"]?["executor_id"]?.stringValue ?? itemAgent[item]
-            ?? object["output_index"]?.intValue.flatMap { indexAgent[$0] } ?? lastAgent ?? agentName
-        begin(agent, at: timestamp)
+        guard let fragment = object.string("delta") else { return }
+        write(fragment, reasoning: reasoning, item: object.string("item_id") ?? "",
+              executor: object["metadata"]?["executor_id"]?.stringValue, index: object["output_index"]?.intValue,
+              at: timestamp)
+    }
+
+    /// A text or reasoning fragment, for the executor its metadata names, else its item's, else the one at its
+    /// output index, else the last to start (an agent entity: its pane).
+    private mutating func write(
+        _ fragment: String, reasoning: Bool, item: String, executor: String?, index: Int?, at timestamp: Double
+    ) {
+        guard !fragment.isEmpty else { return }
+        var agent = executor ?? itemAgent[item]
+        if agent == nil, let index { agent = indexAgent[index] }
+        let speaker = agent ?? lastAgent ?? agentName
+        begin(speaker, at: timestamp)
         if reasoning {
-            ledger.emit(.reasoningDelta(agent: agent, messageId: item, text: fragment), at: timestamp)
+            ledger.emit(.reasoningDelta(agent: speaker, messageId: item, text: fragment), at: timestamp)
         } else {
-            if text[agent] == nil { textOrder.append(agent) }
-            text[agent, default: ""] += fragment
-            ledger.emit(.textDelta(agent: agent, messageId: item, text: fragment), at: timestamp)
+            if text[speaker] == nil { textOrder.append(speaker) }
+            text[speaker, default: ""] += fragment
+            ledger.emit(.textDelta(agent: speaker, messageId: item, text: fragment), at: timestamp)
         }
     }
 
