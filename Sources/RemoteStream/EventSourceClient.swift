@@ -3,6 +3,7 @@ import EventStream
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WorkflowCore
 
 /// What to ask the server for: a GET (no body) or a POST (with a body), and extra headers.
 public struct EventSourceRequest: Sendable {
@@ -45,26 +46,6 @@ public struct ReconnectPolicy: Sendable {
         let raw = min(Double(maxDelayMilliseconds), base * pow(2, Double(max(0, attempt - 1))))
         let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter)) : 1
         return max(0, Int((raw * factor).rounded()))
-    }
-}
-
-/// The connection as the user sees it (the dashboard header's connection line).
-public enum ConnectionState: Sendable, Hashable {
-    case connecting
-    case live
-    case reconnecting(delayMilliseconds: Int, attempt: Int, maxAttempts: Int, reason: String)
-    case closed(String)
-
-    public var label: String {
-        switch self {
-        case .connecting: return "connecting"
-        case .live: return "live"
-        case let .reconnecting(delay, attempt, maxAttempts, _):
-            let seconds = Double(delay) / 1000
-            let text = seconds < 10 ? String(format: "%.1f", seconds) : String(Int(seconds.rounded()))
-            return "reconnecting in \(text) s (attempt \(attempt)/\(maxAttempts))"
-        case let .closed(reason): return reason.isEmpty ? "closed" : "closed: \(reason)"
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardApp
 import Foundation
 import RemoteStream
 import WorkflowCore
@@ -63,7 +64,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if showsDashboard {
             do {
                 status = try await DashboardRun.show(options: dashboard) { inbox in
-                    inbox.setConnection("replay ×\(speed)")
+                    inbox.setConnection(.replay(speed: speed))
                     await produce { inbox.append($0) }
                 }
             } catch {

@@ -52,9 +52,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes; larger gets 413.")
     var maxBody = 1 << 20
 
-    @Option(help: .hidden)
-    var scriptedAnswerTokens: Int?
-
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -79,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         let prepared: PreparedWorkflow
         do {
             prepared = try await modelChoice.prepare(
-                workflow: workflow, apiKey: providerApiKey, defaultPace: .realistic, fixedAnswerTokens: scriptedAnswerTokens)
+                workflow: workflow, apiKey: providerApiKey, defaultPace: .realistic)
         } catch {
             throw error.exit()
         }
