@@ -141,7 +141,7 @@ struct AttachBenchCommand: AsyncParsableCommand {
 }
 
 /// What the loop's frames showed: the latency of each event to the first frame that includes it, and a `q` once
-/// the run's end is on screen (the loop then returns, as when a person quits).
+/// the stream's end is on screen (the loop then returns, as when a person quits; also when the stream failed).
 final class FrameLog: Sendable {
     private let sendTimes: SendTimes
     private let origin: ContinuousClock.Instant
@@ -170,7 +170,8 @@ final class FrameLog: Sendable {
                     progress.shownUpTo = last
                 }
             }
-            guard state.runStatus == .completed, !progress.quitSent else { return false }
+            // The stream's end is on screen (after everything before it): quit, as a person would.
+            guard state.streamFinished, !progress.quitSent else { return false }
             progress.quitSent = true
             return true
         }
