@@ -69,10 +69,11 @@ public final class DashboardLoop: @unchecked Sendable {
         var lastDraw = clock.now - Self.frameInterval
         var dirty = true
         while true {
-            // Sleep until something happens: no timeout when idle, the rest of the frame when a draw is due, and a
-            // once-a-second tick while the run is live (the elapsed clock and events/s move).
+            // Sleep until something happens: no timeout when idle, the rest of the frame when a draw is due (or
+            // events wait for the next frame), and a once-a-second tick while the run is live (the elapsed clock
+            // and events/s move).
             let timeout: Duration?
-            if dirty {
+            if dirty || (!state.paused && inbox.hasPending) {
                 timeout = max(.zero, Self.frameInterval - (clock.now - lastDraw))
             } else if state.runStatus == .running && !state.paused {
                 timeout = .seconds(1)
@@ -95,11 +96,15 @@ public final class DashboardLoop: @unchecked Sendable {
                 dirty = true
             }
             _ = state.update(.tick(now: Date().timeIntervalSince1970))
-            // Paused, events stay in the inbox, so the frozen screen is consistent; resuming applies them.
+            // Events are taken a frame's worth at a time: while the frame is not due they gather in the inbox
+            // (whose producers then wake nobody), so a fast stream costs one hand-off per frame, not per event.
+            // Paused, they stay there, so the frozen screen is consistent; resuming applies them.
             if !state.paused {
-                for input in inbox.drain().inputs {
-                    if let reason = perform(input) { return finish(reason) }
-                    dirty = true
+                if clock.now - lastDraw >= Self.frameInterval {
+                    for input in inbox.drain().inputs {
+                        if let reason = perform(input) { return finish(reason) }
+                        dirty = true
+                    }
                 }
             } else if inbox.pendingCount > 0 {
                 _ = state.update(.eventsWaiting(inbox.pendingCount))

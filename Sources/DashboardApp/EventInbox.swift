@@ -100,4 +100,12 @@ public final class EventInbox: Sendable {
     }
 
     public var pendingCount: Int { contents.withLock { $0.events.count } }
+
+    /// Whether `drain()` would return anything.
+    public var hasPending: Bool {
+        contents.withLock { contents in
+            !contents.events.isEmpty || (contents.finished && !contents.finishDrained) || contents.connection != nil
+                || contents.skipped != nil
+        }
+    }
 }
