@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "flowtop", targets: ["flowtop"]),
+        .executable(name: "flowtop-bench", targets: ["flowtop-bench"]),
         .library(name: "EventStream", targets: ["EventStream"]),
     ],
     dependencies: [
@@ -84,10 +85,13 @@ let package = Package(
         // ncursesw and tinfo directly and the header lives in the default include path.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["Dashboard", "CNcursesw"], swiftSettings: strict),
+        // The dashboard's UI loop and the backends it runs on (ncurses, in memory), shared by flowtop and its benchmarks.
+        .target(name: "DashboardApp", dependencies: ["Dashboard", "Terminal", "WorkflowCore"], swiftSettings: strict),
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "Terminal", "WorkflowServer",
+                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "Terminal",
+                "WorkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,6 +100,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // The benchmarks, kept out of the product binary (as Hummingbird keeps its own).
+        .executableTarget(
+            name: "flowtop-bench",
+            dependencies: [
+                "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/FlowtopBench",
             swiftSettings: strict
         ),
         .target(
@@ -123,7 +142,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "WorkflowCore"], swiftSettings: strict),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "DashboardApp", "WorkflowCore"], swiftSettings: strict),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Dashboard", "CNcursesw"], swiftSettings: strict),
         .testTarget(
             name: "WireTests",
             dependencies: ["Wire", "WorkflowCore", "EventStream", "TestSupport"],
@@ -152,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "FlowtopCLITests",
             dependencies: [
-                "flowtop", "LoopbackHTTP",
+                "flowtop", "flowtop-bench", "LoopbackHTTP",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

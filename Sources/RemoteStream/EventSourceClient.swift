@@ -4,6 +4,7 @@ import Foundation
 import HTTPExchange
 import NIOCore
 import NIOHTTP1
+import WorkflowCore
 
 /// What to ask the server for: a GET (no body) or a POST (with a body), and extra headers.
 public struct EventSourceRequest: Sendable {
@@ -46,26 +47,6 @@ public struct ReconnectPolicy: Sendable {
             initial: .milliseconds(serverRetry ?? initialDelayMilliseconds), maximum: .milliseconds(maxDelayMilliseconds),
             jitter: jitter)
         return max(0, Int((backoff.delay(attempt: attempt).seconds * 1000).rounded()))
-    }
-}
-
-/// The connection as the user sees it (the dashboard header's connection line).
-public enum ConnectionState: Sendable, Hashable {
-    case connecting
-    case live
-    case reconnecting(delayMilliseconds: Int, attempt: Int, maxAttempts: Int, reason: String)
-    case closed(String)
-
-    public var label: String {
-        switch self {
-        case .connecting: return "connecting"
-        case .live: return "live"
-        case let .reconnecting(delay, attempt, maxAttempts, _):
-            let seconds = Double(delay) / 1000
-            let text = seconds < 10 ? String(format: "%.1f", seconds) : String(Int(seconds.rounded()))
-            return "reconnecting in \(text) s (attempt \(attempt)/\(maxAttempts))"
-        case let .closed(reason): return reason.isEmpty ? "closed" : "closed: \(reason)"
-        }
     }
 }
 

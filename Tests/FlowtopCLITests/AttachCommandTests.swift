@@ -145,13 +145,6 @@ struct AttachCommandTests {
         #expect(quick >= .milliseconds(200) && quick < .milliseconds(750))
     }
 
-    @Test func benchAttachRuns() async throws {
-        let result = try await FlowtopBinary.run(["bench", "attach", "--events", "5000", "--latency-events", "100", "--rate", "1000"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("events/s ingested"))
-        #expect(result.stdout.contains("p99"))
-    }
-
     @Test func ctrlCDisconnectsPromptly() async throws {
         let server = LoopbackServer(responses: [.eventStream([.bytes(Array("data: {\"text\":\"hello\"}\n\n".utf8)), .pause(milliseconds: 60_000)])])
         try await server.start()

@@ -8,19 +8,24 @@ struct FlowtopBinaryTests {}
 
 /// Runs the real `flowtop` executable that `swift build` put beside the test bundle.
 enum FlowtopBinary {
-    static let url: URL = {
-        if let override = ProcessInfo.processInfo.environment["FLOWTOP_BINARY"] {
-            return URL(fileURLWithPath: override)
+    static let url: URL = executable("flowtop", override: "FLOWTOP_BINARY")
+
+    /// The benchmarks' executable, built beside flowtop.
+    static let benchURL: URL = executable("flowtop-bench", override: "FLOWTOP_BENCH_BINARY")
+
+    private static func executable(_ name: String, override: String) -> URL {
+        if let path = ProcessInfo.processInfo.environment[override] {
+            return URL(fileURLWithPath: path)
         }
         // The test bundle lives in the build products folder, next to the executable.
         var folder = Bundle.main.bundleURL
         for _ in 0..<3 {
-            let candidate = folder.appendingPathComponent("flowtop")
+            let candidate = folder.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             folder.deleteLastPathComponent()
         }
-        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("flowtop")
-    }()
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
+    }
 
     typealias Result = ChildProcess.Output
 
@@ -30,5 +35,10 @@ enum FlowtopBinary {
         var environment: [String: String?] = ["OPENAI_API_KEY": nil, "AZURE_OPENAI_ENDPOINT": nil, "AZURE_OPENAI_API_KEY": nil]
         for (key, value) in changes { environment[key] = value }
         return try await ChildProcess.run(url.path, arguments, input: input, environment: environment)
+    }
+
+    /// Runs flowtop-bench with `arguments` and returns once it has exited.
+    static func runBench(_ arguments: [String]) async throws -> Result {
+        try await ChildProcess.run(benchURL.path, arguments, input: [], environment: [:])
     }
 }

@@ -1,16 +1,11 @@
 import Foundation
 
-/// What a key asks the app to do beyond changing the state.
-public enum DashboardEffect: Sendable, Hashable {
-    case quit
-    case saveTranscript
-}
-
 extension DashboardState {
-    /// Applies a key or mouse action. Pure apart from what it returns: the app carries out the effects.
+    /// Applies a key or mouse action (the `.key` input of `update(_:)`). Pure apart from what it returns.
     public mutating func handle(_ key: Key) -> [DashboardEffect] {
         if case .control("c") = key { return [.quit] }
         notice = nil
+        if case .control("l") = key { return [.repaint] }
         if let search, search.editing { return handleSearchInput(key) }
         switch overlay {
         case .help:
@@ -91,7 +86,7 @@ extension DashboardState {
     // MARK: Focus and scrolling
 
     private mutating func moveFocus(by step: Int) {
-        let timelineSlot = showTimeline && size.height >= 20 ? 1 : 0
+        let timelineSlot = DashboardLayout.timelineFits(self) ? 1 : 0
         let slots = agents.count + timelineSlot
         guard slots > 0 else { return }
         let current = timelineFocused ? agents.count : focus
@@ -105,23 +100,20 @@ extension DashboardState {
         }
     }
 
-    /// Rows in the focused pane's viewport (a page).
+    /// Rows a page key moves in what has focus (the timeline or the focused pane).
     var pageSize: Int {
         let layout = DashboardLayout(state: self)
-        if timelineFocused, let timeline = layout.timeline { return max(1, timeline.height - 2) }
-        return max(1, (layout.rect(ofPane: focus)?.height ?? 3) - 3)
-    }
-
-    private var focusedContentWidth: Int {
-        max(1, (DashboardLayout(state: self).rect(ofPane: focus)?.width ?? 3) - 2)
+        if timelineFocused, let page = layout.timelinePageSize { return page }
+        return layout.pageSize(ofPane: focus)
     }
 
     /// Scrolls the focused pane `rows` up (positive) or down; reaching the bottom turns follow back on.
     mutating func scroll(by rows: Int, pane index: Int? = nil) {
         let target = index ?? focus
         guard agents.indices.contains(target) else { return }
-        let width = max(1, (DashboardLayout(state: self).rect(ofPane: target)?.width ?? 3) - 2)
-        let height = max(1, (DashboardLayout(state: self).rect(ofPane: target)?.height ?? 3) - 2)
+        let layout = DashboardLayout(state: self)
+        let width = layout.wrapWidth(ofPane: target)
+        let height = layout.viewportHeight(ofPane: target)
         let maximum = max(0, AgentPaneView.totalRows(agents[target], width: width) - height)
         let offset = min(maximum, max(0, agents[target].scrollOffset + rows))
         agents[target].scrollOffset = offset
@@ -159,10 +151,9 @@ extension DashboardState {
             case .press:
                 timelineFocused = true
                 // Rows below the header map to the entries drawn there.
-                let rowsAvailable = timelineRect.height - 1
-                let selected = timelineSelection ?? timeline.count - 1
-                let last = max(selected, min(timeline.count - 1, rowsAvailable - 1))
-                let first = max(0, last - rowsAvailable + 1)
+                let first = DashboardLayout.firstTimelineEntry(
+                    count: timeline.count, selected: timelineSelection ?? timeline.count - 1,
+                    rows: DashboardLayout.timelineEntryRows(in: timelineRect))
                 let index = first + (event.y - timelineRect.y - 1)
                 if event.y > timelineRect.y, timeline.indices.contains(index) { timelineSelection = index }
             }
@@ -235,8 +226,9 @@ extension DashboardState {
 
     /// Scrolls the focused pane so `line` is in view (about a third from the top).
     mutating func reveal(line: Int) {
-        let width = focusedContentWidth
-        let height = max(1, pageSize + 1)
+        let layout = DashboardLayout(state: self)
+        let width = layout.wrapWidth(ofPane: focus)
+        let height = layout.viewportHeight(ofPane: focus)
         let pane = agents[focus]
         var rowsBelow = 0
         for index in (line + 1)..<pane.lines.count { rowsBelow += TextWrap.rowCount(pane.lines[index].text, width: width) }

@@ -1,7 +1,7 @@
 import Foundation
 import WorkflowCore
 
-/// Everything the dashboard shows, as a plain value: events and keys update it (`apply`, `handle`), the view draws
+/// Everything the dashboard shows, as a plain value: every input updates it through `update(_:)`, the view draws
 /// it. Nothing here knows about terminals, so every screen can be tested as text.
 public struct DashboardState: Sendable {
     public enum RunStatus: Sendable, Hashable {
@@ -50,8 +50,12 @@ public struct DashboardState: Sendable {
     /// `attach`; the decoder warns about the first of each type only).
     public var skippedEventCounts: [String: Int] = [:]
     public var output: (agent: String?, text: String)?
-    /// A connection line for remote streams (attach): "live", "reconnecting in 2 s"…; nil in-process.
-    public var connection: String?
+    /// A remote stream's connection (attach), shown in the header by its label; nil in-process.
+    public var connection: ConnectionState?
+    /// Whether the event stream has finished (the run may not have: then the connection shows as ended).
+    public var streamFinished = false
+    /// Where `s` last saved the transcript.
+    public var transcriptPath: String?
 
     // MARK: View
 

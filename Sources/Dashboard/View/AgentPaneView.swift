@@ -22,7 +22,7 @@ enum AgentPaneView {
             x = grid.put(statusText + " ", x: x, y: rect.y, style: statusStyle, maxWidth: rect.x + rect.width - 1 - x)
         }
 
-        let inner = rect.inner
+        let inner = DashboardLayout.viewport(ofPaneRect: rect)
         let rows = visibleRows(pane, width: inner.width, height: inner.height, offset: pane.scrollOffset)
         let query = focused ? state.search.map(\.query).flatMap { $0.isEmpty ? nil : $0 } : nil
         for (offset, row) in rows.enumerated() {

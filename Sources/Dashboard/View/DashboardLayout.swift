@@ -1,5 +1,6 @@
 /// Where each part of the dashboard goes for a terminal size: a pure function of the state, shared by the view
-/// (drawing) and the key handling (page sizes, mouse hit-tests).
+/// (drawing) and the key handling (page sizes, wrap widths, mouse hit-tests). Everything either side needs to know
+/// about pane insets, viewports and when the timeline shows is answered here, so the two cannot disagree.
 public struct DashboardLayout: Sendable, Hashable {
     public static let minimumWidth = 40
     public static let minimumHeight = 10
@@ -37,7 +38,7 @@ public struct DashboardLayout: Sendable, Hashable {
 
         var bodyHeight = height - 2
         // The timeline takes a quarter of the height (at least four rows) when there is room for it.
-        if state.showTimeline, height >= 20, !state.zoomed || state.timelineFocused {
+        if Self.timelineFits(state), !state.zoomed || state.timelineFocused {
             let rows = max(4, min(height / 4, state.timeline.count + 2))
             timeline = Rect(x: 0, y: 1 + bodyHeight - rows, width: width, height: rows)
             bodyHeight -= rows
@@ -95,5 +96,42 @@ public struct DashboardLayout: Sendable, Hashable {
     /// The rect of pane `index`, if it is shown.
     public func rect(ofPane index: Int) -> Rect? {
         panes.first { $0.index == index }?.rect
+    }
+
+    // MARK: Viewports
+
+    /// Terminal rows the timeline needs before it is shown (and can take focus with Tab).
+    public static let timelineMinimumHeight = 20
+
+    /// Whether the timeline is on and the terminal tall enough for it (zoom may still hide it).
+    public static func timelineFits(_ state: DashboardState) -> Bool {
+        state.showTimeline && state.size.height >= timelineMinimumHeight
+    }
+
+    /// Where a pane's text goes: inside its one-cell border.
+    public static func viewport(ofPaneRect rect: Rect) -> Rect { rect.inner }
+
+    /// The text area of pane `index`, if it is shown.
+    public func viewport(ofPane index: Int) -> Rect? { rect(ofPane: index).map(Self.viewport(ofPaneRect:)) }
+
+    /// The width pane `index`'s text wraps at (at least 1, also for a pane not shown).
+    public func wrapWidth(ofPane index: Int) -> Int { max(1, viewport(ofPane: index)?.width ?? 1) }
+
+    /// Rows of text pane `index` shows (at least 1, also for a pane not shown).
+    public func viewportHeight(ofPane index: Int) -> Int { max(1, viewport(ofPane: index)?.height ?? 1) }
+
+    /// Rows a page key moves in pane `index`: a viewport less one row, which stays in view for context.
+    public func pageSize(ofPane index: Int) -> Int { max(1, viewportHeight(ofPane: index) - 1) }
+
+    /// Rows of entries in a timeline `rect` (below its header row).
+    public static func timelineEntryRows(in rect: Rect) -> Int { rect.height - 1 }
+
+    /// Rows a page key moves in the timeline, if it is shown.
+    public var timelinePageSize: Int? { timeline.map { max(1, Self.timelineEntryRows(in: $0) - 1) } }
+
+    /// The first timeline entry drawn in `rows` rows: the newest calls, or enough to keep `selected` in view.
+    public static func firstTimelineEntry(count: Int, selected: Int, rows: Int) -> Int {
+        let last = max(selected, min(count - 1, rows - 1))
+        return max(0, last - rows + 1)
     }
 }

@@ -19,7 +19,7 @@ enum HeaderView {
         if !state.workflow.isEmpty { field(state.workflow, .headerAccent) }
         field(statusText(state))
         if state.paused { field("⏸ PAUSED", .headerAccent) }
-        if let connection = state.connection { field(connection) }
+        if let connection = state.connection { field(connection.label) }
         if let warnings = warningsText(state) { field(warnings, .warning) }
         if !state.model.isEmpty { field(state.model) }
         if let elapsed = state.elapsed { field("⏱ " + DashboardView.formatDuration(elapsed)) }

@@ -12,7 +12,7 @@ enum TimelineView {
             let hint = "↑↓ select · Enter details · Tab leaves "
             grid.put(hint, x: max(rect.x + DisplayWidth.of(title) + 2, rect.width - DisplayWidth.of(hint)), y: rect.y, style: .timelineHeader)
         }
-        let rowsAvailable = rect.height - 1
+        let rowsAvailable = DashboardLayout.timelineEntryRows(in: rect)
         guard rowsAvailable > 0 else { return }
         if state.timeline.isEmpty {
             grid.put("  No tool calls yet", x: rect.x, y: rect.y + 1, style: .dim)
@@ -20,10 +20,11 @@ enum TimelineView {
         }
         let selected = state.timelineFocused ? (state.timelineSelection ?? state.timeline.count - 1) : nil
         // Keep the selection in view; otherwise show the newest calls.
-        let last = max(selected ?? state.timeline.count - 1, min(state.timeline.count - 1, rowsAvailable - 1))
-        let first = max(0, last - rowsAvailable + 1)
+        let first = DashboardLayout.firstTimelineEntry(
+            count: state.timeline.count, selected: selected ?? state.timeline.count - 1, rows: rowsAvailable)
+        let last = min(state.timeline.count - 1, first + rowsAvailable - 1)
         let columns = Columns(width: rect.width, state: state)
-        for (row, index) in (first...min(last, state.timeline.count - 1)).enumerated() {
+        for (row, index) in (first...last).enumerated() {
             let y = rect.y + 1 + row
             let isSelected = index == selected
             drawRow(state.timeline[index], columns: columns, x: rect.x, y: y, selected: isSelected, timeZone: state.timeZone, into: &grid)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardApp
 import Foundation
 import HTTPExchange
 import RemoteStream
@@ -112,7 +113,7 @@ struct AttachCommand: AsyncParsableCommand {
                 status = try await DashboardRun.show(options: dashboard) { inbox in
                     let outcome = await RemoteAttach.run(
                         request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
-                        onState: { inbox.setConnection($0.label) },
+                        onState: { inbox.setConnection($0) },
                         onSkipped: { inbox.setSkipped($0) },
                         onEvent: { event in
                             recorder?.record(event)
@@ -121,7 +122,7 @@ struct AttachCommand: AsyncParsableCommand {
                     if let failed = outcome.failure {
                         let error = plan.reword(failed)
                         failure.withLock { $0 = error.message }
-                        inbox.setConnection("closed: " + error.message)
+                        inbox.setConnection(.closed(error.message))
                         // Nothing arrived: show the error as the run's failure rather than an empty screen.
                         if !outcome.deliveredAny {
                             inbox.append(WorkflowEvent(

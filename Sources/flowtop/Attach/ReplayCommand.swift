@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardApp
 import Foundation
 import RemoteStream
 import WorkflowCore
@@ -58,7 +59,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if showsDashboard {
             do {
                 status = try await DashboardRun.show(options: dashboard) { inbox in
-                    inbox.setConnection("replay ×\(speed)")
+                    inbox.setConnection(.replay(speed: speed.factor))
                     await produce { inbox.append($0) }
                 }
             } catch {

@@ -52,9 +52,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes; larger gets 413.")
     var maxBody = 1 << 20
 
-    @Option(help: .hidden)
-    var scriptedAnswerTokens: Int?
-
     @Option(help: "How much to log (to standard error).")
     var logLevel: Logger.Level = .info
 
@@ -78,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         let prepared: PreparedWorkflow
         do {
             prepared = try await modelChoice.prepare(
-                workflow: workflow, apiKey: providerApiKey, defaultPace: .realistic, fixedAnswerTokens: scriptedAnswerTokens)
+                workflow: workflow, apiKey: providerApiKey, defaultPace: .realistic)
         } catch {
             throw error.exit()
         }

@@ -1,4 +1,5 @@
 import Dashboard
+import DashboardApp
 import Foundation
 import Terminal
 import RemoteStream
@@ -24,12 +25,13 @@ enum DashboardRun {
         options: DashboardOptions, afterword: String? = nil, produce: @escaping @Sendable (EventInbox) async -> Void
     ) async throws(CommandLineFailure) -> Int32 {
         let theme = try options.loadTheme()
-        let session: DashboardSession
+        let backend: NcursesBackend
         do {
-            session = try DashboardSession(theme: theme, colorMode: options.colorMode)
+            backend = try NcursesBackend(colorMode: options.colorMode)
         } catch {
             throw CommandLineFailure("cannot start the dashboard: \(error)")
         }
+        let session = DashboardLoop(backend: backend, theme: theme)
         let inbox = session.inbox
         let producer = Task {
             await produce(inbox)
@@ -47,7 +49,7 @@ enum DashboardRun {
     }
 
     /// What stays on the terminal after the dashboard closes: how the run ended, its answer, the transcript path.
-    static func printSummary(_ outcome: DashboardSession.Outcome, afterword: String?) {
+    static func printSummary(_ outcome: DashboardLoop.Outcome, afterword: String?) {
         let state = outcome.state
         var text = ""
         let elapsed = state.elapsed.map { " in " + PlainRenderer.duration($0 * 1000) } ?? ""

@@ -5,13 +5,15 @@ import NIOPosix
 import Glibc
 #endif
 
-/// The load generator of `bench serve`: concurrent `POST /api/workflow/stream` requests, each read to its end in
+/// The load generator of `flowtop-bench serve` and `soak`: concurrent `POST /api/workflow/stream` requests, each read to its end in
 /// a channel handler on one event-loop thread. No task hop per chunk and one thread in all, so the client takes
 /// as little of the machine's two cores as it can and what the benchmark measures is the server.
 enum StreamLoadClient {
     struct Result: Sendable {
         /// SSE events received (blank-line terminators counted in the de-chunked body).
         var events = 0
+        /// Bytes of the de-chunked body.
+        var bytes = 0
         /// Seconds from starting to connect to the first byte of the body (the first event).
         var firstEvent: Double?
         /// The stream answered 200 and ended with the run's `done` event.
@@ -79,6 +81,7 @@ private final class StreamReader: ChannelInboundHandler {
             if result.firstEvent == nil {
                 result.firstEvent = Double((NIODeadline.now() - start).nanoseconds) / 1e9
             }
+            result.bytes += buffer.readableBytes
             buffer.withUnsafeReadableBytes { bytes in
                 guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
                 // Line feeds found with memchr: the client must cost the server's two cores as little as it can.

@@ -3,16 +3,18 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// Load test of `flowtop serve` over loopback: a server process per phase (the scripted model at full speed),
+/// Load test of the workflow server over loopback: a server process per phase (the scripted model at full speed),
 /// N concurrent streams from this process, events/s delivered, time to first event, the server's memory.
 struct ServeBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Load-test flowtop serve over loopback and print events/s, time to first event and server memory.",
+        abstract: "Load-test the workflow server over loopback and print events/s, time to first event and server memory.",
         discussion: """
-            Each phase starts `flowtop serve --port 0` as a child process (so its memory is its own), opens the \
-            given number of concurrent POST /api/workflow/stream requests and reads every stream to its `done` \
-            event. Every answer is a fixed number of tokens, chosen so each phase delivers about --events events.
+            Each phase starts `flowtop-bench serve-child --port 0` (WorkflowServer on the scripted model) as a \
+            child process, so its memory is its own, opens the given number of concurrent POST \
+            /api/workflow/stream requests and reads every stream to its `done` event. Every answer is a fixed \
+            number of tokens, chosen so each phase delivers about --events events. Reference: the same number of \
+            bytes read from a loopback socket with plain read(2) calls.
             """
     )
 
@@ -56,7 +58,7 @@ struct ServeBenchCommand: AsyncParsableCommand {
             // One run first, as a server in service has had: the measured phase then times serving streams, not
             // the new process's first-use costs (lazy initialisation, page faults, thread start-up).
             let warmUp = await StreamLoadClient.stream(port: server.port, group: group)
-            guard warmUp.ok else { throw CommandLineFailure("the warm-up request failed") }
+            guard warmUp.ok else { throw BenchFailure("the warm-up request failed") }
             let result = try await phase(group: group, port: server.port, streams: count, server: server)
             let ttfb = result.ttfb.sorted()
             func percentile(_ p: Double) -> Double { ttfb[min(ttfb.count - 1, Int(Double(ttfb.count) * p))] * 1000 }
@@ -65,11 +67,16 @@ struct ServeBenchCommand: AsyncParsableCommand {
                 + "\(formatRate(Double(result.events) / result.seconds)) events/s; "
                 + "first event p50 \(format3(percentile(0.5))) ms, p99 \(format3(percentile(0.99))) ms; "
                 + "errors \(result.errors); server RSS peak \(format3(Double(result.peakRSS) / 1_048_576)) MiB")
+            // The same bytes over one raw loopback socket, as the in-run reference.
+            let reference = try RawLoopbackRead.seconds(of: [UInt8](repeating: 0x61, count: result.bytes))
+            print("    reference, a raw loopback read of the same \(format3(Double(result.bytes) / 1_048_576)) MiB: "
+                + "\(format3(reference * 1000)) ms; the phase takes \(Reference.ratio(result.seconds, to: reference))")
         }
     }
 
     struct PhaseResult {
         var events = 0
+        var bytes = 0
         var errors = 0
         var ttfb: [Double] = []
         var seconds = 0.0
@@ -94,6 +101,7 @@ struct ServeBenchCommand: AsyncParsableCommand {
             }
             for await one in tasks {
                 result.events += one.events
+                result.bytes += one.bytes
                 if let first = one.firstEvent { result.ttfb.append(first) }
                 if !one.ok { result.errors += 1 }
             }
@@ -106,7 +114,8 @@ struct ServeBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// `flowtop serve` as a child process on a free loopback port.
+/// `flowtop-bench serve-child` (the workflow server on the scripted model) as a child process on a free loopback
+/// port, so its memory is measured apart from the client's.
 final class BenchServerProcess: Sendable {
     let port: Int
     private let process: Process
@@ -115,8 +124,7 @@ final class BenchServerProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
-            "serve", "--port", "0", "--pace", "instant", "--max-runs", String(maxRuns),
-            "--scripted-answer-tokens", String(answerTokens), "--log-level", "warning",
+            "serve-child", "--port", "0", "--max-runs", String(maxRuns), "--answer-tokens", String(answerTokens),
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -135,7 +143,7 @@ final class BenchServerProcess: Sendable {
               let port = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
             process.terminate()
-            throw CommandLineFailure("the server did not start: \(text)")
+            throw BenchFailure("the server did not start: \(text)")
         }
         self.port = port
     }

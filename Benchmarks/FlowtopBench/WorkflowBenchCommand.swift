@@ -14,7 +14,8 @@ struct WorkflowBenchCommand: AsyncParsableCommand {
         discussion: """
             Each agent streams --tokens tokens as fast as the scripted model can make them. Printed: events/s \
             through the workflow core (agent loop, event sink, stream to a consumer), the scripted model's own cost \
-            per token measured alone, the difference (what the core adds per event), and peak memory (max RSS).
+            per token measured alone, the difference (what the core adds per event), and peak memory (max RSS). \
+            Reference: a memchr scan of 64 bytes per event (about the events' size as flowtop wire text).
             """
     )
 
@@ -69,6 +70,9 @@ struct WorkflowBenchCommand: AsyncParsableCommand {
             + "(\(format3(perEvent)) ns/event; includes a task hand-off per event)")
         print("  scripted model alone:            \(format3(modelPerToken)) ns/token")
         print("  core adds (callback - model):    \(format3(directPerEvent - modelPerToken)) ns/event")
+        let reference = Reference.memchrScan(bytes: events * 64, runs: runs)
+        print("  reference, a memchr scan of \(format3(Double(events * 64) / 1e6)) MB (64 B per event): "
+            + "\(format3(reference * 1000)) ms; the callback run takes \(Reference.ratio(direct.seconds, to: reference))")
         print("  peak memory (max RSS), \(format3(Double(tokens * 2) / 1e6)) M-token runs to a callback: "
             + "\(format3(Double(residentAfterCallbackRuns) / 1_048_576)) MiB")
         print("  peak memory after the AsyncStream runs (its buffer holds what the consumer has not read): "

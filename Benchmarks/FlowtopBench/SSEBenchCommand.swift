@@ -60,7 +60,7 @@ struct SSEBenchCommand: ParsableCommand {
             }
         }
         guard events == expectedEvents else {
-            throw CommandLineFailure("\(name): parsed \(events) events, expected \(expectedEvents)")
+            throw BenchFailure("\(name): parsed \(events) events, expected \(expectedEvents)")
         }
         var newlines = 0
         let scan = Stopwatch.median(runs: runs) {
@@ -75,6 +75,7 @@ struct SSEBenchCommand: ParsableCommand {
             "    parse   \(format3(megabytes / seconds)) MB/s   \(formatRate(Double(events) / seconds)) events/s   "
                 + "(\(format3(seconds * 1e9 / Double(events))) ns/event)")
         print(
-            "    memchr  \(format3(megabytes / scan.seconds)) MB/s   (\(newlines) newlines; the scan-only ceiling)")
+            "    memchr  \(format3(megabytes / scan.seconds)) MB/s   (\(newlines) newlines; the scan-only ceiling, the "
+                + "in-run reference: parsing takes \(Reference.ratio(seconds, to: scan.seconds)))")
     }
 }

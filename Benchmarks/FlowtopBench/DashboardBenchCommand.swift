@@ -9,7 +9,8 @@ struct DashboardBenchCommand: ParsableCommand {
         discussion: """
             Ingestion: --events text deltas spread over four agents applied to DashboardState (what the app does \
             between frames). Rendering: the view drawn into a 200x60 cell grid with four full panes and a timeline \
-            (median of --frames). Peak memory is the process's max RSS with the default scrollback.
+            (median of --frames). Peak memory is the process's max RSS with the default scrollback. Reference: a \
+            memchr scan of 64 bytes per event ingested.
             """
     )
 
@@ -65,6 +66,10 @@ struct DashboardBenchCommand: ParsableCommand {
         print("  ingest: \(formatRate(Double(input.count) / ingest.seconds)) events/s "
             + "(\(format3(ingest.seconds * 1e9 / Double(input.count))) ns/event)")
         print("  render one full 200x60 frame: \(format3(frame.seconds * 1000)) ms (median of \(frames))")
+        let referenceBytes = input.count * 64
+        let reference = Reference.memchrScan(bytes: referenceBytes)
+        print("  reference, a memchr scan of \(format3(Double(referenceBytes) / 1e6)) MB (64 B per event): "
+            + "\(format3(reference * 1000)) ms; ingesting takes \(Reference.ratio(ingest.seconds, to: reference))")
         print("  scrollback: \(state.scrollback) lines per pane (held now: \(lines) lines in 4 panes)")
         print("  peak memory (max RSS): \(format3(Double(residentAfter) / 1_048_576)) MiB "
             + "(\(format3(Double(residentBefore) / 1_048_576)) MiB before ingesting, most of it the generated input)")
