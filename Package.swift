@@ -90,13 +90,9 @@ let package = Package(
         .executableTarget(
             name: "flowtop",
             dependencies: [
-                "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "Terminal",
-                "WorkflowServer",
+                "EventStream", "WorkflowCore", "HTTPExchange", "ModelClients", "Wire", "RemoteStream", "Dashboard",
+                "DashboardApp", "Terminal", "WorkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -19,6 +19,14 @@ extension URL {
         return components.string ?? "\(scheme ?? "url")://\(host ?? "?")/…"
     }
 
+    /// Scheme, host, port and path only, never user info or the query (a key may sit under any name there): for a
+    /// URL the person typed and flowtop echoes in every error.
+    public static func describedWithoutQuery(_ text: String) -> String {
+        guard let components = URLComponents(string: text), let host = components.host else { return "the server" }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return "\(components.scheme ?? "http")://\(host)\(port)\(components.path)"
+    }
+
     /// `redactedDescription` of a URL given as text (what a command line hands over); "the server" when it does not
     /// parse.
     public static func redactedDescription(of text: String) -> String {

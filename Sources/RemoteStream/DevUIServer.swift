@@ -12,10 +12,16 @@ public struct DevUIServer: Sendable {
     /// `http://host:port` (with any path prefix DevUI is mounted under), without `/v1/...`.
     public let baseURL: String
     public let apiKey: String?
+    /// Extra request headers (`-H`) and the secrets among them, sent with every request.
+    public let headers: [(name: String, value: String)]
+    public let secrets: [String]
 
-    /// `url` is the server's base URL or its `/v1/responses` URL.
-    public init(url: String, apiKey: String?) {
+    /// `url` is the server's base URL or its `/v1/responses` URL (a query on it is not DevUI's and is dropped).
+    public init(url: String, apiKey: String?, headers: [(name: String, value: String)] = [], secrets: [String] = []) {
+        self.headers = headers
+        self.secrets = secrets + (apiKey.map { [$0] } ?? [])
         var base = url
+        if let query = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<query]) }
         while base.hasSuffix("/") { base.removeLast() }
         for suffix in ["/v1/responses", "/v1/entities", "/v1"] where base.hasSuffix(suffix) {
             base.removeLast(suffix.count)
@@ -48,8 +54,9 @@ public struct DevUIServer: Sendable {
         var request = HTTPClientRequest(url: baseURL + "/v1/entities")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "flowtop")
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let secrets = apiKey.map { [Secret($0)] } ?? []
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        if let apiKey { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(apiKey)") }
+        let secrets = self.secrets.map(Secret.init)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .seconds(15))
@@ -78,10 +85,9 @@ public struct DevUIServer: Sendable {
     /// The request that runs `entity` on `message`, streamed.
     public func run(entity: String, message: String) -> EventSourceRequest {
         let body: JSONValue = ["metadata": ["entity_id": .string(entity)], "input": .string(message), "stream": true]
-        var headers: [(name: String, value: String)] = []
+        var headers = self.headers
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
-        return EventSourceRequest(
-            url: responsesURL, body: Array(body.jsonText.utf8), headers: headers, secrets: apiKey.map { [$0] } ?? [])
+        return EventSourceRequest(url: responsesURL, body: Array(body.jsonText.utf8), headers: headers, secrets: secrets)
     }
 
     /// What a 401 from DevUI means and how to fix it.

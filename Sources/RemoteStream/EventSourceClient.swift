@@ -118,7 +118,7 @@ public final class EventSourceClient: Sendable {
     ) async throws -> EventSourceEnd {
         let secrets = request.secrets.map(Secret.init)
         func redact(_ text: String) -> String { text.redacting(secrets) }
-        let where_ = URL.redactedDescription(of: request.url)
+        let where_ = URL.describedWithoutQuery(request.url)
         var parser = SSEParser()
         var highestNumericId: Int?
         /// The last event whose id differed from its predecessor's (ids compared without making their text).
@@ -133,8 +133,9 @@ public final class EventSourceClient: Sendable {
             try Task.checkCancellation()
             var delivered = 0
             var dropReason: String
-            /// A busy server's `Retry-After`, which replaces the backoff for the next attempt.
+            /// A busy server's `Retry-After`, which replaces the backoff for the next attempt, and its status.
             var serverWait: Double?
+            var busyStatus: Int?
             do {
                 var http = HTTPClientRequest(url: request.url)
                 http.method = request.body == nil ? .GET : .POST
@@ -160,6 +161,7 @@ public final class EventSourceClient: Sendable {
                     // Busy, not broken: nothing was started or delivered, so asking again later is safe.
                     let body = await BoundedBody.read(response, upTo: 64 * 1024)
                     serverWait = RetryAfter.seconds(in: response.headers)
+                    busyStatus = code
                     throw BusyServer(reason: "the server is busy (\(code) \(response.status.reasonPhrase): \(redact(ServerErrorMessage.quote(body))))")
                 }
                 guard code == 200 else {
@@ -236,6 +238,14 @@ public final class EventSourceClient: Sendable {
             guard failedAttempts <= policy.maxAttempts else {
                 onState(.closed("gave up after \(policy.maxAttempts) attempts"))
                 throw EventSourceFailure("\(where_): gave up reconnecting after \(policy.maxAttempts) attempts (last: \(dropReason))")
+            }
+            // A busy server's own wait, up to the longest this client backs off; asked to wait longer, it says so
+            // and stops, as the model client does, rather than sit silent for an hour.
+            if let serverWait, serverWait * 1000 > Double(policy.maxDelayMilliseconds) {
+                onState(.closed("the server asked to wait \(Int(min(serverWait, 1e9))) s"))
+                throw EventSourceFailure(
+                    "\(where_): \(dropReason); it asked to wait \(Int(min(serverWait, 1e9))) s, longer than the "
+                        + "\(policy.maxDelayMilliseconds / 1000) s attach waits; try again later", status: busyStatus)
             }
             let delay = serverWait.map { Int(($0 * 1000).rounded()) }
                 ?? policy.delay(attempt: failedAttempts, serverRetry: parser.reconnectionTime)

@@ -115,9 +115,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             let id = object.string("messageId") ?? ""
             let agent = agent(forMessage: id, at: timestamp)
             guard let delta = object.string("delta") else { break }
-            texts[agent, default: ""] += delta
-            lastTextAgent = agent
-            ledger.emit(.textDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+            text(delta, agent: agent, message: id, at: timestamp)
         case "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CHUNK", "THINKING_TEXT_MESSAGE_CONTENT":
             let id = object.string("messageId") ?? ""
             let agent = agent(forMessage: id, at: timestamp)
@@ -172,10 +170,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         switch type {
         case "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CHUNK":
             let id = picked.string(1) ?? ""
-            let agent = agent(forMessage: id, at: timestamp)
-            texts[agent, default: ""] += delta
-            lastTextAgent = agent
-            ledger.emit(.textDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+            text(delta, agent: agent(forMessage: id, at: timestamp), message: id, at: timestamp)
         case "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CHUNK", "THINKING_TEXT_MESSAGE_CONTENT":
             let id = picked.string(1) ?? ""
             ledger.emit(.reasoningDelta(agent: agent(forMessage: id, at: timestamp), messageId: id, text: delta), at: timestamp)
@@ -188,6 +183,12 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         return true
     }
 
+    private mutating func text(_ delta: String, agent: String, message id: String, at timestamp: Double) {
+        texts[agent, default: ""] += delta
+        lastTextAgent = agent
+        ledger.emit(.textDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+    }
+
     private mutating func ensureRunStarted(runId: String, at timestamp: Double) {
         guard !runStarted else { return }
         runStarted = true
@@ -195,9 +196,11 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.emit(.runStarted(.init(runId: runId, workflow: workflowName, participants: [])), at: timestamp)
     }
 
-    /// The innermost agent step, or the default agent (opening its pane on first use).
+    /// The innermost agent step, the agent a named message opened, or the default agent (opening its pane on
+    /// first use).
     private mutating func currentAgent(at timestamp: Double) -> String {
         if let agent = openSteps.last { return agent }
+        if let named = namedAgentOpen { return named }
         if !defaultAgentOpen {
             defaultAgentOpen = true
             lastAgent = defaultAgentName
@@ -258,7 +261,10 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         if openSteps.isEmpty {
             if let previous = lastAgent, previous != name {
                 ledger.emit(.transition(from: previous, to: name, reason: nil), at: timestamp)
-                ledger.emit(.agentCompleted(agent: previous, usage: agentUsage.removeValue(forKey: previous)), at: timestamp)
+                // Only an agent still open here ends here; a step agent ended with its STEP_FINISHED.
+                if previous == namedAgentOpen || (previous == defaultAgentName && defaultAgentOpen) {
+                    ledger.emit(.agentCompleted(agent: previous, usage: agentUsage.removeValue(forKey: previous)), at: timestamp)
+                }
             }
             defaultAgentOpen = false
             lastAgent = name

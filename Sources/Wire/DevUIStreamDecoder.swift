@@ -85,11 +85,7 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
             start(runId: "", at: timestamp)
             delta(object, reasoning: type != "response.output_text.delta", at: timestamp)
         case "response.function_call_arguments.delta":
-            let item = object.string("item_id") ?? ""
-            let callId = itemCall[item] ?? item
-            if let call = calls[callId], let fragment = object.string("delta"), !fragment.isEmpty {
-                ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: callId, delta: fragment), at: timestamp)
-            }
+            arguments(object.string("delta") ?? "", item: object.string("item_id") ?? "", at: timestamp)
         case "response.function_result.complete", "response.function_result.completed":
             result(object, at: timestamp)
         case "response.function_approval.requested":
@@ -136,11 +132,7 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
             write(fragment, reasoning: false, item: item, executor: picked[3]?["executor_id"]?.stringValue,
                   index: picked[4]?.intValue, at: timestamp)
         case "response.function_call_arguments.delta":
-            let callId = itemCall[item] ?? item
-            guard let call = calls[callId] else { return true }
-            if !fragment.isEmpty {
-                ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: callId, delta: fragment), at: timestamp)
-            }
+            arguments(fragment, item: item, at: timestamp)
         default:
             return false
         }
@@ -199,6 +191,13 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
         write(fragment, reasoning: reasoning, item: object.string("item_id") ?? "",
               executor: object["metadata"]?["executor_id"]?.stringValue, index: object["output_index"]?.intValue,
               at: timestamp)
+    }
+
+    /// A piece of a function call's arguments, by its item (whose call must have started).
+    private mutating func arguments(_ fragment: String, item: String, at timestamp: Double) {
+        let callId = itemCall[item] ?? item
+        guard let call = calls[callId], !fragment.isEmpty else { return }
+        ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: callId, delta: fragment), at: timestamp)
     }
 
     /// A text or reasoning fragment, for the executor its metadata names, else its item's, else the one at its
@@ -263,7 +262,8 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
                 inputTokens: fields["input_tokens"]?.intValue ?? 0, outputTokens: fields["output_tokens"]?.intValue ?? 0)
         }
         // An agent entity's message has no done event of its own: it ends with the response.
-        for agent in running { end(agent, usage: running.count == 1 ? usage : nil, at: timestamp) }
+        let single = running.count == 1
+        for agent in running { end(agent, usage: single ? usage : nil, at: timestamp) }
         let final = textOrder.last
         ledger.emit(.output(agent: final, text: final.flatMap { text[$0] } ?? ""), at: timestamp)
         ledger.emit(

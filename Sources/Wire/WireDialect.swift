@@ -45,7 +45,7 @@ public enum WireDialect: String, Sendable, Hashable, CaseIterable {
     /// DevUI; an object with `text` and no `type` → text.
     public static func detect(_ event: SSEEvent) -> WireDialect? {
         let data = event.data
-        if data.trimmingCharacters(in: .whitespaces) == "[DONE]" { return .openai }
+        if OpenAIChunk.isDone(data) { return .openai }
         guard case let .object(object) = JSONObjectParse(data) else { return nil }
         if let type = object.string("type") {
             if flowtopTypeNames.contains(type) { return .flowtop }

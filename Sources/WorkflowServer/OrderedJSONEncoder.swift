@@ -9,56 +9,42 @@ struct OrderedJSONEncoder {
         let root = Slot()
         try value.encode(to: NodeEncoder(slot: root, codingPath: []))
         var output: [UInt8] = []
-        root.node.write(to: &output)
+        root.write(to: &output)
         return output
     }
 }
 
-/// A JSON value under construction; objects keep their keys in insertion order.
-private indirect enum Node {
-    case null
-    case literal(String)
-    case string(String)
-    case array([Slot])
-    case object([(String, Slot)])
+/// A JSON value under construction, a reference so containers (values) share it; objects keep their keys in
+/// insertion order, and both arrays and objects grow in place.
+private final class Slot {
+    enum Kind { case null, literal(String), string(String), array, object }
+
+    var kind = Kind.null
+    var items: [Slot] = []
+    var fields: [(String, Slot)] = []
 
     func write(to output: inout [UInt8]) {
-        switch self {
+        switch kind {
         case .null: output += Array("null".utf8)
         case let .literal(text): output += Array(text.utf8)
         case let .string(text): JSONValue.writeQuoted(text, to: &output)
-        case let .array(items):
+        case .array:
             output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                item.node.write(to: &output)
+                item.write(to: &output)
             }
             output.append(UInt8(ascii: "]"))
-        case let .object(fields):
+        case .object:
             output.append(UInt8(ascii: "{"))
             for (index, (key, slot)) in fields.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.writeQuoted(key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                slot.node.write(to: &output)
+                slot.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
-    }
-}
-
-/// Where a container writes: containers are values, so they share their node through this box.
-private final class Slot {
-    var node: Node = .null
-
-    func fields() -> [(String, Slot)] {
-        if case let .object(fields) = node { return fields }
-        return []
-    }
-
-    func items() -> [Slot] {
-        if case let .array(items) = node { return items }
-        return []
     }
 }
 
@@ -68,12 +54,12 @@ private struct NodeEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = slot.node {} else { slot.node = .object([]) }
+        if case .object = slot.kind {} else { slot.kind = .object }
         return KeyedEncodingContainer(KeyedContainer<Key>(slot: slot, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = slot.node {} else { slot.node = .array([]) }
+        if case .array = slot.kind {} else { slot.kind = .array }
         return UnkeyedContainer(slot: slot, codingPath: codingPath)
     }
 
@@ -95,21 +81,21 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     let slot: Slot
     var codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { slot.node = .null }
-    mutating func encode(_ value: Bool) throws { slot.node = .literal(value ? "true" : "false") }
-    mutating func encode(_ value: String) throws { slot.node = .string(value) }
-    mutating func encode(_ value: Double) throws { slot.node = .literal(try literal(value)) }
-    mutating func encode(_ value: Float) throws { slot.node = .literal(try literal(Double(value))) }
-    mutating func encode(_ value: Int) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: Int8) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: Int16) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: Int32) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: Int64) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: UInt) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: UInt8) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: UInt16) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: UInt32) throws { slot.node = .literal(String(value)) }
-    mutating func encode(_ value: UInt64) throws { slot.node = .literal(String(value)) }
+    mutating func encodeNil() throws { slot.kind = .null }
+    mutating func encode(_ value: Bool) throws { slot.kind = .literal(value ? "true" : "false") }
+    mutating func encode(_ value: String) throws { slot.kind = .string(value) }
+    mutating func encode(_ value: Double) throws { slot.kind = .literal(try literal(value)) }
+    mutating func encode(_ value: Float) throws { slot.kind = .literal(try literal(Double(value))) }
+    mutating func encode(_ value: Int) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: Int8) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: Int16) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: Int32) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: Int64) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: UInt) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: UInt8) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: UInt16) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: UInt32) throws { slot.kind = .literal(String(value)) }
+    mutating func encode(_ value: UInt64) throws { slot.kind = .literal(String(value)) }
     mutating func encode(_ value: some Encodable) throws {
         try value.encode(to: NodeEncoder(slot: slot, codingPath: codingPath))
     }
@@ -121,11 +107,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     /// The slot for `key`: a new field, or the existing one when a key is encoded twice (the last value wins).
     private func field(_ key: Key) -> Slot {
-        var fields = slot.fields()
-        if let existing = fields.first(where: { $0.0 == key.stringValue }) { return existing.1 }
+        if let existing = slot.fields.first(where: { $0.0 == key.stringValue }) { return existing.1 }
         let child = Slot()
-        fields.append((key.stringValue, child))
-        slot.node = .object(fields)
+        slot.fields.append((key.stringValue, child))
         return child
     }
 
@@ -167,11 +151,11 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let slot: Slot
     var codingPath: [any CodingKey]
-    var count: Int { slot.items().count }
+    var count: Int { slot.items.count }
 
     private func next() -> Slot {
         let child = Slot()
-        slot.node = .array(slot.items() + [child])
+        slot.items.append(child)
         return child
     }
 

@@ -5,7 +5,7 @@ extension FlowtopBinaryTests {
 /// `flowtop attach` against Agent Framework's own servers (the peer kit: DevUI and AG-UI on an instant fake model).
 @Suite("flowtop attach to the real Agent Framework servers", .enabled(if: PeerKit.enabled, Comment(rawValue: PeerKit.skipNote)))
 struct PeerAttachTests {
-    @Test func devUIsResearchWriterShowsEachExecutorTheToolCallAndTheUsage() async throws {
+    @Test func devUIsResearchWriterShowsEachExecutorAndTheToolCallWithItsResult() async throws {
         let result = try await PeerKit.with("devui") { url in
             try await FlowtopBinary.run([
                 "attach", url, "--entity", "research_writer", "--message", "Research Seattle weather and write a short poem",

@@ -20,7 +20,8 @@ struct BusyServerTests {
         let server = LoopbackServer(responses: [busy, .eventStream(try Self.stream())])
         try await server.start()
         let clock = TestClock()
-        let result = await attach(server, body: #"{"message":"hi"}"#, clock: clock)
+        let policy = ReconnectPolicy(initialDelayMilliseconds: 100, maxDelayMilliseconds: 30_000, maxAttempts: 3)
+        let result = await attach(server, body: #"{"message":"hi"}"#, policy: policy, clock: clock)
         await server.shutdown()
         #expect(result.outcome.failure == nil)
         #expect(result.events == (try Fixture.flowtopEvents("handoff.jsonl")))
@@ -35,6 +36,21 @@ struct BusyServerTests {
         #expect(waiting.first?.0 == 1000)
         #expect(waiting.first?.1.contains("the server is busy (\(status)") == true)
         #expect(waiting.first?.1.contains("too many concurrent runs") == true)
+    }
+
+    @Test func aBusyServerAskingForALongerWaitThanAttachBacksOffIsToldSoAtOnce() async throws {
+        let busy = ScriptedResponse.json(status: 429, #"{"error":"come back later"}"#, headers: [("Retry-After", "3600")])
+        let server = LoopbackServer(responses: [busy, busy])
+        try await server.start()
+        let clock = TestClock()
+        let policy = ReconnectPolicy(initialDelayMilliseconds: 100, maxDelayMilliseconds: 30_000, maxAttempts: 3)
+        let result = await attach(server, policy: policy, clock: clock)
+        await server.shutdown()
+        #expect(clock.sleeps.isEmpty)
+        #expect(server.requests.count == 1)
+        let failure = try #require(result.outcome.failure)
+        #expect(failure.status == 429)
+        #expect(failure.message.contains("asked to wait 3600 s, longer than the 30 s attach waits"))
     }
 
     @Test func aBusyAnswerWithoutRetryAfterBacksOffAndGivesUpAfterTheAttemptLimit() async throws {

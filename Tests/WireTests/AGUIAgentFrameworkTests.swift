@@ -72,6 +72,8 @@ struct AGUIAgentFrameworkTests {
             #"{"type":"RUN_STARTED","threadId":"t","runId":"r"}"#,
             #"{"type":"TEXT_MESSAGE_START","messageId":"m1","role":"assistant","name":"Researcher"}"#,
             #"{"type":"TEXT_MESSAGE_CONTENT","messageId":"m1","delta":"Sunny."}"#,
+            #"{"type":"TOOL_CALL_START","toolCallId":"c1","toolCallName":"get_weather"}"#,
+            #"{"type":"TOOL_CALL_RESULT","messageId":"r1","toolCallId":"c1","content":"Sunny","role":"tool"}"#,
             #"{"type":"TEXT_MESSAGE_START","messageId":"m2","role":"assistant","name":"Writer"}"#,
             #"{"type":"TEXT_MESSAGE_CONTENT","messageId":"m2","delta":"A poem."}"#,
             #"{"type":"RUN_FINISHED","threadId":"t","runId":"r"}"#,
@@ -79,6 +81,12 @@ struct AGUIAgentFrameworkTests {
         #expect(kinds.contains(.textDelta(agent: "Researcher", messageId: "m1", text: "Sunny.")))
         #expect(kinds.contains(.textDelta(agent: "Writer", messageId: "m2", text: "A poem.")))
         #expect(kinds.contains(.transition(from: "Researcher", to: "Writer", reason: nil)))
+        #expect(kinds.contains { if case .toolCallStarted("Researcher", "c1", "get_weather", _) = $0 { true } else { false } })
         #expect(!kinds.contains(.agentStarted(agent: "agent")))
+        let completed = kinds.compactMap { kind -> String? in
+            if case let .agentCompleted(agent, _, _, _) = kind { return agent }
+            return nil
+        }
+        #expect(completed == ["Researcher", "Writer"], "each named agent ends once")
     }
 }

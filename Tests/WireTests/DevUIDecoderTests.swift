@@ -134,6 +134,20 @@ struct DevUIDecoderTests {
         #expect(next.map(\.kind).contains(.textDelta(agent: "agent", messageId: "m", text: "Hi")))
     }
 
+    @Test func theRunsUsageIsNotGivenToOneOfSeveralAgentsStillRunning() {
+        var decoder = DevUIStreamDecoder()
+        var kinds: [WorkflowEvent.Kind] = []
+        for data in [
+            #"{"type":"response.created","response":{"id":"r"}}"#,
+            #"{"type":"response.output_item.added","output_index":1,"item":{"type":"executor_action","id":"e1","executor_id":"A"}}"#,
+            #"{"type":"response.output_item.added","output_index":2,"item":{"type":"executor_action","id":"e2","executor_id":"B"}}"#,
+            #"{"type":"response.completed","response":{"id":"r","usage":{"input_tokens":7,"output_tokens":5}}}"#,
+        ] { kinds += decoder.decode(SSEEvent(data: data), at: 1).map(\.kind) }
+        #expect(kinds.contains(.agentCompleted(agent: "A", usage: nil)))
+        #expect(kinds.contains(.agentCompleted(agent: "B", usage: nil)))
+        #expect(kinds.contains(.runCompleted(finalAgent: nil, usage: Usage(inputTokens: 7, outputTokens: 5), durationMs: 0)))
+    }
+
     @Test func aTypeDevUIAddsLaterIsCountedNotFatal() {
         var decoder = DevUIStreamDecoder()
         _ = decoder.decode(SSEEvent(data: #"{"type":"response.created","response":{"id":"r"}}"#), at: 1)

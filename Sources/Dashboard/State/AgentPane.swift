@@ -18,6 +18,15 @@ public struct AgentPane: Sendable {
     public private(set) var droppedLines = 0
     public var usage: Usage?
     public var toolCalls = 0
+    /// Seconds (since 1970) when the agent's first turn began and first said something: time to first token.
+    public var firstStartedAt: Double?
+    public var firstOutputAt: Double?
+    /// Time spent in finished turns, and when the current turn began (nil between turns): an agent of a group chat
+    /// speaks in several turns, and its time is the sum of them.
+    public var activeSeconds = 0.0
+    public var turnStartedAt: Double?
+    /// Whether the current turn has written text or called a tool (a turn without either says so).
+    public var turnHasOutput = false
     /// Rows scrolled up from the bottom; 0 shows the newest text.
     public var scrollOffset = 0
     /// When on, new text keeps the view at the bottom.
@@ -69,6 +78,33 @@ public struct AgentPane: Sendable {
             lines.removeFirst(excess)
             droppedLines += excess
         }
+    }
+
+    /// Seconds from the first turn's start to its first text or tool call.
+    public var timeToFirstOutput: Double? {
+        guard let firstStartedAt, let firstOutputAt else { return nil }
+        return max(0, firstOutputAt - firstStartedAt)
+    }
+
+    /// Time spent in turns so far, the running one up to `now`.
+    public func elapsed(at now: Double) -> Double {
+        activeSeconds + (turnStartedAt.map { max(0, now - $0) } ?? 0)
+    }
+
+    mutating func beginTurn(at time: Double) {
+        if firstStartedAt == nil { firstStartedAt = time }
+        if turnStartedAt == nil { turnStartedAt = time }
+        turnHasOutput = false
+    }
+
+    mutating func noteOutput(at time: Double) {
+        if firstOutputAt == nil { firstOutputAt = time }
+        turnHasOutput = true
+    }
+
+    mutating func endTurn(at time: Double) {
+        if let start = turnStartedAt { activeSeconds += max(0, time - start) }
+        turnStartedAt = nil
     }
 
     /// The pane's text with the response's message ids forgotten (the transcript, search).

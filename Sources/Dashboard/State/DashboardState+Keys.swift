@@ -76,6 +76,7 @@ extension DashboardState {
             showTimeline.toggle()
             if !showTimeline { timelineFocused = false }
         case .character("z"): zoomed.toggle()
+        case .character("i"): showAgentFigures.toggle()
         case .character("s"): return [.saveTranscript]
         case let .mouse(event): handleMouse(event)
         default: break

@@ -75,6 +75,19 @@ public struct DashboardState: Sendable {
     /// A one-line notice in the footer ("Transcript saved to …"), until the next key.
     public var notice: String?
     public var eventRate = EventRate()
+    /// The wall clock when the last event arrived: a live run with none for a while says how long it has been quiet.
+    public var lastEventAt: Double?
+    /// `i`: each pane's figures (tokens in and out, tool calls, time to first output, time spent) on its bottom edge.
+    public var showAgentFigures = false
+
+    /// Seconds since the last event while the run is live and has been quiet for at least `quietAfter`.
+    public var quietFor: Double? {
+        guard runStatus == .running, let lastEventAt, now - lastEventAt >= Self.quietAfter else { return nil }
+        return now - lastEventAt
+    }
+
+    /// How long a live run may send nothing before the header says so.
+    public static let quietAfter = 5.0
     public let scrollback: Int
 
     public init(scrollback: Int = 5_000) {
@@ -99,6 +112,7 @@ public struct DashboardState: Sendable {
     public mutating func apply(_ event: WorkflowEvent) {
         eventCount += 1
         lastSequence = event.sequence
+        lastEventAt = now
         eventRate.record(at: now)
         switch event.kind {
         case let .runStarted(info):
@@ -112,22 +126,26 @@ public struct DashboardState: Sendable {
         case let .agentStarted(agent):
             let index = paneIndex(agent)
             agents[index].status = .streaming
+            agents[index].beginTurn(at: event.timestamp)
             activeAgent = agent
         case let .textDelta(agent, messageId, text):
             let index = paneIndex(agent)
             agents[index].appendText(text, kind: .text, messageId: messageId)
+            agents[index].noteOutput(at: event.timestamp)
             if agents[index].status == .waiting || agents[index].status == .done { agents[index].status = .streaming }
             activeAgent = agent
             keepFollowing(index)
         case let .reasoningDelta(agent, messageId, text):
             let index = paneIndex(agent)
             agents[index].appendText(text, kind: .reasoning, messageId: messageId)
+            agents[index].noteOutput(at: event.timestamp)
             activeAgent = agent
             keepFollowing(index)
         case let .toolCallStarted(agent, callId, tool, arguments):
             let index = paneIndex(agent)
             agents[index].status = .callingTool(tool)
             agents[index].toolCalls += 1
+            agents[index].noteOutput(at: event.timestamp)
             var entry = ToolCallEntry(callId: callId, agent: agent, tool: tool, arguments: arguments, startedAt: event.timestamp)
             if let existing = timelineIndex[callId], !callId.isEmpty {
                 entry.arguments = timeline[existing].arguments + arguments
@@ -162,7 +180,14 @@ public struct DashboardState: Sendable {
         case let .agentCompleted(agent, usage, finishReason, maxTokens):
             let index = paneIndex(agent)
             agents[index].status = .done
+            agents[index].endTurn(at: event.timestamp)
             if let usage { agents[index].usage = (agents[index].usage ?? .zero) + usage }
+            // A turn that ended with neither text nor a tool call: say so, rather than leave a blank pane to puzzle
+            // over (a model server that cut the request short looks exactly like this).
+            if !agents[index].turnHasOutput {
+                agents[index].append(PaneLine(kind: .error, text: "∅ no output"))
+                keepFollowing(index)
+            }
             if let notice = finishReason?.stopNotice(maxTokens: maxTokens) {
                 agents[index].append(PaneLine(kind: .error, text: "⚠ \(notice)"))
                 keepFollowing(index)

@@ -38,12 +38,34 @@ enum AgentPaneView {
             }
         }
 
-        // Bottom edge: where the view is, when it is not at the newest text.
+        // Bottom edge: the agent's figures on the left when asked for (`i`), where the view is on the right.
+        if state.showAgentFigures, let figures = figures(pane, now: state.now) {
+            grid.put(" \(figures) ", x: rect.x + 1, y: rect.y + rect.height - 1, style: .paneBorder, maxWidth: rect.width - 2)
+        }
         if pane.scrollOffset > 0 || !pane.follow {
             let hint = pane.scrollOffset > 0 ? " ↓ \(pane.scrollOffset) more · f follows " : " follow off (f) "
             let hintX = max(rect.x + 1, rect.x + rect.width - 1 - DisplayWidth.of(hint))
             grid.put(hint, x: hintX, y: rect.y + rect.height - 1, style: .warning, maxWidth: rect.width - 2)
         }
+    }
+
+    /// "in 120 · out ~300 tok · 2 tools · first 0.4 s · 3.1 s": what the agent used and how long it took, for
+    /// every source that says (tokens where reported or estimated, timing from the events' own timestamps).
+    static func figures(_ pane: AgentPane, now: Double) -> String? {
+        guard pane.firstStartedAt != nil || pane.usage != nil || pane.toolCalls > 0 else { return nil }
+        var parts: [String] = []
+        if let usage = pane.usage, usage.totalTokens > 0 {
+            let mark = usage.estimateMark
+            parts.append("in \(mark)\(DashboardView.grouped(usage.inputTokens)) · out \(mark)\(DashboardView.grouped(usage.outputTokens)) tok")
+        }
+        if pane.toolCalls > 0 { parts.append("\(pane.toolCalls) tool" + (pane.toolCalls == 1 ? "" : "s")) }
+        if let first = pane.timeToFirstOutput { parts.append("first " + seconds(first)) }
+        if pane.firstStartedAt != nil { parts.append(seconds(pane.elapsed(at: now))) }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value < 10 ? String(format: "%.1f s", value) : DashboardView.formatDuration(value)
     }
 
     struct Row {

@@ -12,6 +12,7 @@ enum HelpOverlay {
         ("Enter", "timeline: show the call's full arguments and result"),
         ("t", "show / hide the tool-call timeline"),
         ("z", "zoom the focused pane to full screen"),
+        ("i", "each agent's tokens, tool calls, time to first output and time"),
         ("s", "save the transcript as Markdown"),
         ("w", "warnings, and event types a remote stream sent that were skipped"),
         ("mouse", "wheel scrolls the pane under it; click focuses"),

@@ -23,7 +23,8 @@ public enum ConnectionState: Sendable, Hashable {
             return "reconnecting in \(text) s (attempt \(attempt)/\(maxAttempts))"
         case let .closed(reason): return reason.isEmpty ? "closed" : "closed: \(reason)"
         case .ended: return "stream ended"
-        case let .replay(speed?): return "replay ×" + (speed == speed.rounded() ? String(Int(speed)) : String(speed))
+        case let .replay(speed?):
+            return "replay ×" + (speed == speed.rounded() && abs(speed) < 1e15 ? String(Int(speed)) : String(speed))
         case .replay(nil): return "replay ×max"
         }
     }

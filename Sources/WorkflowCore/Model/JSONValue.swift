@@ -152,7 +152,14 @@ extension JSONValue: Codable {
         }
     }
 
+    /// Objects encode their keys sorted, as `jsonText` writes them: a dictionary's own order changes from one
+    /// process to the next, and answers compared byte for byte must not.
     public func encode(to encoder: any Encoder) throws {
+        if case let .object(fields) = self {
+            var container = encoder.container(keyedBy: MemberKey.self)
+            for key in fields.keys.sorted() { try container.encode(fields[key]!, forKey: MemberKey(key)) }
+            return
+        }
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -160,8 +167,16 @@ extension JSONValue: Codable {
         case let .number(value): try container.encode(value)
         case let .string(value): try container.encode(value)
         case let .array(value): try container.encode(value)
-        case let .object(value): try container.encode(value)
+        case .object: break
         }
+    }
+
+    private struct MemberKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ text: String) { stringValue = text }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 

@@ -67,7 +67,8 @@ struct AttachCommand: AsyncParsableCommand {
         if maxReconnects < 0 { throw ValidationError("--max-reconnects must be 0 or more") }
     }
 
-    func makeRequest() throws(CommandLineFailure) -> EventSourceRequest {
+    /// The `-H` headers, and the secrets among their values (never printed).
+    var extraHeaders: (headers: [(name: String, value: String)], secrets: [String]) {
         var headers: [(name: String, value: String)] = []
         var secrets: [String] = []
         for line in header {
@@ -77,6 +78,11 @@ struct AttachCommand: AsyncParsableCommand {
             headers.append((name, value))
             if SensitiveHeader.isSensitive(name) { secrets += SensitiveHeader.secrets(inValue: value) }
         }
+        return (headers, secrets)
+    }
+
+    func makeRequest() throws(CommandLineFailure) -> EventSourceRequest {
+        var (headers, secrets) = extraHeaders
         if let apiKey {
             headers.append(("Authorization", "Bearer \(apiKey)"))
             secrets.append(apiKey)

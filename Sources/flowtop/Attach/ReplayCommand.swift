@@ -92,7 +92,7 @@ enum ReplaySpeed: ExpressibleByArgument, Hashable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case let .factor(value): value == value.rounded() ? String(Int(value)) : String(value)
+        case let .factor(value): value == value.rounded() && value < 1e15 ? String(Int(value)) : String(value)
         case .max: "max"
         }
     }

@@ -16,12 +16,17 @@ struct PlainRenderer {
     private var output = StandardOutput()
 
     mutating func render(_ event: WorkflowEvent) {
-        if case let .toolCallArgumentsDelta(_, callId, delta) = event.kind,
-           let index = streamingCalls.firstIndex(where: { $0.callId == callId }) {
-            streamingCalls[index].arguments += delta
-            return
+        switch event.kind {
+        case let .toolCallArgumentsDelta(_, callId, delta):
+            if let index = streamingCalls.firstIndex(where: { $0.callId == callId }) {
+                streamingCalls[index].arguments += delta
+                return
+            }
+        case let .toolCallStarted(_, _, _, arguments) where arguments.isEmpty:
+            break  // another call whose arguments will stream: the earlier ones may still be coming
+        default:
+            writeStreamedCalls()
         }
-        writeStreamedCalls()
         switch event.kind {
         case let .runStarted(info):
             line("▶ \(info.workflow) · \(info.model ?? "model unknown") · \(info.runId)")
