@@ -37,14 +37,7 @@ struct ServeBenchCommand: AsyncParsableCommand {
         warnIfDebugBuild()
         print("flowtop bench serve: loopback, scripted model at full speed, research-writer workflow (2 agents)")
         // One event-loop thread for all the client's streams (see StreamLoadClient).
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        do {
-            try await phases(group: group)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
-        }
-        try await group.shutdownGracefully()
+        try await StreamLoadClient.withEventLoop { group in try await phases(group: group) }
     }
 
     private func phases(group: MultiThreadedEventLoopGroup) async throws {

@@ -37,14 +37,7 @@ struct SoakCommand: AsyncParsableCommand {
 
     func run() async throws {
         warnIfDebugBuild()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        do {
-            try await soak(group: group)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
-        }
-        try await group.shutdownGracefully()
+        try await StreamLoadClient.withEventLoop { group in try await soak(group: group) }
     }
 
     private func soak(group: MultiThreadedEventLoopGroup) async throws {

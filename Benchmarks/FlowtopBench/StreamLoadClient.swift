@@ -9,6 +9,20 @@ import Glibc
 /// a channel handler on one event-loop thread. No task hop per chunk and one thread in all, so the client takes
 /// as little of the machine's two cores as it can and what the benchmark measures is the server.
 enum StreamLoadClient {
+    /// Runs `body` with one event-loop thread for all the client's streams (so the client takes as little of the
+    /// shared cores as it can), shut down afterwards whatever happens.
+    static func withEventLoop<T>(_ body: (MultiThreadedEventLoopGroup) async throws -> T) async throws -> T {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let value = try await body(group)
+            try await group.shutdownGracefully()
+            return value
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
     struct Result: Sendable {
         /// SSE events received (blank-line terminators counted in the de-chunked body).
         var events = 0

@@ -29,6 +29,16 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The names `--provider` accepts, for error messages.
+    /// The provider names, for error messages.
     static var choices: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// What `--provider` names: a provider of the chat-completions protocol, or flowtop's offline scripted model.
+public enum ProviderChoice: String, Sendable, Hashable, CaseIterable {
+    case openai, azure, ollama, llamacpp, vllm
+    case openaiCompatible = "openai-compatible"
+    case scripted
+
+    /// The protocol provider, nil for the scripted model.
+    public var kind: ProviderKind? { ProviderKind(rawValue: rawValue) }
 }

@@ -18,13 +18,8 @@ extension ProviderSettings {
     public static func resolve(_ options: ProviderOptions, environment: [String: String]) throws -> ProviderSettings? {
         let settings = SettingSources(options: options, environment: environment)
         let kind: ProviderKind
-        if let name = options.provider?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-            if name.lowercased() == "scripted" { return nil }
-            guard let named = ProviderKind(rawValue: name.lowercased()) else {
-                throw ChatClientError(
-                    kind: .configuration, provider: name,
-                    message: "unknown provider; expected one of \(ProviderKind.choices) or scripted")
-            }
+        if let choice = options.provider {
+            guard let named = choice.kind else { return nil }  // the scripted model
             kind = named
         } else if settings.environment("AZURE_OPENAI_ENDPOINT") != nil {
             kind = .azure

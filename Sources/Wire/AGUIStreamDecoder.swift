@@ -69,14 +69,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.received += 1
         guard !ledger.isTerminated else { return [] }
         if runStarted, decodeDelta(event.data, at: timestamp) { return ledger.drain() }
-        let object: [String: JSONValue]
-        switch JSONObjectParse(event.data) {
-        case let .failure(reason):
-            ledger.warn(reason, at: timestamp)
-            return ledger.drain()
-        case let .object(value):
-            object = value
-        }
+        guard let object = ledger.object(event.data, at: timestamp) else { return ledger.drain() }
         guard let type = object.string("type") ?? (event.type == "message" ? nil : event.type) else {
             ledger.warn("no \"type\" field", at: timestamp)
             return ledger.drain()

@@ -61,14 +61,7 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
             fail(lastError ?? "the stream ended with [DONE] before response.completed", at: timestamp)
             return ledger.drain()
         }
-        let object: [String: JSONValue]
-        switch JSONObjectParse(event.data) {
-        case let .failure(reason):
-            ledger.warn(reason, at: timestamp)
-            return ledger.drain()
-        case let .object(value):
-            object = value
-        }
+        guard let object = ledger.object(event.data, at: timestamp) else { return ledger.drain() }
         guard let type = object.string("type") else {
             ledger.warn("an event without \"type\"", at: timestamp)
             return ledger.drain()

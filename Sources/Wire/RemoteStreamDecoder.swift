@@ -49,6 +49,16 @@ struct DecoderLedger: Sendable {
         if case .runCancelled = kind { isTerminated = true }
     }
 
+    /// The event's JSON object, or nil having warned that it is not one (the stream goes on).
+    mutating func object(_ data: String, agent: String? = nil, at timestamp: Double) -> [String: JSONValue]? {
+        switch JSONObjectParse(data) {
+        case let .object(object): return object
+        case let .failure(reason):
+            warn(reason, agent: agent, at: timestamp)
+            return nil
+        }
+    }
+
     /// A warning naming the event number, as in "event 12: not JSON: …".
     mutating func warn(_ reason: String, agent: String? = nil, at timestamp: Double) {
         emit(.warning(agent: agent, message: "event \(received): \(reason)"), at: timestamp)

@@ -25,10 +25,7 @@ public struct TextStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.received += 1
         guard !ledger.isTerminated else { return [] }
         start(at: timestamp)
-        switch JSONObjectParse(event.data) {
-        case let .failure(reason):
-            ledger.warn(reason, agent: agentName, at: timestamp)
-        case let .object(object):
+        if let object = ledger.object(event.data, agent: agentName, at: timestamp) {
             if let chunk = object.string("text") {
                 text += chunk
                 ledger.emit(.textDelta(agent: agentName, messageId: "", text: chunk), at: timestamp)

@@ -151,7 +151,7 @@ import WorkflowCore
         try await server.start()
         let port = server.port
         await server.shutdown()
-        let options = ProviderOptions(provider: "vllm", model: "m", baseURL: "http://127.0.0.1:\(port)/v1")
+        let options = ProviderOptions(provider: .vllm, model: "m", baseURL: "http://127.0.0.1:\(port)/v1")
         let settings = try #require(try ProviderSettings.resolve(options, environment: [:]))
         let error = try await using(OpenAIChatClient(settings: settings, retryPolicy: quickRetries)) { client in
             await chatError { _ = try await collect(client) }

@@ -20,7 +20,7 @@ import WorkflowCore
 
     @Test func parallelToolCallsMergeByIndexAndUsageComesFromTheEmptyChoicesChunk() async throws {
         let collected = try await withServer(responses: [SSEScript.stream(Self.parallelToolCalls)]) { server in
-            try await using(try localClient(server, provider: "openai-compatible")) { try await collect($0) }
+            try await using(try localClient(server, provider: .openaiCompatible)) { try await collect($0) }
         }
         #expect(collected.toolCalls.count == 2)
         let first = try #require(collected.toolCalls[0])
@@ -42,7 +42,7 @@ import WorkflowCore
 
     @Test func fragmentsArePassedThroughAsTheyCome() async throws {
         let collected = try await withServer(responses: [SSEScript.stream(Self.parallelToolCalls)]) { server in
-            try await using(try localClient(server, provider: "openai-compatible")) { try await collect($0) }
+            try await using(try localClient(server, provider: .openaiCompatible)) { try await collect($0) }
         }
         let deltas = collected.updates.compactMap { update -> ToolCallDelta? in
             if case let .toolCallDelta(delta) = update { delta } else { nil }
@@ -66,7 +66,7 @@ import WorkflowCore
 
     @Test func azureQuirksAreTolerated() async throws {
         let collected = try await withServer(responses: [SSEScript.stream(Self.azureStream)]) { server in
-            try await using(try localClient(server, provider: "openai-compatible")) { try await collect($0) }
+            try await using(try localClient(server, provider: .openaiCompatible)) { try await collect($0) }
         }
         #expect(collected.text == "Rain again.")
         #expect(
@@ -79,7 +79,7 @@ import WorkflowCore
     @Test func contentFilterFinishIsReported() async throws {
         let stream = [SSEScript.text("I can"), SSEScript.finish("content_filter")]
         let collected = try await withServer(responses: [SSEScript.stream(stream)]) { server in
-            try await using(try localClient(server, provider: "openai-compatible")) { try await collect($0) }
+            try await using(try localClient(server, provider: .openaiCompatible)) { try await collect($0) }
         }
         #expect(collected.finishReasons == [.contentFilter])
     }

@@ -10,7 +10,7 @@ import WorkflowCore
     static let key = "sk-proj-VERYSECRET0123456789"
 
     @Test func settingsAndDescriptionsNeverShowTheKey() throws {
-        let options = ProviderOptions(provider: "openai", apiKey: Self.key)
+        let options = ProviderOptions(provider: .openai, apiKey: Self.key)
         let settings = try #require(try ProviderSettings.resolve(options, environment: [:]))
         var dumped = ""
         dump(settings, to: &dumped)
@@ -31,7 +31,7 @@ import WorkflowCore
                 + "/v1?api-key=\(Self.key)&tenant=t1"
             let settings = try #require(
                 try ProviderSettings.resolve(
-                    ProviderOptions(provider: "openai-compatible", model: "m", baseURL: base), environment: [:]))
+                    ProviderOptions(provider: .openaiCompatible, model: "m", baseURL: base), environment: [:]))
             #expect(!settings.modelDescription.description.contains("VERYSECRET"))
             #expect(settings.modelDescription.endpoint?.contains("api-key=REDACTED&tenant=t1") == true)
             return try await using(OpenAIChatClient(settings: settings)) { client in
@@ -47,7 +47,7 @@ import WorkflowCore
         let echo = ScriptedResponse.json(
             status: 401, #"{"error":{"message":"Incorrect API key provided: \#(Self.key). Check it."}}"#)
         let (error, authorization) = try await withServer(responses: [echo]) { server in
-            let error = try await using(try localClient(server, provider: "vllm", apiKey: Self.key)) { client in
+            let error = try await using(try localClient(server, provider: .vllm, apiKey: Self.key)) { client in
                 await chatError { _ = try await collect(client) }
             }
             return (error, server.requests.first?.header("Authorization"))
@@ -61,7 +61,7 @@ import WorkflowCore
     @Test func missingKeyErrorsDoNotQuoteOtherSecrets() {
         do {
             _ = try ProviderSettings.resolve(
-                ProviderOptions(provider: "azure"),
+                ProviderOptions(provider: .azure),
                 environment: ["AZURE_OPENAI_API_KEY": Self.key, "AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com"])
             Issue.record("expected a configuration error")
         } catch {

@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var options = workflowOptions
-        options.modelChoice.provider = options.modelChoice.provider ?? "scripted"
+        options.modelChoice.provider = options.modelChoice.provider ?? .scripted
         let recorder = try recording.open(source: "demo")
         let prepared: PreparedWorkflow
         do {

@@ -23,11 +23,11 @@ struct WorkflowOptions: ParsableArguments {
 /// The model flags every command that runs workflows shares. The provider's key is not here: `serve` uses
 /// `--api-key` for the key its own clients must present, so each command declares its key flag itself.
 struct ModelChoice: ParsableArguments {
-    @Option(help: "Pace of the scripted model: 'demo', 'realistic', 'instant', or tokens per second.")
-    var pace: String?
+    @Option(help: "Pace of the scripted model: demo, realistic, instant, or tokens per second.")
+    var pace: PaceChoice?
 
-    @Option(help: "openai, azure, ollama, llamacpp, vllm, openai-compatible or scripted (default: from the environment, else scripted).")
-    var provider: String?
+    @Option(help: "The model provider (default: from the environment, else scripted).")
+    var provider: ProviderChoice?
 
     @Option(help: "The model (Azure: the deployment name).")
     var model: String?
@@ -82,7 +82,7 @@ struct ModelChoice: ParsableArguments {
                 modelLabel: remote.model.description, shutdown: { try await remote.shutdown() },
                 build: { $0.build(client: remote, overrides: overrides) })
         }
-        let chosenPace = try scriptedPace(default: defaultPace)
+        let chosenPace = pace?.pace ?? defaultPace
         let client = ScriptedChatClient(pace: chosenPace, fixedAnswerTokens: fixedAnswerTokens)
         // Tools take a moment too when the model is paced, as real ones do.
         let latency: Duration = chosenPace.tokensPerSecond.map { $0 < 30 ? .milliseconds(900) : .milliseconds(400) } ?? .zero
@@ -92,17 +92,42 @@ struct ModelChoice: ParsableArguments {
             build: { $0.build(client: client, toolLatency: latency, overrides: overrides) })
     }
 
-    private func scriptedPace(default fallback: ScriptedChatClient.Pace) throws(CommandLineFailure) -> ScriptedChatClient.Pace {
-        guard let pace else { return fallback }
-        switch pace {
-        case "realistic": return .realistic
-        case "demo": return .demo
-        case "instant", "max": return .instant
+}
+
+/// `--pace`: a named pace of the scripted model, or tokens per second.
+enum PaceChoice: ExpressibleByArgument, Hashable, CustomStringConvertible {
+    case demo, realistic, instant
+    case tokensPerSecond(Double)
+
+    init?(argument: String) {
+        switch argument {
+        case "demo": self = .demo
+        case "realistic": self = .realistic
+        case "instant", "max": self = .instant
         default:
-            guard let rate = Double(pace), rate > 0 else {
-                throw CommandLineFailure("--pace must be 'demo', 'realistic', 'instant' or a number of tokens per second, not '\(pace)'")
-            }
-            return ScriptedChatClient.Pace(tokensPerSecond: rate, firstTokenDelay: .milliseconds(200))
+            guard let rate = Double(argument), rate > 0, rate.isFinite else { return nil }
+            self = .tokensPerSecond(rate)
+        }
+    }
+
+    static var allValueStrings: [String] { ["demo", "realistic", "instant"] }
+    static var defaultCompletionKind: CompletionKind { .list(["demo", "realistic", "instant", "14", "45"]) }
+
+    var description: String {
+        switch self {
+        case .demo: "demo"
+        case .realistic: "realistic"
+        case .instant: "instant"
+        case let .tokensPerSecond(rate): String(rate)
+        }
+    }
+
+    var pace: ScriptedChatClient.Pace {
+        switch self {
+        case .demo: .demo
+        case .realistic: .realistic
+        case .instant: .instant
+        case let .tokensPerSecond(rate): ScriptedChatClient.Pace(tokensPerSecond: rate, firstTokenDelay: .milliseconds(200))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import ModelClients
 import Wire
 
 /// The dialect flags take the dialect names themselves, so `--help` lists them and a typo gets ArgumentParser's
@@ -38,3 +39,5 @@ enum DialectChoice: ExpressibleByArgument, Hashable, CustomStringConvertible {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension ProviderChoice: ExpressibleByArgument {}

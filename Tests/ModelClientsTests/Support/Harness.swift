@@ -41,7 +41,7 @@ let quickRetries = RetryPolicy(maxRetries: 2, initialDelay: .milliseconds(10), m
 
 /// A llama.cpp-style client for `server` (`<base>/v1/chat/completions`, no credential).
 func localClient(
-    _ server: LoopbackServer, provider: String = "llamacpp", model: String = "gemma-3-270m",
+    _ server: LoopbackServer, provider: ProviderChoice = .llamacpp, model: String = "gemma-3-270m",
     apiKey: String? = nil, retryPolicy: RetryPolicy = .never, timeouts: ChatTimeouts = .default,
     clock: any Clock<Duration> = ContinuousClock()
 ) throws -> OpenAIChatClient {
