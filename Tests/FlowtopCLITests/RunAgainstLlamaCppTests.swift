@@ -49,17 +49,14 @@ struct RunAgainstLlamaCppTests {
     }
 
     @Test func aWorkflowWithoutACapOverflowsTheContextAsTheIssueReported() async throws {
+        // The preset as it was before it had a cap: its file without the `defaults:` block.
+        let preset = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("workflows/research-writer.yaml")
+        let uncapped = try String(contentsOf: preset, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("defaults:") && !$0.hasPrefix("  max_tokens:") }.joined(separator: "\n")
+        #expect(!uncapped.contains("max_tokens"))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("uncapped-\(UUID().uuidString).yaml")
-        try """
-            name: uncapped
-            kind: sequential
-            agents:
-              - name: Researcher
-                instructions: Research information using tools. Be brief.
-                tools: [get_weather]
-              - name: Writer
-                instructions: Write creative content based on the research. Keep it short.
-            """.write(to: file, atomically: true, encoding: .utf8)
+        try uncapped.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let (result, bodies) = try await Self.run(workflow: file.path)
         #expect(result.status == 1)

@@ -75,50 +75,26 @@ struct GenerationDefinitionTests {
         }
     }
 
-    @Test func temperatureOutOfRangeNamesItsLineAndColumn() {
-        let error = Self.error(Self.sequential(agent: "    temperature: 2.5\n"))
-        #expect(error?.description == "bad.yaml:6:18: \"temperature\" must be a number from 0 to 2")
-    }
-
-    @Test func temperatureThatIsNotANumberIsRefused() {
-        let error = Self.error(Self.sequential(agent: "    temperature: warm\n"))
-        #expect(error?.message == "\"temperature\" must be a number from 0 to 2")
+    /// A bad value for one agent, with the reason the loader gives and, where it matters, the place it points at.
+    @Test(arguments: [
+        ("    temperature: 2.5\n", "bad.yaml:6:18: \"temperature\" must be a number from 0 to 2"),
+        ("    temperature: warm\n", "\"temperature\" must be a number from 0 to 2"),
+        ("    max_tokens: 0\n", "bad.yaml:6:17: \"max_tokens\" must be a whole number from 1 to 1000000"),
+        ("    max_tokens: 1000001\n", "\"max_tokens\" must be a whole number from 1 to 1000000"),
+        ("    seed: -1\n", "\"seed\" must be a whole number, 0 or more"),
+        ("    stop: [a, b, c, d, e]\n", "bad.yaml:6:11: \"stop\" takes 1 to 4 sequences, not 5"),
+        ("    stop: {end: yes}\n", "\"stop\" must be text or a list of up to 4 texts, e.g. [\"END\"]"),
+        ("    stop: [END, \"\"]\n", "bad.yaml:6:17: \"stop\" items must be non-empty text"),
+    ])
+    func aBadAgentSettingIsRefusedWithItsReasonOnItsLine(fragment: String, expected: String) {
+        let error = Self.error(Self.sequential(agent: fragment))
+        #expect(error?.line == 6)
+        #expect(expected.hasPrefix("bad.yaml:") ? error?.description == expected : error?.message == expected)
     }
 
     @Test func topPOutOfRangeIsRefused() {
         let error = Self.error(Self.sequential(top: "defaults:\n  top_p: 1.5\n"))
         #expect(error?.description == "bad.yaml:4:10: \"top_p\" must be a number from 0 to 1")
-    }
-
-    @Test func maxTokensOfZeroIsRefused() {
-        let error = Self.error(Self.sequential(agent: "    max_tokens: 0\n"))
-        #expect(error?.description == "bad.yaml:6:17: \"max_tokens\" must be a whole number from 1 to 1000000")
-    }
-
-    @Test func maxTokensPastAMillionIsRefused() {
-        let error = Self.error(Self.sequential(agent: "    max_tokens: 1000001\n"))
-        #expect(error?.message == "\"max_tokens\" must be a whole number from 1 to 1000000")
-    }
-
-    @Test func negativeSeedIsRefused() {
-        let error = Self.error(Self.sequential(agent: "    seed: -1\n"))
-        #expect(error?.message == "\"seed\" must be a whole number, 0 or more")
-        #expect(error?.line == 6)
-    }
-
-    @Test func moreThanFourStopSequencesAreRefused() {
-        let error = Self.error(Self.sequential(agent: "    stop: [a, b, c, d, e]\n"))
-        #expect(error?.description == "bad.yaml:6:11: \"stop\" takes 1 to 4 sequences, not 5")
-    }
-
-    @Test func stopThatIsAMappingIsRefused() {
-        let error = Self.error(Self.sequential(agent: "    stop: {end: yes}\n"))
-        #expect(error?.message == "\"stop\" must be text or a list of up to 4 texts, e.g. [\"END\"]")
-    }
-
-    @Test func emptyStopSequenceIsRefused() {
-        let error = Self.error(Self.sequential(agent: "    stop: [END, \"\"]\n"))
-        #expect(error?.description == "bad.yaml:6:17: \"stop\" items must be non-empty text")
     }
 
     @Test func unknownKeyInDefaultsListsTheSettings() {
