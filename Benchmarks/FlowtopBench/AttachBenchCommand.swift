@@ -35,20 +35,24 @@ struct AttachBenchCommand: AsyncParsableCommand {
     @Option(help: "Events per second in the latency run.")
     var rate = 2_000
 
+    @Option(help: "The stream's dialect for the throughput run: flowtop, or agui and devui shaped as Agent Framework sends them.")
+    var dialect: BenchDialect = .flowtop
+
     func validate() throws {
         guard events > 0, latencyEvents > 0, rate > 0 else { throw ValidationError("counts must be positive") }
     }
 
     func run() async throws {
         warnIfDebugBuild()
-        let throughput = try await Self.measure(events: events, rate: nil)
-        print("flowtop bench attach: flowtop-dialect text events over loopback into the dashboard (headless, ≤60 fps)")
+        let throughput = try await Self.measure(events: events, rate: nil, dialect: dialect)
+        print("flowtop bench attach: \(dialect.rawValue)-dialect text events over loopback into the dashboard (headless, ≤60 fps)")
         print("  throughput: \(formatRate(Double(events) / throughput.seconds)) events/s ingested "
             + "(\(formatRate(Double(events))) events in \(format3(throughput.seconds)) s, \(throughput.frames) frames rendered, "
             + "\(format3(Double(throughput.bytes) / throughput.seconds / 1_048_576)) MiB/s)")
         print("  reference, a raw loopback read of the same \(format3(Double(throughput.bytes) / 1_048_576)) MiB: "
             + "\(format3(throughput.referenceSeconds * 1000)) ms; attach takes \(Reference.ratio(throughput.seconds, to: throughput.referenceSeconds))")
-        let latency = try await Self.measure(events: latencyEvents, rate: rate)
+        guard dialect == .flowtop else { return }  // sequence numbers match the server's only in flowtop's dialect
+        let latency = try await Self.measure(events: latencyEvents, rate: rate, dialect: .flowtop)
         let sorted = latency.latencies.sorted()
         func percentile(_ p: Double) -> String {
             guard !sorted.isEmpty else { return "n/a" }
@@ -69,7 +73,7 @@ struct AttachBenchCommand: AsyncParsableCommand {
 
     /// Streams `events` text events (paced at `rate`/s, or as fast as the socket takes them) and runs them through
     /// the attach path and a dashboard UI thread.
-    static func measure(events: Int, rate: Int?) async throws -> Result {
+    static func measure(events: Int, rate: Int?, dialect: BenchDialect) async throws -> Result {
         let clock = ContinuousClock()
         let origin = clock.now
         let sendTimes = SendTimes(count: events + 3)
@@ -81,11 +85,16 @@ struct AttachBenchCommand: AsyncParsableCommand {
             Array("id: \(sequence)\ndata: ".utf8)
                 + Array(FlowtopWireFormat.json(for: WorkflowEvent(sequence: sequence, timestamp: 0, kind: kind)).utf8) + [10, 10]
         }
-        let head = event(1, .runStarted(.init(runId: "bench", workflow: "bench", participants: [agent])))
-        let tail = event(events + 2, .runCompleted(finalAgent: agent, usage: .zero, durationMs: 0))
+        let head = dialect == .flowtop
+            ? event(1, .runStarted(.init(runId: "bench", workflow: "bench", participants: [agent]))) : dialect.head(agent: agent)
+        let tail = dialect == .flowtop
+            ? event(events + 2, .runCompleted(finalAgent: agent, usage: .zero, durationMs: 0)) : dialect.tail(agent: agent)
         let body: [UInt8]? = rate == nil
             ? (0..<events).reduce(into: head) { bytes, index in
-                bytes += event(index + 2, .textDelta(agent: agent, messageId: "m", text: index % 12 == 11 ? " rain.\n" : " rain"))
+                let text = index % 12 == 11 ? " rain.\n" : " rain"
+                bytes += dialect == .flowtop
+                    ? event(index + 2, .textDelta(agent: agent, messageId: "m", text: text))
+                    : dialect.delta(text, agent: agent, sequence: index + 3)
             } + tail
             : nil
         server.serveOnce { write in
@@ -126,7 +135,7 @@ struct AttachBenchCommand: AsyncParsableCommand {
         let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: 0))
         let start = clock.now
         let outcome = await RemoteAttach.run(
-            EventSourceRequest(url: "http://127.0.0.1:\(server.port)/stream"), client: client, format: .flowtop, agentName: nil,
+            EventSourceRequest(url: "http://127.0.0.1:\(server.port)/stream"), client: client, format: dialect.wire, agentName: nil,
             onState: { _ in }, onEvent: { inbox.append($0) })
         inbox.finish()
         _ = await uiDone.value
@@ -194,4 +203,58 @@ final class SendTimes: @unchecked Sendable {
     deinit { times.deallocate() }
     func set(_ index: Int, _ value: Double) { lock.withLock { _ in times[index] = value } }
     func get(_ index: Int) -> Double { lock.withLock { _ in times[index] } }
+}
+
+/// The dialects the attach benchmark streams: flowtop's own, and AG-UI and DevUI events in the shapes Agent
+/// Framework's servers send (the captures in shared/captures), one agent writing.
+enum BenchDialect: String, ExpressibleByArgument, CaseIterable {
+    case flowtop, agui, devui
+
+    var wire: WireDialect {
+        switch self {
+        case .flowtop: .flowtop
+        case .agui: .agui
+        case .devui: .devui
+        }
+    }
+
+    private static func data(_ json: String) -> [UInt8] { Array("data: \(json)\n\n".utf8) }
+
+    func head(agent: String) -> [UInt8] {
+        switch self {
+        case .flowtop: []
+        case .agui:
+            Self.data(#"{"type":"RUN_STARTED","threadId":"t","runId":"bench"}"#)
+                + Self.data(#"{"type":"STEP_STARTED","stepName":"\#(agent)"}"#)
+                + Self.data(#"{"type":"TEXT_MESSAGE_START","messageId":"m","role":"assistant"}"#)
+        case .devui:
+            Self.data(#"{"response":{"id":"resp_bench","model":"devui","status":"in_progress","usage":null},"sequence_number":1,"type":"response.created"}"#)
+                + Self.data(#"{"type":"response.output_item.added","output_index":1,"sequence_number":2,"item":{"type":"executor_action","id":"exec_\#(agent)_1","executor_id":"\#(agent)","status":"in_progress","metadata":{},"result":null,"error":null}}"#)
+        }
+    }
+
+    func delta(_ text: String, agent: String, sequence: Int) -> [UInt8] {
+        var quoted = ""
+        JSONValue.writeQuoted(text, to: &quoted)
+        switch self {
+        case .flowtop: return []
+        case .agui: return Self.data(#"{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":\#(quoted)}"#)
+        case .devui:
+            return Self.data(#"{"content_index":16,"delta":\#(quoted),"item_id":"exec_\#(agent)_1","logprobs":[],"output_index":1,"sequence_number":\#(sequence),"type":"response.output_text.delta","metadata":{"workflow_event_type":"intermediate","workflow_output_kind":"intermediate","executor_id":"\#(agent)"}}"#)
+        }
+    }
+
+    func tail(agent: String) -> [UInt8] {
+        switch self {
+        case .flowtop: []
+        case .agui:
+            Self.data(#"{"type":"TEXT_MESSAGE_END","messageId":"m"}"#)
+                + Self.data(#"{"type":"STEP_FINISHED","stepName":"\#(agent)"}"#)
+                + Self.data(#"{"type":"RUN_FINISHED","threadId":"t","runId":"bench"}"#)
+        case .devui:
+            Self.data(#"{"type":"response.output_item.done","output_index":1,"item":{"type":"executor_action","id":"exec_\#(agent)_1","executor_id":"\#(agent)","status":"completed","result":null,"error":null}}"#)
+                + Self.data(#"{"response":{"id":"resp_bench","status":"completed","usage":{"input_tokens":10,"output_tokens":20}},"type":"response.completed"}"#)
+                + Self.data("[DONE]")
+        }
+    }
 }

@@ -136,11 +136,11 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         }
         var result: [WorkflowEvent]
         switch decoder {
-        case var .flowtop(value): result = value.finish(at: timestamp); decoder = .flowtop(value)
-        case var .text(value): result = value.finish(at: timestamp); decoder = .text(value)
-        case var .agui(value): result = value.finish(at: timestamp); decoder = .agui(value)
-        case var .openai(value): result = value.finish(at: timestamp); decoder = .openai(value)
-        case var .devui(value): result = value.finish(at: timestamp); decoder = .devui(value)
+        case var .flowtop(value): decoder = nil; result = value.finish(at: timestamp); decoder = .flowtop(value)
+        case var .text(value): decoder = nil; result = value.finish(at: timestamp); decoder = .text(value)
+        case var .agui(value): decoder = nil; result = value.finish(at: timestamp); decoder = .agui(value)
+        case var .openai(value): decoder = nil; result = value.finish(at: timestamp); decoder = .openai(value)
+        case var .devui(value): decoder = nil; result = value.finish(at: timestamp); decoder = .devui(value)
         case nil: result = []
         }
         return events + shifted(result)
@@ -167,14 +167,17 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         return [warning] + choose(.text, at: timestamp)
     }
 
+    /// Each case takes its decoder out of the enum and clears the enum before mutating it: a decoder left in the
+    /// enum too would share its storage, and every delta would copy what it has accumulated (the answer's text),
+    /// which made a long AG-UI or OpenAI stream quadratic.
     private mutating func forward(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
         let result: [WorkflowEvent]
         switch decoder {
-        case var .flowtop(value): result = value.decode(event, at: timestamp); decoder = .flowtop(value)
-        case var .text(value): result = value.decode(event, at: timestamp); decoder = .text(value)
-        case var .agui(value): result = value.decode(event, at: timestamp); decoder = .agui(value)
-        case var .openai(value): result = value.decode(event, at: timestamp); decoder = .openai(value)
-        case var .devui(value): result = value.decode(event, at: timestamp); decoder = .devui(value)
+        case var .flowtop(value): decoder = nil; result = value.decode(event, at: timestamp); decoder = .flowtop(value)
+        case var .text(value): decoder = nil; result = value.decode(event, at: timestamp); decoder = .text(value)
+        case var .agui(value): decoder = nil; result = value.decode(event, at: timestamp); decoder = .agui(value)
+        case var .openai(value): decoder = nil; result = value.decode(event, at: timestamp); decoder = .openai(value)
+        case var .devui(value): decoder = nil; result = value.decode(event, at: timestamp); decoder = .devui(value)
         case nil: result = []
         }
         return shifted(result)
