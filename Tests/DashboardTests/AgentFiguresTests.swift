@@ -55,3 +55,18 @@ struct AgentFiguresTests {
         #expect(live.quietFor == nil, "a finished run is not quiet, it is over")
     }
 }
+
+@Suite("tool calls whose arguments stream in")
+struct StreamedArgumentsTests {
+    @Test func thePanesToolLineShowsTheArgumentsOnceTheyHaveArrived() {
+        let shown = state(width: 100, height: 24, events: [
+            event(1, .runStarted(.init(runId: "r", workflow: "w", participants: ["Researcher"]))),
+            event(2, .agentStarted(agent: "Researcher")),
+            event(3, .toolCallStarted(agent: "Researcher", callId: "c1", tool: "get_weather", arguments: "")),
+            event(4, .toolCallArgumentsDelta(agent: "Researcher", callId: "c1", delta: #"{"location": "#)),
+            event(5, .toolCallArgumentsDelta(agent: "Researcher", callId: "c1", delta: #""Seattle, WA"}"#)),
+        ])
+        #expect(shown.agents.first?.lines.first?.text == "⚙ get_weather(location=Seattle, WA)")
+        #expect(screen(shown).contains("│⚙ get_weather(location=Seattle, WA)"))
+    }
+}

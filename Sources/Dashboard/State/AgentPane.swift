@@ -67,6 +67,24 @@ public struct AgentPane: Sendable {
         }
     }
 
+    /// Where each tool call's line is (counted from the first line ever appended), so arguments that stream in
+    /// after the call began can complete it.
+    private var toolCallLines: [String: Int] = [:]
+
+    /// Appends a tool call's line, remembered by its call id.
+    mutating func appendToolCall(_ line: PaneLine, callId: String) {
+        append(line)
+        if !callId.isEmpty { toolCallLines[callId] = droppedLines + lines.count - 1 }
+    }
+
+    /// Rewrites a tool call's line (its arguments arrived), if it is still in the scrollback.
+    mutating func updateToolCall(_ callId: String, text: String) {
+        guard let absolute = toolCallLines[callId] else { return }
+        let index = absolute - droppedLines
+        guard lines.indices.contains(index) else { return toolCallLines[callId] = nil }
+        lines[index].text = text
+    }
+
     mutating func append(_ line: PaneLine) {
         lines.append(line)
         // Scrolled up: a new line below must not move what the person is reading (one row per new line; a

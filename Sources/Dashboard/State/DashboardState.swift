@@ -154,11 +154,19 @@ public struct DashboardState: Sendable {
                 timelineIndex[callId] = timeline.count
                 timeline.append(entry)
             }
-            agents[index].append(PaneLine(kind: .tool, text: "⚙ \(tool)(\(entry.argumentsSummary))"))
+            agents[index].appendToolCall(PaneLine(kind: .tool, text: "⚙ \(tool)(\(entry.argumentsSummary))"), callId: callId)
             activeAgent = agent
             keepFollowing(index)
-        case let .toolCallArgumentsDelta(_, callId, delta):
-            if let position = timelineIndex[callId] { timeline[position].arguments += delta }
+        case let .toolCallArgumentsDelta(agent, callId, delta):
+            if let position = timelineIndex[callId] {
+                timeline[position].arguments += delta
+                let entry = timeline[position]
+                // The pane's one line needs only the start of long arguments; summarising megabytes per delta would
+                // make a long call quadratic.
+                if entry.arguments.utf8.count <= 8_192 {
+                    agents[paneIndex(agent)].updateToolCall(callId, text: "⚙ \(entry.tool)(\(entry.argumentsSummary))")
+                }
+            }
         case let .toolResult(info):
             let index = paneIndex(info.agent)
             if let position = timelineIndex[info.callId] {
