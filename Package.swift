@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -49,6 +50,18 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Tools from MCP servers (stdio processes, streamable HTTP): the only module that speaks MCP; WorkflowCore
+        // sees resolved `Tool` values only.
+        .target(
+            name: "MCPTools",
+            dependencies: [
+                "WorkflowCore", "HTTPExchange",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -88,6 +101,7 @@ let package = Package(
             name: "flowtop",
             dependencies: [
                 "EventStream", "WorkflowCore", "ModelClients", "Wire", "RemoteStream", "Dashboard", "Terminal", "WorkflowServer",
+                "MCPTools", "HTTPExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,6 +134,12 @@ let package = Package(
         .testTarget(
             name: "ModelClientsTests",
             dependencies: ["ModelClients", "WorkflowCore", "HTTPExchange", "LoopbackHTTP", "TestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MCPToolsTests",
+            dependencies: ["MCPTools", "WorkflowCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
