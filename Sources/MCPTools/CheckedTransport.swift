@@ -34,7 +34,8 @@ actor CheckedTransport: Transport {
         let task = Task {
             do {
                 for try await data in await inner.receive() {
-                    for message in Self.messages(in: data) {
+                    // An empty body (the 202 a streamable-HTTP server answers a notification with) carries nothing.
+                    for message in Self.messages(in: data) where !Self.isBlank(message) {
                         if let problem = Self.problem(with: message) {
                             onFault(.invalidMessage(problem))
                         } else {
@@ -74,6 +75,10 @@ actor CheckedTransport: Transport {
         }
         if !current.isEmpty { payloads.append(Data(current.joined(separator: "\n").utf8)) }
         return payloads.filter { !$0.isEmpty }
+    }
+
+    static func isBlank(_ data: Data) -> Bool {
+        data.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }
     }
 
     /// Why `message` is not JSON-RPC 2.0 (its start, quoted), or nil when it is.
