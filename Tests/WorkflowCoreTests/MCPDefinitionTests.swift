@@ -154,3 +154,38 @@ struct MCPDefinitionTests {
         #expect(arguments == ["timezone": "UTC"])
     }
 }
+
+@Suite("Tool progress")
+struct ToolProgressTests {
+    @Test func progressAToolReportsBecomesEventsOfItsCallBeforeItsResult() async throws {
+        let counting = Tool(name: "count", description: "Counts.", parameters: ["type": "object"], server: "test") { _ in
+            for step in 1...2 { ToolProgressReporting.report?(ToolProgress(progress: Double(step), total: 2, message: "step \(step)")) }
+            return "counted"
+        }
+        let definition = try WorkflowDefinitionLoader.parse("""
+            name: t
+            kind: sequential
+            mcp:
+              test: {command: unused}
+            agents:
+              - {name: Researcher, instructions: Research with tools., tools: [test.count]}
+            """, file: "t.yaml")
+        let events = await run(definition.build(client: ScriptedChatClient(), serverTools: ServerTools(["test": [counting]])), "Count")
+        let lines = outline(events)
+        let first = try #require(lines.firstIndex(of: "progress Researcher 1.0"))
+        #expect(lines[first + 1] == "progress Researcher 2.0")
+        #expect(lines[first + 2] == "result Researcher test.count")
+        let callIds = events.compactMap { event -> String? in
+            if case let .toolProgress(_, callId, _) = event.kind { return callId }
+            if case let .toolResult(info) = event.kind { return info.callId }
+            return nil
+        }
+        #expect(Set(callIds).count == 1)
+    }
+
+    @Test func progressIsShownAsACountOrAPercentage() {
+        #expect(ToolProgress(progress: 2, total: 5, message: "indexing").summary == "2/5 · indexing")
+        #expect(ToolProgress(progress: 0.5, total: 2).amount == "25%")
+        #expect(ToolProgress(progress: 7).amount == "7")
+    }
+}

@@ -137,6 +137,8 @@ public struct DashboardState: Sendable {
             keepFollowing(index)
         case let .toolCallArgumentsDelta(_, callId, delta):
             if let position = timelineIndex[callId] { timeline[position].arguments += delta }
+        case let .toolProgress(_, callId, progress):
+            if let position = timelineIndex[callId] { timeline[position].progress = progress }
         case let .toolResult(info):
             let index = paneIndex(info.agent)
             if let position = timelineIndex[info.callId] {

@@ -10,6 +10,24 @@ public struct ToolProgress: Sendable, Hashable {
         self.total = total
         self.message = message
     }
+
+    /// `2/5` (or `40%` for large or fractional counts), `7` without a total: short enough for a status column.
+    public var amount: String {
+        guard let total, total > 0 else { return Self.plain(progress) }
+        if progress == progress.rounded(), total == total.rounded(), total < 1000 {
+            return "\(Int(progress))/\(Int(total))"
+        }
+        return "\(Int((min(progress / total, 1) * 100).rounded()))%"
+    }
+
+    /// The amount and the message: `2/5 · indexing`.
+    public var summary: String {
+        message.map { "\(amount) · \($0)" } ?? amount
+    }
+
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
+    }
 }
 
 /// Where a tool body reports progress: the agent loop binds it for each call to the call's timeline entry. A
