@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -50,6 +51,18 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Tools from MCP servers (stdio processes, streamable HTTP): the only module that speaks MCP; WorkflowCore
+        // sees resolved `Tool` values only.
+        .target(
+            name: "MCPTools",
+            dependencies: [
+                "WorkflowCore", "HTTPExchange",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -91,7 +104,7 @@ let package = Package(
             name: "flowtop",
             dependencies: [
                 "EventStream", "WorkflowCore", "HTTPExchange", "ModelClients", "Wire", "RemoteStream", "Dashboard",
-                "DashboardApp", "Terminal", "WorkflowServer",
+                "DashboardApp", "Terminal", "WorkflowServer", "MCPTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "flowtop-bench",
             dependencies: [
-                "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer",
+                "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer", "MCPTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -138,7 +151,13 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "DashboardApp", "WorkflowCore"], swiftSettings: strict),
+        .testTarget(
+            name: "MCPToolsTests",
+            dependencies: ["MCPTools", "WorkflowCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+                .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "DashboardApp", "WorkflowCore"], swiftSettings: strict),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Dashboard", "CNcursesw"], swiftSettings: strict),
         .testTarget(
             name: "WireTests",

@@ -60,6 +60,9 @@ public struct AGUIEventEncoder: Sendable {
             }
         case let .toolCallArgumentsDelta(_, callId, delta):
             out.append(object("TOOL_CALL_ARGS", [("toolCallId", .string(callId)), ("delta", .string(delta))]))
+        case .toolProgress:
+            // AG-UI has no progress event for a tool call; its clients see the call and then its result.
+            break
         case let .toolResult(info):
             if openToolCalls.remove(info.callId) != nil {
                 out.append(object("TOOL_CALL_END", [("toolCallId", .string(info.callId))]))

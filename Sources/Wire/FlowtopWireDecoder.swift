@@ -60,6 +60,15 @@ public enum FlowtopWireDecoder {
         case "tool_call_arguments":
             kind = .toolCallArgumentsDelta(
                 agent: try fields.string("agent"), callId: try fields.string("call_id"), delta: try fields.string("delta"))
+        case "tool_progress":
+            guard case let .number(progress)? = object["progress"] else {
+                throw DecodingError(reason: "\"tool_progress\" lacks the number field \"progress\"")
+            }
+            var total: Double?
+            if case let .number(value)? = object["total"] { total = value }
+            kind = .toolProgress(
+                agent: try fields.string("agent"), callId: try fields.string("call_id"),
+                progress: ToolProgress(progress: progress, total: total, message: fields.optionalString("message")))
         case "tool_result":
             kind = .toolResult(.init(
                 agent: try fields.string("agent"), callId: fields.optionalString("call_id") ?? "",

@@ -25,6 +25,7 @@ public enum FlowtopWireFormat {
         case .reasoningDelta: return "reasoning"
         case .toolCallStarted: return "tool_call"
         case .toolCallArgumentsDelta: return "tool_call_arguments"
+        case .toolProgress: return "tool_progress"
         case .toolResult: return "tool_result"
         case .agentCompleted: return "agent_completed"
         case .transition: return "agent_transition"
@@ -84,6 +85,12 @@ public enum FlowtopWireFormat {
             object.add("agent", agent)
             object.add("call_id", callId)
             object.add("delta", delta)
+        case let .toolProgress(agent, callId, progress):
+            object.add("agent", agent)
+            object.add("call_id", callId)
+            object.addRaw("progress", number(progress.progress))
+            if let total = progress.total { object.addRaw("total", number(total)) }
+            if let message = progress.message { object.add("message", message) }
         case let .toolResult(info):
             object.add("agent", info.agent)
             object.add("call_id", info.callId)

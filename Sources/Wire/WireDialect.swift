@@ -29,6 +29,7 @@ public enum WireDialect: String, Sendable, Hashable, CaseIterable {
             .textDelta(agent: "", messageId: "", text: ""), .reasoningDelta(agent: "", messageId: "", text: ""),
             .toolCallStarted(agent: "", callId: "", tool: "", arguments: ""),
             .toolCallArgumentsDelta(agent: "", callId: "", delta: ""),
+            .toolProgress(agent: "", callId: "", progress: ToolProgress(progress: 0)),
             .toolResult(.init(agent: "", callId: "", tool: "", result: "", isError: false, durationMs: 0)),
             .agentCompleted(agent: "", usage: nil), .transition(from: nil, to: "", reason: nil),
             .output(agent: nil, text: ""), .warning(agent: nil, message: ""),

@@ -156,7 +156,8 @@ struct AttachCommandTests {
             try execution.send(signal: .interrupt)
             return start
         }
-        #expect(clock.now - start < .seconds(3))
+        // The server would hold the stream for a minute: a loaded machine answers Ctrl-C late, never that late.
+        #expect(clock.now - start < .seconds(20))
         #expect(result.status == 130)
         #expect(result.stderr.contains("flowtop: stopped by signal; disconnected from the stream"))
     }

@@ -22,7 +22,7 @@ import WorkflowCore
                 let cancelledAt = ContinuousClock.now
                 call.cancel()
                 let result = await call.result
-                #expect(cancelledAt.duration(to: .now) < .seconds(2))
+                #expect(cancelledAt.duration(to: .now) < .seconds(10), "well before the server's or the backoff's own end")
                 #expect(throws: CancellationError.self) { try result.get() }
             }
         }
@@ -40,7 +40,7 @@ import WorkflowCore
                 let cancelledAt = ContinuousClock.now
                 call.cancel()
                 let result = await call.result
-                #expect(cancelledAt.duration(to: .now) < .seconds(2))
+                #expect(cancelledAt.duration(to: .now) < .seconds(10), "well before the server's or the backoff's own end")
                 #expect(throws: CancellationError.self) { try result.get() }
                 #expect(server.requests.count == 1)
             }

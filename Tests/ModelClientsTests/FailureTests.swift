@@ -115,7 +115,7 @@ import WorkflowCore
     }
 
     @Test func silentServerTimesOut() async throws {
-        let response = ScriptedResponse.eventStream(Self.someChunks + [.pause(milliseconds: 5_000)])
+        let response = ScriptedResponse.eventStream(Self.someChunks + [.pause(milliseconds: 60_000)])
         let timeouts = ChatTimeouts(connect: .seconds(2), idleRead: .milliseconds(300))
         let started = ContinuousClock.now
         let error = try await withServer(responses: [response]) { server in
@@ -127,7 +127,9 @@ import WorkflowCore
         #expect(failure.kind == .transport)
         #expect(failure.message.contains("timed out"))
         #expect(failure.message.contains("300 ms"))
-        #expect(started.duration(to: .now) < .seconds(4), "the idle timeout, not the server, ended the call")
+        // The server would go on for a minute: ending well before, with this message, is the idle timeout's doing
+        // (the bound is loose because a loaded machine runs late, never a minute late).
+        #expect(started.duration(to: .now) < .seconds(30), "the idle timeout, not the server, ended the call")
     }
 
     @Test func serverThatNeverAnswersTimesOut() async throws {

@@ -163,7 +163,8 @@ struct AttachTests {
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
         _ = await task.value
-        #expect(clock.now - start < .seconds(5))
+        // The server would hold the stream for a minute; a loaded machine runs late, never that late.
+        #expect(clock.now - start < .seconds(30))
         await server.shutdown()
     }
 

@@ -42,7 +42,7 @@ struct DialectDetectionTests {
         #expect(WireDialect.detect(sse(#"{"type":"response.created","response":{"id":"resp_1"}}"#)) == .devui)
         #expect(WireDialect.detect(sse("not json")) == nil)
         #expect(WireDialect.detect(sse("{}")) == nil)
-        #expect(WireDialect.flowtopTypeNames.count == 14)
+        #expect(WireDialect.flowtopTypeNames.count == 15)
     }
 
     @Test func autoDecoderMatchesTheDirectDecoderOnEachCapture() throws {

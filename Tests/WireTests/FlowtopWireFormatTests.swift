@@ -13,6 +13,8 @@ struct FlowtopWireFormatTests {
         .reasoningDelta(agent: "Researcher", messageId: "m1", text: "thinking…"),
         .toolCallStarted(agent: "Researcher", callId: "call_1", tool: "get_weather", arguments: #"{"location":"Seattle"}"#),
         .toolCallArgumentsDelta(agent: "Researcher", callId: "call_1", delta: #"{"loc"#),
+        .toolProgress(agent: "Researcher", callId: "call_1", progress: ToolProgress(progress: 2, total: 5, message: "step 2")),
+        .toolProgress(agent: "Researcher", callId: "call_1", progress: ToolProgress(progress: 0.25)),
         .toolResult(.init(agent: "Researcher", callId: "call_1", tool: "get_weather", result: "Seattle: 12°C", isError: false, durationMs: 12.345)),
         .toolResult(.init(agent: "R", callId: "c", tool: "t", result: "Error: x", isError: true, durationMs: 0)),
         .agentCompleted(agent: "Researcher", usage: Usage(inputTokens: 10, outputTokens: 5)),

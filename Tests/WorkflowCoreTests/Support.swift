@@ -28,6 +28,7 @@ func label(_ event: WorkflowEvent) -> String {
     case let .reasoningDelta(agent, _, _): return "reasoning \(agent)"
     case let .toolCallStarted(agent, _, tool, _): return "tool \(agent) \(tool)"
     case let .toolCallArgumentsDelta(agent, _, _): return "args \(agent)"
+    case let .toolProgress(agent, _, progress): return "progress \(agent) \(progress.progress)"
     case let .toolResult(info): return "result \(info.agent) \(info.tool)" + (info.isError ? " error" : "")
     case let .agentCompleted(agent, _, _, _): return "completed \(agent)"
     case let .transition(from, to, _): return "transition \(from ?? "-") \(to)"

@@ -167,6 +167,8 @@ public struct DashboardState: Sendable {
                     agents[paneIndex(agent)].updateToolCall(callId, text: "⚙ \(entry.tool)(\(entry.argumentsSummary))")
                 }
             }
+        case let .toolProgress(_, callId, progress):
+            if let position = timelineIndex[callId] { timeline[position].progress = progress }
         case let .toolResult(info):
             let index = paneIndex(info.agent)
             if let position = timelineIndex[info.callId] {

@@ -1,3 +1,5 @@
+import WorkflowCore
+
 /// One tool call in the timeline.
 public struct ToolCallEntry: Sendable, Hashable {
     public enum Status: Sendable, Hashable {
@@ -15,6 +17,8 @@ public struct ToolCallEntry: Sendable, Hashable {
     public var status: Status = .running
     public var durationMs: Double?
     public var result: String?
+    /// The latest progress the tool reported while running.
+    public var progress: ToolProgress?
 
     public init(callId: String, agent: String, tool: String, arguments: String, startedAt: Double) {
         self.callId = callId

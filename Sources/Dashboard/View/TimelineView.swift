@@ -58,7 +58,7 @@ enum TimelineView {
         column = put(entry.argumentsSummary, width: columns.arguments, at: column, y: y, style: base, into: &grid)
         let (statusText, statusStyle): (String, StyleRole)
         switch entry.status {
-        case .running: (statusText, statusStyle) = ("… running", .toolRunning)
+        case .running: (statusText, statusStyle) = ("… " + (entry.progress?.amount ?? "running"), .toolRunning)
         case .succeeded: (statusText, statusStyle) = ("✓ " + DashboardView.formatMilliseconds(entry.durationMs ?? 0), .toolOK)
         case .failed: (statusText, statusStyle) = ("✗ " + DashboardView.formatMilliseconds(entry.durationMs ?? 0), .toolError)
         }

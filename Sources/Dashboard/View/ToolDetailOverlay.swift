@@ -12,6 +12,7 @@ enum ToolDetailOverlay {
         }
         lines.append(("\(entry.tool) · \(entry.agent) · \(status)", .overlayTitle))
         lines.append(("call id \(entry.callId) · started \(TimelineView.clock(entry.startedAt, in: timeZone))", .dim))
+        if let progress = entry.progress { lines.append(("progress \(progress.summary)", .dim)) }
         lines.append(("", .overlay))
         lines.append(("Arguments", .overlayTitle))
         for line in JSONDisplay.pretty(entry.arguments).split(separator: "\n", omittingEmptySubsequences: false) {

@@ -136,16 +136,22 @@ struct AgentTurn {
     }
 
     private func runTool(_ call: FunctionCall) async throws -> FunctionResult {
-        sink.emit(.toolCallStarted(agent: agent.name, callId: call.callId, tool: call.name, arguments: call.arguments))
+        let tool = agent.tools.first(where: { $0.name == call.name })
+        // The timeline names a server's tool with its server; the model keeps the name it called.
+        let shownName = tool?.qualifiedName ?? call.name
+        sink.emit(.toolCallStarted(agent: agent.name, callId: call.callId, tool: shownName, arguments: call.arguments))
         let clock = ContinuousClock()
         let start = clock.now
         var output: String
         var failed = false
-        if let tool = agent.tools.first(where: { $0.name == call.name }) {
+        if let tool {
             do {
                 let arguments = call.arguments.trimmingCharacters(in: .whitespaces).isEmpty
                     ? JSONValue.object([:]) : try JSONValue(parsing: call.arguments)
-                output = try await tool.body(arguments)
+                let report: @Sendable (ToolProgress) -> Void = { [sink, agent] progress in
+                    sink.emit(.toolProgress(agent: agent.name, callId: call.callId, progress: progress))
+                }
+                output = try await ToolProgressReporting.$report.withValue(report) { try await tool.body(arguments) }
             } catch let error as JSONValue.ParseError {
                 output = "Error: the arguments are not valid JSON (\(error.reason))"
                 failed = true
@@ -163,7 +169,7 @@ struct AgentTurn {
         let elapsed = clock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         sink.emit(.toolResult(.init(
-            agent: agent.name, callId: call.callId, tool: call.name, result: output, isError: failed,
+            agent: agent.name, callId: call.callId, tool: shownName, result: output, isError: failed,
             durationMs: milliseconds)))
         return FunctionResult(callId: call.callId, name: call.name, result: output, isError: failed)
     }

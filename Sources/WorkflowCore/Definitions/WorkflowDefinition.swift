@@ -42,6 +42,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var description: String?
     public var kind: Kind
     public var agents: [AgentSpec]
+    /// `mcp:`: the MCP servers agents may take tools from, in file order.
+    public var mcpServers: [MCPServerSpec] = []
     /// `defaults:`: generation settings for every agent that does not set its own.
     public var defaults: GenerationSettings = .providerDefaults
     // Group chat
@@ -69,17 +71,20 @@ public struct WorkflowDefinition: Sendable, Hashable {
     }
 
     /// Builds the runnable workflow, every agent talking to `client`. `toolLatency` slows the built-in tools
-    /// for believable demos.
+    /// for believable demos; `serverTools` are the tools of the running MCP servers (check them first with
+    /// `checkTools`: a tool they lack is left out here).
     ///
     /// Each agent's generation settings are, setting by setting: its own, else `overrides` (the command line),
     /// else the workflow's `defaults:`, else unset (the provider's default).
     public func build(
-        client: any ChatClient, toolLatency: Duration = .zero, overrides: GenerationSettings = .providerDefaults
+        client: any ChatClient, toolLatency: Duration = .zero, overrides: GenerationSettings = .providerDefaults,
+        serverTools: ServerTools = .none
     ) -> any Workflow {
         func agent(_ spec: AgentSpec) -> Agent {
             Agent(
                 name: spec.name, instructions: spec.instructions,
-                tools: spec.tools.compactMap { BuiltinTools.named($0, latency: toolLatency) },
+                tools: (try? tools(for: spec, serverTools: serverTools, toolLatency: toolLatency))
+                    ?? spec.tools.compactMap { BuiltinTools.named($0, latency: toolLatency) },
                 client: client, model: spec.model, maxToolRounds: spec.maxToolRounds ?? 8,
                 generation: generation(for: spec, overrides: overrides))
         }

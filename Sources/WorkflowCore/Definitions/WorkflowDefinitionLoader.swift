@@ -112,7 +112,7 @@ private struct DefinitionReader {
         .union(generationKeys)
     static let topKeys: Set<String> = [
         "name", "description", "kind", "agents", "selection", "manager", "max_rounds", "terminate_on", "output_agent",
-        "aggregator", "start", "max_handoffs", "defaults",
+        "aggregator", "start", "max_handoffs", "defaults", "mcp",
     ]
 
     /// `max_tokens`, `temperature`, `top_p`, `seed` and `stop` among `fields` (an agent's or `defaults:`).
@@ -160,14 +160,27 @@ private struct DefinitionReader {
         return values
     }
 
-    func agent(_ node: Node, _ what: String) throws(WorkflowDefinitionError) -> WorkflowDefinition.AgentSpec {
+    func agent(
+        _ node: Node, _ what: String, servers: [MCPServerSpec]
+    ) throws(WorkflowDefinitionError) -> WorkflowDefinition.AgentSpec {
         let fields = try mapping(node, what, allowed: Self.agentKeys)
         let name = try string(node, "name", in: fields, parent: node)
         let tools = try stringList("tools", in: fields) ?? []
-        for (index, tool) in tools.enumerated() where !BuiltinTools.names.contains(tool) {
-            throw fail(
-                fields["tools"]?.sequence?[index],
-                "unknown tool \"\(tool)\" for \(name); available: \(BuiltinTools.names.joined(separator: ", "))")
+        let serverNames = servers.map(\.name)
+        for (index, tool) in tools.enumerated() {
+            let entry = fields["tools"]?.sequence?[index]
+            switch ToolReference(tool) {
+            case let .builtin(builtin):
+                guard !BuiltinTools.names.contains(builtin) else { continue }
+                let servers = serverNames.isEmpty ? "" : ", or SERVER.TOOL / SERVER.* of the mcp servers \(serverNames.joined(separator: ", "))"
+                throw fail(
+                    entry, "unknown tool \"\(tool)\" for \(name); available: \(BuiltinTools.names.joined(separator: ", "))\(servers)")
+            case let .server(server, tool: toolName):
+                guard serverNames.contains(server) else { throw unknownServer(server, in: tool, entry, serverNames) }
+                guard !toolName.isEmpty else { throw fail(entry, "\"\(tool)\" names no tool; write \(server).TOOL or \(server).*") }
+            case let .allOf(server):
+                guard serverNames.contains(server) else { throw unknownServer(server, in: tool, entry, serverNames) }
+            }
         }
         return WorkflowDefinition.AgentSpec(
             name: name,
@@ -179,8 +192,78 @@ private struct DefinitionReader {
             generation: try generation(in: fields))
     }
 
+    func unknownServer(_ server: String, in tool: String, _ node: Node?, _ known: [String]) -> WorkflowDefinitionError {
+        fail(node, "\"\(tool)\" names the MCP server \"\(server)\", which mcp: does not define"
+            + (known.isEmpty ? " (there is no mcp: section)" : "; defined: \(known.joined(separator: ", "))"))
+    }
+
+    static let stdioServerKeys: Set<String> = ["command", "args", "env", "cwd", "timeout"]
+    static let httpServerKeys: Set<String> = ["url", "headers", "timeout"]
+
+    /// `mcp:`: named servers, each a process (`command`, `args`, `env`, `cwd`) or a URL (`url`, `headers`).
+    func mcpServers(_ node: Node) throws(WorkflowDefinitionError) -> [MCPServerSpec] {
+        guard let mapping = node.mapping else {
+            throw fail(node, "mcp must be a mapping of server names to servers, e.g. mcp: {time: {command: uvx, args: [mcp-server-time]}}")
+        }
+        var servers: [MCPServerSpec] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string, !name.isEmpty else { throw fail(key, "MCP server names must be plain text") }
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                throw fail(key, "the MCP server name \"\(name)\" may have only letters, digits, _ and - (tools are named \(name).TOOL)")
+            }
+            guard !servers.contains(where: { $0.name == name }) else { throw fail(key, "the MCP server \"\(name)\" appears twice") }
+            servers.append(try mcpServer(name, value))
+        }
+        return servers
+    }
+
+    func mcpServer(_ name: String, _ node: Node) throws(WorkflowDefinitionError) -> MCPServerSpec {
+        let what = "the MCP server \(name)"
+        guard let keys = node.mapping?.keys.compactMap({ $0.scalar?.string }) else {
+            throw fail(node, "\(what) must be a mapping with command (a local process) or url (a remote server)")
+        }
+        let remote = keys.contains("url")
+        if remote && keys.contains("command") { throw fail(node, "\(what) has both command and url; give one") }
+        guard remote || keys.contains("command") else {
+            throw fail(node, "\(what) needs command (a local process, e.g. command: uvx) or url (streamable HTTP)")
+        }
+        let fields = try mapping(node, what, allowed: remote ? Self.httpServerKeys : Self.stdioServerKeys)
+        let seconds = try positiveInt("timeout", in: fields, range: 1...3600, wording: "a whole number of seconds from 1 to 3600")
+        let timeout = seconds.map { Duration.seconds($0) } ?? MCPServerSpec.defaultCallTimeout
+        if remote {
+            let url = try string(node, "url", in: fields, parent: node)
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw fail(fields["url"], "\(what): url must start with http:// or https://")
+            }
+            return MCPServerSpec(
+                name: name, transport: .http(url: url, headers: try textMapping("headers", in: fields)), callTimeout: timeout)
+        }
+        return MCPServerSpec(
+            name: name,
+            transport: .stdio(
+                command: try string(node, "command", in: fields, parent: node),
+                arguments: try stringList("args", in: fields) ?? [],
+                environment: try textMapping("env", in: fields),
+                workingDirectory: try optionalString("cwd", in: fields)),
+            callTimeout: timeout)
+    }
+
+    /// `env:` and `headers:`: names to text. Values are not quoted in errors: they may be secrets.
+    func textMapping(_ key: String, in fields: [String: Node]) throws(WorkflowDefinitionError) -> [String: String] {
+        guard let node = fields[key] else { return [:] }
+        guard let mapping = node.mapping else { throw fail(node, "\"\(key)\" must be a mapping of names to text") }
+        var values: [String: String] = [:]
+        for (name, value) in mapping {
+            guard let name = name.scalar?.string, !name.isEmpty else { throw fail(name, "\"\(key)\" names must be plain text") }
+            guard let text = value.scalar?.string else { throw fail(value, "\"\(key)\": the value of \(name) must be text") }
+            values[name] = text
+        }
+        return values
+    }
+
     func definition(from root: Node) throws(WorkflowDefinitionError) -> WorkflowDefinition {
         let fields = try mapping(root, "the workflow", allowed: Self.topKeys)
+        let servers = try fields["mcp"].map { node throws(WorkflowDefinitionError) in try mcpServers(node) } ?? []
         let name = try string(root, "name", in: fields, parent: root)
         let kindText = try string(root, "kind", in: fields, parent: root)
         guard let kind = WorkflowDefinition.Kind(rawValue: kindText) else {
@@ -193,13 +276,14 @@ private struct DefinitionReader {
         }
         var agents: [WorkflowDefinition.AgentSpec] = []
         for node in agentNodes {
-            let spec = try agent(node, "an agent")
+            let spec = try agent(node, "an agent", servers: servers)
             guard !agents.contains(where: { $0.name == spec.name }) else {
                 throw fail(node, "two agents are named \"\(spec.name)\"")
             }
             agents.append(spec)
         }
         var definition = WorkflowDefinition(name: name, description: try optionalString("description", in: fields), kind: kind, agents: agents)
+        definition.mcpServers = servers
         let names = Set(agents.map(\.name))
         if let node = fields["defaults"] {
             definition.defaults = try generation(in: try mapping(node, "defaults", allowed: Self.generationKeys))
@@ -231,7 +315,7 @@ private struct DefinitionReader {
                 guard definition.selection == .manager else {
                     throw fail(node, "\"manager\" needs selection: manager")
                 }
-                definition.manager = try agent(node, "the manager")
+                definition.manager = try agent(node, "the manager", servers: servers)
             }
             definition.maxRounds = try positiveInt("max_rounds", in: fields, range: 1...100) ?? 6
             definition.terminateOn = try optionalString("terminate_on", in: fields)
@@ -241,7 +325,7 @@ private struct DefinitionReader {
             }
         case .concurrent:
             if let node = fields["aggregator"] {
-                let aggregator = try agent(node, "the aggregator")
+                let aggregator = try agent(node, "the aggregator", servers: servers)
                 guard !names.contains(aggregator.name) else { throw fail(node, "the aggregator's name is already an agent's") }
                 definition.aggregator = aggregator
             }

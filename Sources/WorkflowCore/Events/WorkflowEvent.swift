@@ -24,6 +24,8 @@ public struct WorkflowEvent: Sendable, Hashable {
         /// the arguments in `toolCallArgumentsDelta` events.
         case toolCallStarted(agent: String, callId: String, tool: String, arguments: String)
         case toolCallArgumentsDelta(agent: String, callId: String, delta: String)
+        /// How far a running tool call has got, where the tool reports it (an MCP server's progress notifications).
+        case toolProgress(agent: String, callId: String, progress: ToolProgress)
         case toolResult(ToolResultInfo)
         /// `finishReason` is why the turn's last response ended (`.length`: at the token cap, `maxTokens`, the
         /// cap its requests were sent with); nil when the source does not say.
@@ -79,7 +81,7 @@ public struct WorkflowEvent: Sendable, Hashable {
         switch kind {
         case .runStarted, .runCompleted, .runCancelled: return nil
         case let .agentStarted(agent), let .textDelta(agent, _, _), let .reasoningDelta(agent, _, _),
-            let .toolCallStarted(agent, _, _, _), let .toolCallArgumentsDelta(agent, _, _),
+            let .toolCallStarted(agent, _, _, _), let .toolCallArgumentsDelta(agent, _, _), let .toolProgress(agent, _, _),
             let .agentCompleted(agent, _, _, _):
             return agent
         case let .toolResult(info): return info.agent

@@ -36,6 +36,8 @@ struct ScriptedPersona {
         if case let .manager(participants) = request.context { return managerReply(participants) }
         if toolResults.isEmpty {
             if case let .handoff(targets) = request.context, let routed = handoffReply(targets) { return routed }
+            // A server's tool first: a workflow names a server to show it answering.
+            if let tool = serverTool { return schemaCall(tool) }
             if toolNames.contains("get_weather") { return weatherCalls() }
             if toolNames.contains("get_time") { return timeCall() }
         } else {
@@ -101,6 +103,24 @@ struct ScriptedPersona {
     private func timeCall() -> ScriptedReply {
         let place = Self.places(in: prompt).first ?? "UTC"
         return ScriptedReply(text: "", toolCalls: [("get_time", JSONValue.object(["location": .string(place)]).jsonText)])
+    }
+
+    /// The first tool that is neither built in nor a handoff: an MCP server's, which the persona knows only by
+    /// its schema.
+    private var serverTool: ToolDefinition? {
+        let handoffs: Set<String>
+        if case let .handoff(targets) = request.context {
+            handoffs = Set(targets.keys.map(HandoffWorkflow.toolName(for:)))
+        } else {
+            handoffs = []
+        }
+        return request.tools.first { !BuiltinTools.names.contains($0.name) && !handoffs.contains($0.name) }
+    }
+
+    /// Calls `tool` with arguments built from its schema (see `SchemaArguments`), the place from the prompt.
+    private func schemaCall(_ tool: ToolDefinition) -> ScriptedReply {
+        let arguments = SchemaArguments(place: Self.places(in: prompt).first, prompt: prompt).arguments(for: tool.parameters)
+        return ScriptedReply(text: "", toolCalls: [(tool.name, arguments.jsonText)])
     }
 
     private func researchSummary() -> ScriptedReply {

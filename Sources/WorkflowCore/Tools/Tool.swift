@@ -14,17 +14,24 @@ public struct ToolDefinition: Sendable, Hashable {
 /// A tool an agent can call: a definition and an async body that gets the parsed arguments and returns text.
 public struct Tool: Sendable {
     public var definition: ToolDefinition
+    /// The MCP server the tool comes from; nil for a built-in.
+    public var server: String?
     public var body: @Sendable (JSONValue) async throws -> String
 
     public init(
-        name: String, description: String, parameters: JSONValue,
+        name: String, description: String, parameters: JSONValue, server: String? = nil,
         body: @escaping @Sendable (JSONValue) async throws -> String
     ) {
         self.definition = ToolDefinition(name: name, description: description, parameters: parameters)
+        self.server = server
         self.body = body
     }
 
     public var name: String { definition.name }
+
+    /// The name the timeline shows: `time.get_current_time` for a server's tool (the model calls it by its own
+    /// name, as the server lists it), the plain name for a built-in.
+    public var qualifiedName: String { server.map { "\($0).\(name)" } ?? name }
 }
 
 /// A tool failure the model should see as the tool's result (bad arguments, a failed lookup).

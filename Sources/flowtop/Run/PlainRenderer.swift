@@ -50,6 +50,9 @@ struct PlainRenderer {
             }
         case .toolCallArgumentsDelta:
             break
+        case let .toolProgress(agent, _, progress):
+            switchTo(agent)
+            line("  ⋯ \(progress.summary)")
         case let .toolResult(info):
             switchTo(info.agent)
             let mark = info.isError ? "✘" : "↳"

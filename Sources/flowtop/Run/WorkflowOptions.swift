@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MCPTools
 import ModelClients
 import WorkflowCore
 
@@ -65,6 +66,8 @@ struct ModelChoice: ParsableArguments {
         } catch {
             throw CommandLineFailure("\(error)")
         }
+        let servers = try await MCPServers.start(for: definition)
+        let serverTools = servers?.serverTools ?? .none
         let remote: OpenAIChatClient?
         do {
             let settingsFile = URL(fileURLWithPath: LocalSettingsFile.fileName)
@@ -73,25 +76,30 @@ struct ModelChoice: ParsableArguments {
                 environment: ProcessInfo.processInfo.environment,
                 settingsFile: FileManager.default.fileExists(atPath: settingsFile.path) ? settingsFile : nil)
         } catch {
+            await servers?.stop()
             throw CommandLineFailure("\(error)")
         }
         if let remote {
             if pace != nil { printError("flowtop: warning: --pace applies to the scripted model only; ignored") }
             return PreparedWorkflow(
-                definition: definition, workflow: definition.build(client: remote, overrides: overrides),
-                modelLabel: remote.model.description, shutdown: { try await remote.shutdown() },
-                build: { $0.build(client: remote, overrides: overrides) })
+                definition: definition, workflow: definition.build(client: remote, overrides: overrides, serverTools: serverTools),
+                modelLabel: remote.model.description,
+                shutdown: {
+                    await servers?.stop()
+                    try await remote.shutdown()
+                },
+                build: { $0.build(client: remote, overrides: overrides, serverTools: serverTools) })
         }
         let chosenPace = pace?.pace ?? defaultPace
         let client = ScriptedChatClient(pace: chosenPace, fixedAnswerTokens: fixedAnswerTokens)
         // Tools take a moment too when the model is paced, as real ones do.
         let latency: Duration = chosenPace.tokensPerSecond.map { $0 < 30 ? .milliseconds(900) : .milliseconds(400) } ?? .zero
         return PreparedWorkflow(
-            definition: definition, workflow: definition.build(client: client, toolLatency: latency, overrides: overrides),
-            modelLabel: client.model.description, shutdown: {},
-            build: { $0.build(client: client, toolLatency: latency, overrides: overrides) })
+            definition: definition,
+            workflow: definition.build(client: client, toolLatency: latency, overrides: overrides, serverTools: serverTools),
+            modelLabel: client.model.description, shutdown: { await servers?.stop() },
+            build: { $0.build(client: client, toolLatency: latency, overrides: overrides, serverTools: serverTools) })
     }
-
 }
 
 /// `--pace`: a named pace of the scripted model, or tokens per second.
