@@ -148,10 +148,10 @@ struct AgentTurn {
             do {
                 let arguments = call.arguments.trimmingCharacters(in: .whitespaces).isEmpty
                     ? JSONValue.object([:]) : try JSONValue(parsing: call.arguments)
-                let report: @Sendable (ToolProgress) -> Void = { [sink, agent] progress in
+                let reporter = ToolProgressReporter { [sink, agent] progress in
                     sink.emit(.toolProgress(agent: agent.name, callId: call.callId, progress: progress))
                 }
-                output = try await ToolProgressReporting.$report.withValue(report) { try await tool.body(arguments) }
+                output = try await ToolProgressReporting.$reporter.withValue(reporter) { try await tool.body(arguments) }
             } catch let error as JSONValue.ParseError {
                 output = "Error: the arguments are not valid JSON (\(error.reason))"
                 failed = true

@@ -31,7 +31,21 @@ public struct ToolProgress: Sendable, Hashable {
 }
 
 /// Where a tool body reports progress: the agent loop binds it for each call to the call's timeline entry. A
-/// task-local rather than a body parameter, so tools that report nothing stay plain closures.
+/// task-local rather than a body parameter, so tools that report nothing stay plain closures. The value is an
+/// object holding the closure: an optional closure as the task-local value itself crashed optimised builds (Swift
+/// 6.3.1, a bad pointer on the first tool call), and an object is what task-locals are commonly given.
 public enum ToolProgressReporting {
-    @TaskLocal public static var report: (@Sendable (ToolProgress) -> Void)?
+    @TaskLocal public static var reporter: ToolProgressReporter?
+
+    /// The bound reporter's closure, if a call is being made under one.
+    public static var report: (@Sendable (ToolProgress) -> Void)? { reporter?.report }
+}
+
+/// One tool call's progress sink.
+public final class ToolProgressReporter: Sendable {
+    public let report: @Sendable (ToolProgress) -> Void
+
+    public init(_ report: @escaping @Sendable (ToolProgress) -> Void) {
+        self.report = report
+    }
 }
