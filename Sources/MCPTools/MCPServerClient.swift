@@ -99,15 +99,28 @@ public actor MCPServerClient {
         await client.onNotification(ProgressNotification.self) { [weak self] message in
             await self?.deliver(message.params)
         }
+        do {
+            _ = try await underDeadline(limit, what: "initialize") { try await client.connect(transport: transport) }
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// Runs one session-wide request under `limit`: past it the session is disconnected (the SDK's requests ignore
+    /// task cancellation), and a failure is worded as `what`'s, a timeout as one.
+    private func underDeadline<T>(
+        _ limit: Duration, what: String, _ request: () async throws -> T
+    ) async throws(MCPServerError) -> T {
+        let client = self.client
         let timer = Deadline(after: limit) { await client.disconnect() }
         do {
-            _ = try await client.connect(transport: transport)
+            let value = try await request()
             timer.cancel()
+            return value
         } catch {
             timer.cancel()
-            let failure = failure(error, timedOut: timer.fired, what: "initialize", limit: limit)
-            await stop()
-            throw failure
+            throw failure(error, timedOut: timer.fired, what: what, limit: limit)
         }
     }
 
@@ -116,17 +129,9 @@ public actor MCPServerClient {
         var definitions: [ToolDefinition] = []
         var cursor: String?
         repeat {
-            let page: (tools: [MCP.Tool], nextCursor: String?)
-            let limit = spec.callTimeout
             let client = self.client
-            let timer = Deadline(after: limit) { await client.disconnect() }
-            do {
-                page = try await client.listTools(cursor: cursor)
-                timer.cancel()
-            } catch {
-                timer.cancel()
-                throw failure(error, timedOut: timer.fired, what: "tools/list", limit: limit)
-            }
+            let after = cursor
+            let page = try await underDeadline(spec.callTimeout, what: "tools/list") { try await client.listTools(cursor: after) }
             definitions += page.tools.map { tool in
                 ToolDefinition(
                     name: tool.name, description: tool.description ?? tool.title ?? "",
