@@ -157,24 +157,28 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// The hot path: a text, reasoning or tool-argument delta, read without a dictionary. False when the event is
     /// anything else (or unusual), for the general path.
     private mutating func decodeDelta(_ data: String, at timestamp: Double) -> Bool {
-        guard let picked = PickedMembers(data, ["type", "messageId", "delta", "toolCallId"]),
-              let type = picked.string(0), let delta = picked.string(2)
+        guard let picked = PickedMembers(data, types: Self.deltaTypes, ["messageId", "delta", "toolCallId"]),
+              let delta = picked.string(1)
         else { return false }
-        switch type {
-        case "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CHUNK":
-            let id = picked.string(1) ?? ""
+        switch picked.type {
+        case 0, 1:
+            let id = picked.string(0) ?? ""
             text(delta, agent: agent(forMessage: id, at: timestamp), message: id, at: timestamp)
-        case "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CHUNK", "THINKING_TEXT_MESSAGE_CONTENT":
-            let id = picked.string(1) ?? ""
+        case 2, 3, 4:
+            let id = picked.string(0) ?? ""
             ledger.emit(.reasoningDelta(agent: agent(forMessage: id, at: timestamp), messageId: id, text: delta), at: timestamp)
-        case "TOOL_CALL_ARGS":
-            guard let id = picked.string(3), let call = calls[id] else { return false }
-            ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: id, delta: delta), at: timestamp)
         default:
-            return false
+            guard let id = picked.string(2), let call = calls[id] else { return false }
+            ledger.emit(.toolCallArgumentsDelta(agent: call.agent, callId: id, delta: delta), at: timestamp)
         }
         return true
     }
+
+    /// The delta types of the hot path, in the order `decodeDelta` tells them apart.
+    private static let deltaTypes: [StaticString] = [
+        "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CHUNK", "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CHUNK",
+        "THINKING_TEXT_MESSAGE_CONTENT", "TOOL_CALL_ARGS",
+    ]
 
     private mutating func text(_ delta: String, agent: String, message id: String, at timestamp: Double) {
         texts[agent, default: ""] += delta

@@ -116,18 +116,17 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// The hot path: a text or argument delta, read without a dictionary; false for anything else, for the general
     /// path.
     private mutating func decodeDelta(_ data: String, at timestamp: Double) -> Bool {
-        guard let picked = PickedMembers(data, ["type", "item_id", "delta", "metadata", "output_index"]),
-              let type = picked.string(0), let fragment = picked.string(2)
+        guard let picked = PickedMembers(
+            data, types: ["response.output_text.delta", "response.function_call_arguments.delta"],
+            ["item_id", "delta", "output_index"], nested: ("metadata", "executor_id")),
+            let fragment = picked.string(1)
         else { return false }
-        let item = picked.string(1) ?? ""
-        switch type {
-        case "response.output_text.delta":
-            write(fragment, reasoning: false, item: item, executor: picked[3]?["executor_id"]?.stringValue,
-                  index: picked[4]?.intValue, at: timestamp)
-        case "response.function_call_arguments.delta":
+        let item = picked.string(0) ?? ""
+        if picked.type == 0 {
+            write(fragment, reasoning: false, item: item, executor: picked.nested?.stringValue,
+                  index: picked[2]?.intValue, at: timestamp)
+        } else {
             arguments(fragment, item: item, at: timestamp)
-        default:
-            return false
         }
         return true
     }

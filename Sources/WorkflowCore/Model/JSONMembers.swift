@@ -42,3 +42,79 @@ extension UnsafeBufferPointer<UInt8> {
         return true
     }
 }
+
+extension JSONMembers {
+    /// Walks an object's members in order, building only what `member` asks for: each value is read as a
+    /// `JSONValue`, as a plain string's bytes, or as an object member by member, and a value left alone is
+    /// checked and skipped. The hot path of decoders whose events carry members nobody shows (DevUI's `logprobs`,
+    /// `sequence_number`, `metadata`). `member` returns false to stop; the result is false then, and when `text`
+    /// is not a JSON object, a key has escapes or a value is invalid, so the caller takes its general path.
+    public static func scan(
+        _ text: String, _ member: (_ key: UnsafeBufferPointer<UInt8>, _ value: inout JSONMemberValue) -> Bool
+    ) -> Bool {
+        JSONValueReader.read(text) { reader in
+            reader.skipSpace()
+            guard reader.members({ reader, key in JSONMemberValue.visit(&reader, key, member) }) else { return false }
+            reader.skipSpace()
+            return reader.atEnd
+        }
+    }
+}
+
+/// One member's value during `JSONMembers.scan`, valid only during the call that gets it.
+public struct JSONMemberValue {
+    private let reader: UnsafeMutablePointer<JSONValueReader>
+    private var consumed = false
+    private var failed = false
+
+    private init(_ reader: UnsafeMutablePointer<JSONValueReader>) {
+        self.reader = reader
+    }
+
+    static func visit(
+        _ reader: inout JSONValueReader, _ key: UnsafeBufferPointer<UInt8>,
+        _ member: (UnsafeBufferPointer<UInt8>, inout JSONMemberValue) -> Bool
+    ) -> Bool {
+        withUnsafeMutablePointer(to: &reader) { pointer in
+            var value = JSONMemberValue(pointer)
+            guard member(key, &value), !value.failed else { return false }
+            return value.consumed || pointer.pointee.skipValue()
+        }
+    }
+
+    /// The value, built; nil (and the scan fails) when it is invalid.
+    public mutating func json() -> JSONValue? {
+        guard !consumed else { return nil }
+        consumed = true
+        let value = reader.pointee.value()
+        if value == nil { failed = true }
+        return value
+    }
+
+    /// The bytes of a string without escapes (valid only during the call); nil, leaving the value to be read
+    /// another way, when it is not a string or has escapes.
+    public mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+        guard !consumed, let bytes = reader.pointee.plainString() else { return nil }
+        consumed = true
+        return bytes
+    }
+
+    /// The value as a string, escapes decoded; nil when it is something else (the scan goes on) or invalid
+    /// (the scan fails).
+    public mutating func string() -> String? {
+        guard !consumed else { return nil }
+        guard case let .string(text)? = json() else { return nil }
+        return text
+    }
+
+    /// The value as an object, member by member as in `scan`; false when it is not an object or `member` stopped.
+    public mutating func members(
+        _ member: (_ key: UnsafeBufferPointer<UInt8>, _ value: inout JSONMemberValue) -> Bool
+    ) -> Bool {
+        guard !consumed else { return false }
+        consumed = true
+        let read = reader.pointee.members { reader, key in JSONMemberValue.visit(&reader, key, member) }
+        if !read { failed = true }
+        return read
+    }
+}

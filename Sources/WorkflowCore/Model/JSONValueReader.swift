@@ -74,6 +74,89 @@ struct JSONValueReader {
         }
     }
 
+    /// Steps over the value at the reader, accepting exactly what `value()` accepts, without building it: the
+    /// members a hot path does not want cost a scan, not an allocation. Strings with escapes and numbers that are
+    /// not short integers take `value()`'s own path, so the two cannot disagree.
+    mutating func skipValue() -> Bool {
+        guard index < bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            return members { reader, _ in reader.skipValue() }
+        case UInt8(ascii: "["):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { return false }
+            index += 1
+            skipSpace()
+            if take(UInt8(ascii: "]")) { return true }
+            while true {
+                skipSpace()
+                guard skipValue() else { return false }
+                skipSpace()
+                if take(UInt8(ascii: ",")) { continue }
+                return take(UInt8(ascii: "]"))
+            }
+        case UInt8(ascii: "\""):
+            if plainString() != nil { return true }
+            return string() != nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            while index < bytes.count, index - start < 16, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                index += 1
+            }
+            let digits = index - start
+            let ended = index == bytes.count || !Self.continuesNumber(bytes[index])
+            // A short run of digits with no leading zero is an integer `value()` takes; anything else, it decides.
+            if ended, digits > 0, digits < 16, bytes[start] != UInt8(ascii: "0") || digits == 1 { return true }
+            index = start
+            return number() != nil
+        default:
+            return value() != nil
+        }
+    }
+
+    private static func continuesNumber(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+             UInt8(ascii: "+"), UInt8(ascii: "-"):
+            true
+        default: false
+        }
+    }
+
+    /// The bytes of the string at the reader when it has no escapes (the reader moves past it); nil, with the
+    /// reader where it was, when it is not a string or has escapes.
+    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+        let start = index
+        guard let bytes = plainKey() else {
+            index = start
+            return nil
+        }
+        return bytes
+    }
+
+    /// Walks the object at the reader: `member` gets each key's bytes (escape-free keys only; otherwise false) and
+    /// must consume the value (`value()`, `skipValue()`, `members`), returning false to stop. True when the whole
+    /// object was read.
+    mutating func members(_ member: (inout JSONValueReader, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth, take(UInt8(ascii: "{")) else { return false }
+        skipSpace()
+        if take(UInt8(ascii: "}")) { return true }
+        while true {
+            skipSpace()
+            guard let key = plainKey() else { return false }
+            skipSpace()
+            guard take(UInt8(ascii: ":")) else { return false }
+            skipSpace()
+            guard member(&self, key) else { return false }
+            skipSpace()
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "}"))
+        }
+    }
+
     mutating func value() -> JSONValue? {
         guard index < bytes.count else { return nil }
         switch bytes[index] {
