@@ -48,6 +48,19 @@ struct RenderingTests {
         #expect(!screen(dashboard).contains("Esc or ? closes"))
     }
 
+    @Test func helpThatDoesNotFitTheTerminalScrollsToTheLastKey() {
+        var dashboard = state(width: 80, height: 18, events: LayoutTests.events(agents: 2))
+        _ = dashboard.handle(.character("?"))
+        let last = "q  Ctrl-C"
+        #expect(screen(dashboard).contains("↓ more"))
+        #expect(!screen(dashboard).contains(last))
+        for _ in 0..<40 { _ = dashboard.handle(.down) }
+        let scrolled = screen(dashboard)
+        #expect(scrolled.contains(last))
+        #expect(scrolled.contains("↑ more"))
+        #expect(!scrolled.contains("↓ more"))
+    }
+
     @Test func searchHighlightsMatchesInTheFocusedPane() {
         var events = [event(1, .runStarted(.init(runId: "r", workflow: "w", participants: ["A"], model: nil)))]
         events.append(event(2, .textDelta(agent: "A", messageId: "m", text: "rain in Oslo\nsun in Rome\nrain again")))

@@ -8,9 +8,16 @@ extension DashboardState {
         if case .control("l") = key { return [.repaint] }
         if let search, search.editing { return handleSearchInput(key) }
         switch overlay {
-        case .help:
-            if key == .character("q") { return [.quit] }
-            if key == .escape || key == .character("?") || key == .enter { overlay = nil }
+        case let .help(scroll):
+            switch key {
+            case .escape, .enter, .character("?"): overlay = nil
+            case .character("q"): return [.quit]
+            case .up, .character("k"): overlay = .help(scroll: max(0, scroll - 1))
+            case .down, .character("j"): overlay = .help(scroll: min(scroll + 1, HelpOverlay.entries.count - 1))
+            case .pageUp: overlay = .help(scroll: max(0, scroll - 10))
+            case .pageDown: overlay = .help(scroll: min(scroll + 10, HelpOverlay.entries.count - 1))
+            default: break
+            }
             return []
         case let .toolDetail(index, scroll):
             switch key {
@@ -39,7 +46,7 @@ extension DashboardState {
 
         switch key {
         case .character("q"): return [.quit]
-        case .character("?"): overlay = .help
+        case .character("?"): overlay = .help(scroll: 0)
         case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)
         case .backTab: moveFocus(by: -1)

@@ -14,7 +14,8 @@ public struct DashboardState: Sendable {
     }
 
     public enum Overlay: Sendable, Hashable {
-        case help
+        /// Scrolled by `scroll` rows when the keys do not fit the terminal (80×24 shows most, not all).
+        case help(scroll: Int)
         /// The full arguments and result of a timeline entry; `scroll` in rows.
         case toolDetail(index: Int, scroll: Int)
         /// `w`: the warnings and the event types a remote stream sent that flowtop skipped; `scroll` in rows.

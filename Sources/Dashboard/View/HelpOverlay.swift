@@ -21,20 +21,28 @@ enum HelpOverlay {
         ("q  Ctrl-C", "quit"),
     ]
 
-    static func draw(_ state: DashboardState, into grid: inout CellGrid) {
+    /// Draws the keys from row `scroll` on; when they do not all fit (an 80×24 terminal), the box says which
+    /// way the rest lies and ↑ ↓ scroll it.
+    static func draw(scroll: Int, into grid: inout CellGrid) {
         let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 10
         let textWidth = entries.map { DisplayWidth.of($0.action) }.max() ?? 20
         let width = min(grid.width - 2, keyWidth + textWidth + 7)
         let height = min(grid.height - 2, entries.count + 4)
+        guard width > keyWidth + 8, height > 4 else { return }
         let rect = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
+        let rows = rect.height - 4
+        let first = max(0, min(scroll, entries.count - rows))
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
         DashboardView.box(rect, style: .overlayBorder, into: &grid)
         grid.put(" Keys ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
-        for (row, entry) in entries.prefix(rect.height - 4).enumerated() {
+        for (row, entry) in entries.dropFirst(first).prefix(rows).enumerated() {
             let y = rect.y + 2 + row
             grid.put(entry.keys, x: rect.x + 2, y: y, style: .overlayTitle, maxWidth: keyWidth)
             grid.put(entry.action, x: rect.x + 4 + keyWidth, y: y, style: .overlay, maxWidth: rect.width - keyWidth - 6)
         }
-        grid.put(" Esc or ? closes ", x: rect.x + rect.width - 19, y: rect.y + rect.height - 1, style: .overlayBorder)
+        if first > 0 { grid.put(" ↑ more ", x: rect.x + rect.width - 10, y: rect.y, style: .overlayBorder) }
+        let more = first + rows < entries.count
+        let hint = more ? " ↓ more · Esc or ? closes " : " Esc or ? closes "
+        grid.put(hint, x: rect.x + rect.width - DisplayWidth.of(hint) - 2, y: rect.y + rect.height - 1, style: .overlayBorder)
     }
 }
