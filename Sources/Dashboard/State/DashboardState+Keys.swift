@@ -9,7 +9,7 @@ extension DashboardState {
         if let search, search.editing { return handleSearchInput(key) }
         switch overlay {
         case .help:
-            if key == .character("q") { return [.quit] }
+            if key == .character("q") { return leave }
             if key == .escape || key == .character("?") || key == .enter { overlay = nil }
             return []
         case let .toolDetail(index, scroll):
@@ -25,7 +25,7 @@ extension DashboardState {
         case let .warnings(scroll):
             switch key {
             case .escape, .enter, .character("w"): overlay = nil
-            case .character("q"): return [.quit]
+            case .character("q"): return leave
             case .up, .character("k"): overlay = .warnings(scroll: max(0, scroll - 1))
             case .down, .character("j"): overlay = .warnings(scroll: scroll + 1)
             case .pageUp: overlay = .warnings(scroll: max(0, scroll - 10))
@@ -38,7 +38,7 @@ extension DashboardState {
         }
 
         switch key {
-        case .character("q"): return [.quit]
+        case .character("q"): return leave
         case .character("?"): overlay = .help
         case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)
@@ -66,6 +66,8 @@ extension DashboardState {
         case .character("n"): jumpToMatch(forward: true)
         case .character("N"): jumpToMatch(forward: false)
         case .escape:
+            // Esc closes what is open; with nothing open, a dashboard opened from the runs list goes back to it.
+            if openedFromList, search == nil, !zoomed { return [.back] }
             search = nil
             if zoomed { zoomed = false }
         case .enter:
@@ -83,6 +85,9 @@ extension DashboardState {
         }
         return []
     }
+
+    /// `q`: back to the runs list when the dashboard was opened from it, else quit.
+    private var leave: [DashboardEffect] { openedFromList ? [.back] : [.quit] }
 
     // MARK: Focus and scrolling
 
