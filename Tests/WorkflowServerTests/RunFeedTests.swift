@@ -94,7 +94,6 @@ struct RunFeedTests {
         guard case let .ended(ended)? = events.last else { return }
         #expect(ended.state == .completed)
         #expect(ended.agents.first == "Triage")
-        #expect(ended.toolCalls >= 1)
         #expect(ended.usage.totalTokens > 0)
         #expect(ended.events == harness.server.registry.run(id: second)?.summary.events)
         #expect(ended.eventsPerSecond == 0)
@@ -102,7 +101,8 @@ struct RunFeedTests {
     }
 
     @Test func aFastRunsProgressIsCoalescedNotSentPerDelta() async throws {
-        let harness = try await ServerHarness.start(client: ScriptedChatClient(pace: .init(tokensPerSecond: 2_000)))
+        let harness = try await ServerHarness.start(
+            client: ScriptedChatClient(pace: .init(tokensPerSecond: 2_000), fixedAnswerTokens: 300))
         var feed = try await FeedReader(harness)
         _ = try await feed.next()
         let id = try await Self.startRun(harness)
@@ -112,7 +112,8 @@ struct RunFeedTests {
             return
         }
         let progress = events.filter { if case let .progress(run) = $0 { return run.id == id } else { return false } }
-        #expect(ended.events > 100)
+        #expect(ended.events > 500)
+        #expect(ended.currentAgent == "Writer")
         // At most one per 250 ms: a run of a few hundred events over a fraction of a second sends a handful.
         #expect(progress.count * 10 < ended.events)
         try await harness.shutdown()
