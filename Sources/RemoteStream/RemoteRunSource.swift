@@ -102,10 +102,12 @@ public final class RemoteRunSource: RunSource {
         return .cancelled
     }
 
-    /// The first snapshot the feed sends (`flowtop top --plain/--json`), or the failure.
+    /// The first snapshot the feed sends (`flowtop top --plain/--json`), or the failure. A server that cannot be
+    /// reached is asked twice more, half a second apart, not for as long as a watching list would keep asking.
     public func snapshot() async throws(EventSourceFailure) -> [RunSummary] {
         let request = EventSourceRequest(url: feedURL, headers: headers, secrets: secrets)
-        let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: 0), clock: clock)
+        let client = EventSourceClient(
+            policy: ReconnectPolicy(initialDelayMilliseconds: 500, maxDelayMilliseconds: 1000, maxAttempts: 2), clock: clock)
         defer { Task { await client.shutdown() } }
         var runs: [RunSummary]?
         var failure: EventSourceFailure?

@@ -30,7 +30,11 @@ enum HelpOverlay {
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
         DashboardView.box(rect, style: .overlayBorder, into: &grid)
         grid.put(" Keys ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
-        for (row, entry) in entries.prefix(rect.height - 4).enumerated() {
+        // Opened from the runs list, q goes back to it (Ctrl-C still quits).
+        let shown = state.openedFromList
+            ? entries.map { $0.keys == "q  Ctrl-C" ? (keys: "q  Esc", action: "back to the runs list (Ctrl-C quits)") : $0 }
+            : entries
+        for (row, entry) in shown.prefix(rect.height - 4).enumerated() {
             let y = rect.y + 2 + row
             grid.put(entry.keys, x: rect.x + 2, y: y, style: .overlayTitle, maxWidth: keyWidth)
             grid.put(entry.action, x: rect.x + 4 + keyWidth, y: y, style: .overlay, maxWidth: rect.width - keyWidth - 6)
