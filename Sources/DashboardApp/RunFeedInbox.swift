@@ -42,7 +42,7 @@ public final class RunFeedInbox: Sendable {
         contents.withLock { contents in
             var inputs: [RunListInput] = []
             if let snapshot = contents.snapshot { inputs.append(.feed(.snapshot(snapshot))) }
-            for run in contents.changed.values.sorted(by: { $0.started < $1.started }) { inputs.append(.feed(.progress(run))) }
+            if !contents.changed.isEmpty { inputs.append(.changed(Array(contents.changed.values))) }
             if let connection = contents.connection { inputs.append(.connection(connection)) }
             contents = Contents()
             return inputs

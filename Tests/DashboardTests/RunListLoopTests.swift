@@ -56,6 +56,34 @@ struct RunListLoopTests {
         source.push.finish()
     }
 
+    @Test func theInboxKeepsOnlyTheLatestSummaryOfEachRunAndASnapshotReplacesWhatCameBefore() {
+        let inbox = RunFeedInbox(wake: {})
+        for count in 1...1_000 {
+            var run = RunListTests.run(1)
+            run.events = count
+            inbox.post(.progress(run))
+        }
+        inbox.post(.started(RunListTests.run(2)))
+        #expect(inbox.pendingCount == 2)
+        guard case let .changed(runs)? = inbox.drain().first else {
+            Issue.record("no changed runs drained")
+            return
+        }
+        #expect(runs.count == 2)
+        #expect(runs.first { $0.id == RunListTests.run(1).id }?.events == 1_000)
+        inbox.post(.progress(RunListTests.run(3)))
+        inbox.post(.snapshot([RunListTests.run(4)]))
+        inbox.setConnection(.live)
+        let inputs = inbox.drain()
+        #expect(inputs.count == 2)
+        guard case let .feed(.snapshot(snapshot)) = inputs.first else {
+            Issue.record("the snapshot did not come first")
+            return
+        }
+        #expect(snapshot.map(\.id) == [RunListTests.run(4).id])
+        #expect(inbox.pendingCount == 0)
+    }
+
     @Test func qInADashboardOpenedFromTheListGoesBackAndCtrlCQuits() {
         var state = DashboardState()
         state.openedFromList = true

@@ -7,6 +7,9 @@ public enum RunListInput: Sendable {
     case tick(now: Double)
     case connection(ConnectionState)
     case feed(RunFeedEvent)
+    /// Runs that started, progressed or ended, coalesced to the latest summary of each (`RunFeedInbox`), applied
+    /// at once so a busy feed costs one sort per frame, not one per run.
+    case changed([RunSummary])
 }
 
 /// What an input asks the app to do beyond changing the list.
@@ -33,6 +36,8 @@ extension RunListState {
             connection = state
         case let .feed(event):
             apply(event)
+        case let .changed(summaries):
+            apply(summaries)
         }
         return []
     }

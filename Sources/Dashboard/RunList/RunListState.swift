@@ -114,7 +114,12 @@ public struct RunListState: Sendable {
             let present = Set(summaries.map(\.id))
             runs = runs.filter { !$0.value.state.isFinished ? present.contains($0.key) : true }
         }
-        for summary in event.summaries { runs[summary.id] = summary }
+        apply(event.summaries)
+    }
+
+    /// Adds or refreshes `summaries`, then lets go of what is past the limit.
+    public mutating func apply(_ summaries: [RunSummary]) {
+        for summary in summaries { runs[summary.id] = summary }
         letGo()
         keepSelection()
     }
