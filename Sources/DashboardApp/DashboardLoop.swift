@@ -8,7 +8,8 @@ import WorkflowCore
 /// sleeps with no timeout, and while a run is live it wakes once a second for the clock.
 public final class DashboardLoop: @unchecked Sendable {
     public struct Outcome: Sendable {
-        public enum Reason: Sendable, Hashable { case quit, signal(Int32), inputClosed }
+        /// `back`: the person left a dashboard opened from the runs list, to return to it.
+        public enum Reason: Sendable, Hashable { case quit, back, signal(Int32), inputClosed }
         public var reason: Reason
         public var state: DashboardState
         public var transcriptPath: String? { state.transcriptPath }
@@ -22,6 +23,8 @@ public final class DashboardLoop: @unchecked Sendable {
     private let theme: Theme
     private let transcriptDirectory: String
     private let onFrame: (@Sendable (DashboardState) -> Void)?
+    /// The host's own work, done on the loop's thread each time it wakes (the runs list takes its feed).
+    private let alongside: (() -> Void)?
     private var state: DashboardState
     /// Transcript saves still writing, waited for before the loop returns so the outcome knows the path.
     private let saves = DispatchGroup()
@@ -30,16 +33,19 @@ public final class DashboardLoop: @unchecked Sendable {
     ///   - transcriptDirectory: where `s` saves the transcript (the working directory by default).
     ///   - onFrame: called on the loop's thread after each frame is drawn, with the state it shows (benchmarks
     ///     measure latency with it).
+    ///   - alongside: the host's work, done on the loop's thread each time it wakes (see `runHere`).
     public init(
         backend: any TerminalBackend, theme: Theme, state: DashboardState = DashboardState(),
         transcriptDirectory: String = FileManager.default.currentDirectoryPath,
-        onFrame: (@Sendable (DashboardState) -> Void)? = nil
+        onFrame: (@Sendable (DashboardState) -> Void)? = nil,
+        alongside: (() -> Void)? = nil
     ) {
         self.backend = backend
         self.theme = theme
         self.state = state
         self.transcriptDirectory = transcriptDirectory
         self.onFrame = onFrame
+        self.alongside = alongside
         inbox = EventInbox(wake: backend.wake)
     }
 
@@ -54,13 +60,23 @@ public final class DashboardLoop: @unchecked Sendable {
         }
     }
 
-    private func loop() -> Outcome {
-        do {
-            try backend.start()
-        } catch {
-            return Outcome(reason: .quit, state: state)
+    /// Runs the loop on the calling thread, on a backend the caller has started and goes on using afterwards: the
+    /// runs list's loop opens a run's dashboard this way, on its own thread, and takes the screen back when this
+    /// returns (`.back` when the person pressed Esc or q).
+    public func runHere() -> Outcome {
+        backend.invalidate()
+        return loop(ownsTerminal: false)
+    }
+
+    private func loop(ownsTerminal: Bool = true) -> Outcome {
+        if ownsTerminal {
+            do {
+                try backend.start()
+            } catch {
+                return Outcome(reason: .quit, state: state)
+            }
         }
-        defer { backend.stop() }
+        defer { if ownsTerminal { backend.stop() } }
         let size = backend.size
         _ = state.update(.resize(width: size.width, height: size.height))
         _ = state.update(.tick(now: Date().timeIntervalSince1970))
@@ -91,6 +107,7 @@ public final class DashboardLoop: @unchecked Sendable {
                 }
             }
             inputs += inbox.drainOutcomes()
+            alongside?()
             for input in inputs {
                 if let reason = perform(input) { return finish(reason) }
                 dirty = true
@@ -124,6 +141,7 @@ public final class DashboardLoop: @unchecked Sendable {
         for effect in state.update(input) {
             switch effect {
             case .quit: return .quit
+            case .back: return .back
             case .saveTranscript: saveTranscript()
             case .repaint: backend.invalidate()
             }

@@ -49,7 +49,8 @@ struct HealthAnswer: ResponseEncodable {
     }
 }
 
-/// `GET /api/runs`: newest first, times in ISO 8601 with milliseconds.
+/// `GET /api/runs`: newest first, times in ISO 8601 with milliseconds; after the first fields, the figures the
+/// runs feed carries (`current_agent`, tokens, tool calls, events/s).
 struct RunListAnswer: ResponseEncodable {
     var runs: [Run]
 
@@ -61,14 +62,31 @@ struct RunListAnswer: ResponseEncodable {
         var finished: String?
         var agents: [String]
         var events: Int
+        var currentAgent: String?
+        var inputTokens: Int
+        var outputTokens: Int
+        var toolCalls: Int
+        var eventsPerSecond: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, workflow, state, started, finished, agents, events
+            case currentAgent = "current_agent"
+            case inputTokens = "input_tokens"
+            case outputTokens = "output_tokens"
+            case toolCalls = "tool_calls"
+            case eventsPerSecond = "events_per_second"
+        }
     }
 
-    init(_ summaries: [RunRecord.Summary]) {
+    init(_ summaries: [RunSummary]) {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func iso(_ seconds: Double) -> String { formatter.string(from: Date(timeIntervalSince1970: seconds)) }
         runs = summaries.map { run in
-            Run(id: run.id, workflow: run.workflow, state: run.state, started: formatter.string(from: run.started),
-                finished: run.finished.map(formatter.string(from:)), agents: run.agents, events: run.events)
+            Run(id: run.id, workflow: run.workflow, state: run.state, started: iso(run.started),
+                finished: run.finished.map(iso), agents: run.agents, events: run.events, currentAgent: run.currentAgent,
+                inputTokens: run.usage.inputTokens, outputTokens: run.usage.outputTokens, toolCalls: run.toolCalls,
+                eventsPerSecond: run.eventsPerSecond)
         }
     }
 }

@@ -27,6 +27,8 @@ public struct DrainService: Service {
             group.cancelAll()
         }
         await registry.waitUntilIdle()
+        // The runs feed's streams never end on their own: after the last run's end has gone out, they do.
+        registry.feed.close()
         logger.info("all runs ended")
     }
 }

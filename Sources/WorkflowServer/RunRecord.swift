@@ -7,8 +7,8 @@ import WorkflowCore
 /// them through its own `AsyncStream`. The stream that started the run paces it (`FlowGate`): when that client
 /// falls far behind, the run's models wait. Other watchers never hold up the run or each other.
 public final class RunRecord: Sendable {
-    /// How far the run got; `cancelled` is a run stopped from outside (a client that left, a timeout, shutdown).
-    public enum State: String, Sendable, Encodable { case running, completed, failed, cancelled }
+    /// How far the run got (`RunState`, which the runs feed and `flowtop top` share).
+    public typealias State = RunState
 
     public let id: String
     public let workflow: String
@@ -20,6 +20,11 @@ public final class RunRecord: Sendable {
     private struct Inner {
         var state: State = .running
         var agents: [String] = []
+        /// What the runs feed shows: the agent speaking now, tokens, tool calls, events/s.
+        var currentAgent: String?
+        var usage = Usage.zero
+        var toolCalls = 0
+        var rate = EventRate()
         var events: [WorkflowEvent] = []
         var dropped = 0
         var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
@@ -91,6 +96,17 @@ public final class RunRecord: Sendable {
         }
     }
 
+    /// The run as the runs feed shows it; `now` (seconds since 1970) for its events/s.
+    public func runSummary(now: Double) -> RunSummary {
+        state.withLock {
+            RunSummary(
+                id: id, workflow: workflow, state: $0.state, started: started.timeIntervalSince1970,
+                finished: $0.finished?.timeIntervalSince1970, agents: $0.agents, currentAgent: $0.currentAgent,
+                usage: $0.usage, toolCalls: $0.toolCalls, events: $0.dropped + $0.events.count,
+                eventsPerSecond: $0.state == .running ? $0.rate.perSecond(at: now) : 0)
+        }
+    }
+
     /// The events still in the buffer, oldest first.
     public var bufferedEvents: [WorkflowEvent] { state.withLock { $0.events } }
 
@@ -111,7 +127,17 @@ public final class RunRecord: Sendable {
             if case .runCancelled(nil) = event.kind, let reason = inner.stopReason {
                 event.kind = .runCancelled(reason: reason)
             }
-            if case let .agentStarted(agent) = event.kind, !inner.agents.contains(agent) { inner.agents.append(agent) }
+            switch event.kind {
+            case let .agentStarted(agent):
+                if !inner.agents.contains(agent) { inner.agents.append(agent) }
+                inner.currentAgent = agent
+            case let .transition(_, to, _): inner.currentAgent = to
+            case .toolCallStarted: inner.toolCalls += 1
+            case let .agentCompleted(_, usage?, _, _): inner.usage = inner.usage + usage
+            case let .runCompleted(_, usage, _) where usage.totalTokens > 0: inner.usage = usage
+            default: break
+            }
+            inner.rate.record(at: event.timestamp)
             inner.events.append(event)
             // Trim in steps of a quarter of the limit: removing from an array's front moves every element, so
             // doing it for each event past the limit would make a long run quadratic.

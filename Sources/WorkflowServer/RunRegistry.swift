@@ -17,6 +17,8 @@ public final class RunRegistry: Sendable {
     /// task per run (or per stream) would cost memory long after its run: a cancelled `Task.sleep` keeps ~0.8 KB
     /// until its deadline passes, so under a steady load memory grew with `--run-timeout`.
     private let clock = Mutex<Task<Void, Never>?>(nil)
+    /// The runs feed's watchers, woken by starts, ends and the clock.
+    let feed = RunFeed()
 
     private struct Inner {
         var runs: [String: RunRecord] = [:]
@@ -32,7 +34,9 @@ public final class RunRegistry: Sendable {
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        let tick = Self.tickInterval(runTimeout: configuration.runTimeout, keepalive: configuration.keepaliveInterval)
+        let tick = min(
+            Self.tickInterval(runTimeout: configuration.runTimeout, keepalive: configuration.keepaliveInterval),
+            max(.milliseconds(10), configuration.feedInterval))
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
@@ -53,7 +57,8 @@ public final class RunRegistry: Sendable {
         min(.seconds(1), max(.milliseconds(10), min(runTimeout, keepalive) / 4))
     }
 
-    /// One beat: stops the runs past their deadline and wakes every watcher to check whether a keepalive is due.
+    /// One beat: stops the runs past their deadline, wakes every watcher to check whether a keepalive is due, and
+    /// the runs feed's watchers to look for progress.
     private func beat(now: ContinuousClock.Instant) {
         let (expired, running) = state.withLock { inner -> ([RunRecord], [RunRecord]) in
             let expired = inner.deadlines.filter { $0.value <= now }.keys.compactMap { inner.runs[$0] }
@@ -63,6 +68,7 @@ public final class RunRegistry: Sendable {
         let limit = Self.seconds(configuration.runTimeout)
         for record in expired { record.stop(reason: "the run timed out after \(limit) s") }
         for record in running { record.wakeWatchers() }
+        feed.wake()
     }
 
     /// Starts `workflow` on `prompt` in its own task; the run outlives the request that started it only when the
@@ -98,6 +104,7 @@ public final class RunRegistry: Sendable {
             self.finished(record.id)
         }
         record.attach(task: task)
+        feed.wake()
         logger.info("run started", metadata: [
             "run_id": .string(record.id), "workflow": .string(workflow.name), "detached": .stringConvertible(detached),
         ])
@@ -119,6 +126,7 @@ public final class RunRegistry: Sendable {
             defer { inner.idle.removeAll() }
             return inner.idle
         }
+        feed.wake()
         for waiter in waiters { waiter.resume() }
     }
 
@@ -137,8 +145,18 @@ public final class RunRegistry: Sendable {
 
     /// Recent runs, newest first.
     public func list() -> [RunRecord.Summary] {
-        let records = state.withLock { inner in inner.order.reversed().compactMap { inner.runs[$0] } }
-        return records.map(\.summary)
+        records().map(\.summary)
+    }
+
+    /// Recent runs as the runs feed shows them, newest first.
+    public func summaries() -> [RunSummary] {
+        let now = Date().timeIntervalSince1970
+        return records().map { $0.runSummary(now: now) }
+    }
+
+    /// The runs held, newest first.
+    func records() -> [RunRecord] {
+        state.withLock { inner in inner.order.reversed().compactMap { inner.runs[$0] } }
     }
 
     public var activeRuns: Int { state.withLock { $0.active } }

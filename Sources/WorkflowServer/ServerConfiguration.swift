@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     public var finishedRunsKept: Int
     /// The `Retry-After` seconds sent with 429.
     public var retryAfterSeconds: Int
+    /// The runs feed's beat: how often it looks for progress, and the least time between two `run_progress`
+    /// events of one run (starts and ends go out at once).
+    public var feedInterval: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -34,7 +37,8 @@ public struct ServerConfiguration: Sendable {
         shutdownGracePeriod: Duration = .seconds(10),
         eventBufferLimit: Int = 10_000,
         finishedRunsKept: Int = 50,
-        retryAfterSeconds: Int = 5
+        retryAfterSeconds: Int = 5,
+        feedInterval: Duration = .milliseconds(250)
     ) {
         self.host = host
         self.port = port
@@ -47,5 +51,6 @@ public struct ServerConfiguration: Sendable {
         self.eventBufferLimit = eventBufferLimit
         self.finishedRunsKept = finishedRunsKept
         self.retryAfterSeconds = retryAfterSeconds
+        self.feedInterval = feedInterval
     }
 }

@@ -24,7 +24,10 @@ struct WorkflowRoutes {
             try await startAGUI(request)
         }
         router.get("/api/runs") { _, _ in
-            RunListAnswer(registry.list())
+            RunListAnswer(registry.summaries())
+        }
+        router.get("/api/runs/feed") { request, _ in
+            feed(request)
         }
         router.get("/api/runs/{id}/events") { request, context in
             try watch(request, id: context.parameters.get("id") ?? "")
@@ -120,6 +123,23 @@ struct WorkflowRoutes {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: Self.streamHeaders(runId: record.id), body: body)
+    }
+
+    // MARK: GET /api/runs/feed
+
+    /// The runs feed: a snapshot, then starts, progress and ends, until the client leaves or the server stops.
+    private func feed(_ request: Request) -> Response {
+        let feedWriter = RunFeedWriter(
+            registry: registry, keepaliveInterval: configuration.keepaliveInterval, interval: configuration.feedInterval)
+        let body = ResponseBody { writer in
+            try await request.body.consumeWithInboundCloseHandler { _ in
+                try await feedWriter.write(to: &writer)
+            } onInboundClosed: {}
+            try await writer.finish(nil)
+        }
+        var headers = Self.streamHeaders(runId: "")
+        headers[HTTPField.Name("X-Run-Id")!] = nil
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     private func negotiate(body: String?, _ request: Request) throws(ErrorAnswer) -> WireDialect {

@@ -24,6 +24,8 @@ public enum DashboardInput: Sendable {
 /// What an input asks the app to do beyond changing the state.
 public enum DashboardEffect: Sendable, Hashable {
     case quit
+    /// Close the dashboard and return to the runs list it was opened from (`openedFromList`).
+    case back
     /// Write the transcript (off the UI thread); the outcome comes back as `.transcriptSaved` or
     /// `.transcriptSaveFailed`.
     case saveTranscript

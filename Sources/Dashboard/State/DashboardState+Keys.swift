@@ -11,7 +11,7 @@ extension DashboardState {
         case let .help(scroll):
             switch key {
             case .escape, .enter, .character("?"): overlay = nil
-            case .character("q"): return [.quit]
+            case .character("q"): return leave
             case .up, .character("k"): overlay = .help(scroll: max(0, scroll - 1))
             case .down, .character("j"): overlay = .help(scroll: min(scroll + 1, HelpOverlay.entries.count - 1))
             case .pageUp: overlay = .help(scroll: max(0, scroll - 10))
@@ -32,7 +32,7 @@ extension DashboardState {
         case let .warnings(scroll):
             switch key {
             case .escape, .enter, .character("w"): overlay = nil
-            case .character("q"): return [.quit]
+            case .character("q"): return leave
             case .up, .character("k"): overlay = .warnings(scroll: max(0, scroll - 1))
             case .down, .character("j"): overlay = .warnings(scroll: scroll + 1)
             case .pageUp: overlay = .warnings(scroll: max(0, scroll - 10))
@@ -45,7 +45,7 @@ extension DashboardState {
         }
 
         switch key {
-        case .character("q"): return [.quit]
+        case .character("q"): return leave
         case .character("?"): overlay = .help(scroll: 0)
         case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)
@@ -73,6 +73,8 @@ extension DashboardState {
         case .character("n"): jumpToMatch(forward: true)
         case .character("N"): jumpToMatch(forward: false)
         case .escape:
+            // Esc closes what is open; with nothing open, a dashboard opened from the runs list goes back to it.
+            if openedFromList, search == nil, !zoomed { return [.back] }
             search = nil
             if zoomed { zoomed = false }
         case .enter:
@@ -90,6 +92,9 @@ extension DashboardState {
         }
         return []
     }
+
+    /// `q`: back to the runs list when the dashboard was opened from it, else quit.
+    private var leave: [DashboardEffect] { openedFromList ? [.back] : [.quit] }
 
     // MARK: Focus and scrolling
 

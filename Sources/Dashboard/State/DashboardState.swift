@@ -78,6 +78,8 @@ public struct DashboardState: Sendable {
     public var eventRate = EventRate()
     /// The wall clock when the last event arrived: a live run with none for a while says how long it has been quiet.
     public var lastEventAt: Double?
+    /// Opened from the runs list (`flowtop top`): `q` and Esc go back to it rather than quit.
+    public var openedFromList = false
     /// `i`: each pane's figures (tokens in and out, tool calls, time to first output, time spent) on its bottom edge.
     public var showAgentFigures = false
 
@@ -266,35 +268,5 @@ public struct DashboardState: Sendable {
     /// A pane that is not following keeps showing the same lines as new ones arrive below.
     private mutating func keepFollowing(_ index: Int) {
         if agents[index].follow { agents[index].scrollOffset = 0 }
-    }
-}
-
-/// Events per second over the last few whole seconds of wall clock.
-public struct EventRate: Sendable, Hashable {
-    private var buckets = [Int](repeating: 0, count: 4)
-    private var bucketSecond = [Int](repeating: -1, count: 4)
-
-    public init() {}
-
-    mutating func record(at time: Double) {
-        let second = Int(time)
-        let slot = second & 3
-        if bucketSecond[slot] != second {
-            bucketSecond[slot] = second
-            buckets[slot] = 0
-        }
-        buckets[slot] += 1
-    }
-
-    /// The average over the three whole seconds before `time`'s second.
-    public func perSecond(at time: Double) -> Int {
-        let second = Int(time)
-        var total = 0
-        for back in 1...3 {
-            let wanted = second - back
-            let slot = wanted & 3
-            if bucketSecond[slot] == wanted { total += buckets[slot] }
-        }
-        return total / 3
     }
 }

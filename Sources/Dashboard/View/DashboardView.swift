@@ -25,7 +25,7 @@ public enum DashboardView {
         }
         FooterView.draw(state, in: layout.footer, into: &grid)
         switch state.overlay {
-        case let .help(scroll): HelpOverlay.draw(scroll: scroll, into: &grid)
+        case let .help(scroll): HelpOverlay.draw(state, scroll: scroll, into: &grid)
         case let .toolDetail(index, scroll): ToolDetailOverlay.draw(state, entry: index, scroll: scroll, into: &grid)
         case let .warnings(scroll): WarningsOverlay.draw(state, scroll: scroll, into: &grid)
         case nil: break

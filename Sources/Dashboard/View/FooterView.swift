@@ -24,7 +24,10 @@ enum FooterView {
             x = grid.put(text, x: x, y: rect.y, style: .footerKey, maxWidth: rect.width)
         }
         let warned = !state.warnings.isEmpty || !state.skippedEventCounts.isEmpty
-        for hint in warned ? [("w", "warnings")] + hints : hints {
+        var shown: [(key: String, action: String)] = hints
+        if state.openedFromList { shown[0] = (key: "q", action: "back") }
+        if warned { shown.insert((key: "w", action: "warnings"), at: 0) }
+        for hint in shown {
             let needed = DisplayWidth.of(hint.key) + DisplayWidth.of(hint.action) + 3
             guard x + needed <= rect.width else { break }
             x = grid.put(" " + hint.key, x: x, y: rect.y, style: .footerKey)

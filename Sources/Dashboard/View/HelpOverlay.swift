@@ -23,7 +23,7 @@ enum HelpOverlay {
 
     /// Draws the keys from row `scroll` on; when they do not all fit (an 80×24 terminal), the box says which
     /// way the rest lies and ↑ ↓ scroll it.
-    static func draw(scroll: Int, into grid: inout CellGrid) {
+    static func draw(_ state: DashboardState, scroll: Int, into grid: inout CellGrid) {
         let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 10
         let textWidth = entries.map { DisplayWidth.of($0.action) }.max() ?? 20
         let width = min(grid.width - 2, keyWidth + textWidth + 7)
@@ -35,7 +35,11 @@ enum HelpOverlay {
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
         DashboardView.box(rect, style: .overlayBorder, into: &grid)
         grid.put(" Keys ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
-        for (row, entry) in entries.dropFirst(first).prefix(rows).enumerated() {
+        // Opened from the runs list, q goes back to it (Ctrl-C still quits).
+        let shown = state.openedFromList
+            ? entries.map { $0.keys == "q  Ctrl-C" ? (keys: "q  Esc", action: "back to the runs list (Ctrl-C quits)") : $0 }
+            : entries
+        for (row, entry) in shown.dropFirst(first).prefix(rows).enumerated() {
             let y = rect.y + 2 + row
             grid.put(entry.keys, x: rect.x + 2, y: y, style: .overlayTitle, maxWidth: keyWidth)
             grid.put(entry.action, x: rect.x + 4 + keyWidth, y: y, style: .overlay, maxWidth: rect.width - keyWidth - 6)

@@ -61,32 +61,19 @@ struct AttachCommand: AsyncParsableCommand {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host != nil
         else { throw ValidationError("the URL must be an http:// or https:// URL") }
-        for line in header where !line.contains(":") {
-            throw ValidationError("-H takes 'Name: value' (got a header without a colon)")
-        }
+        do { try RequestHeaders.validate(header) } catch { throw ValidationError(error.message) }
         if maxReconnects < 0 { throw ValidationError("--max-reconnects must be 0 or more") }
     }
 
     /// The `-H` headers, and the secrets among their values (never printed).
     var extraHeaders: (headers: [(name: String, value: String)], secrets: [String]) {
-        var headers: [(name: String, value: String)] = []
-        var secrets: [String] = []
-        for line in header {
-            let colon = line.firstIndex(of: ":")!
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers.append((name, value))
-            if SensitiveHeader.isSensitive(name) { secrets += SensitiveHeader.secrets(inValue: value) }
-        }
-        return (headers, secrets)
+        let given = RequestHeaders(lines: header)
+        return (given.headers, given.secrets)
     }
 
     func makeRequest() throws(CommandLineFailure) -> EventSourceRequest {
-        var (headers, secrets) = extraHeaders
-        if let apiKey {
-            headers.append(("Authorization", "Bearer \(apiKey)"))
-            secrets.append(apiKey)
-        }
+        let given = RequestHeaders(lines: header, apiKey: apiKey)
+        let (headers, secrets) = (given.headers, given.secrets)
         var payload: [UInt8]?
         if let message {
             var json = "{\"message\":"

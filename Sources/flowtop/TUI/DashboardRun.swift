@@ -42,7 +42,7 @@ enum DashboardRun {
         await producer.value
         printSummary(outcome, afterword: afterword)
         switch outcome.reason {
-        case .quit: return 0
+        case .quit, .back: return 0
         case let .signal(number): return 128 + number
         case .inputClosed: return 1
         }

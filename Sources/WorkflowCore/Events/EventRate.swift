@@ -1,0 +1,30 @@
+/// Events per second over the last few whole seconds of wall clock: the dashboard's header and a run's summary in
+/// the server's runs feed count the same way.
+public struct EventRate: Sendable, Hashable {
+    private var buckets = [Int](repeating: 0, count: 4)
+    private var bucketSecond = [Int](repeating: -1, count: 4)
+
+    public init() {}
+
+    public mutating func record(at time: Double) {
+        let second = Int(time)
+        let slot = second & 3
+        if bucketSecond[slot] != second {
+            bucketSecond[slot] = second
+            buckets[slot] = 0
+        }
+        buckets[slot] += 1
+    }
+
+    /// The average over the three whole seconds before `time`'s second.
+    public func perSecond(at time: Double) -> Int {
+        let second = Int(time)
+        var total = 0
+        for back in 1...3 {
+            let wanted = second - back
+            let slot = wanted & 3
+            if bucketSecond[slot] == wanted { total += buckets[slot] }
+        }
+        return total / 3
+    }
+}

@@ -1,0 +1,98 @@
+import EventStream
+import Foundation
+import Hummingbird
+import NIOCore
+import Wire
+import WorkflowCore
+
+/// Writes one watcher's runs feed: a `snapshot` of the runs the registry holds, then `run_started`,
+/// `run_progress` and `run_ended` as it finds them. It looks when woken (a run started or ended, or the registry's
+/// clock beat) and compares each run with what it last sent, so progress is coalesced to at most one event per run
+/// per `interval`, never one per delta, and a slow reader (writes wait for it) skips to the latest figures instead
+/// of queueing them. A `: keepalive` comment goes out when nothing was written for the keepalive interval.
+struct RunFeedWriter {
+    let registry: RunRegistry
+    let keepaliveInterval: Duration
+    /// The least time between two `run_progress` events of one run.
+    let interval: Duration
+
+    func write(to writer: inout any ResponseBodyWriter) async throws {
+        let (wakeups, watcher) = registry.feed.watch()
+        defer { registry.feed.unwatch(watcher) }
+        let clock = ContinuousClock()
+        var looks = RunFeedLooks(interval: interval)
+        try await writer.write(ByteBuffer(bytes: looks.snapshot(registry.records(), at: clock.now)))
+        var lastWrite = clock.now
+        for await _ in wakeups {
+            let bytes = looks.changes(registry.records(), at: clock.now)
+            if !bytes.isEmpty {
+                try await writer.write(ByteBuffer(bytes: bytes))
+                lastWrite = clock.now
+            } else if clock.now - lastWrite >= keepaliveInterval {
+                try await writer.write(ByteBuffer(bytes: EventStreamWriter.keepalive))
+                lastWrite = clock.now
+            }
+        }
+        // The feed was closed on shutdown (not the client leaving, which cancels this): the last ends go out.
+        if !Task.isCancelled {
+            let bytes = looks.changes(registry.records(), at: clock.now)
+            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+        }
+    }
+}
+
+/// One watcher's memory of what it sent about each run, and the events that bring it up to date.
+struct RunFeedLooks {
+    let interval: Duration
+    private var sent: [String: (summary: RunSummary, at: ContinuousClock.Instant)] = [:]
+    private var encoder = SSEEncoder()
+
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    /// The `snapshot` event of `records` (newest first, as the registry lists them).
+    mutating func snapshot(_ records: [RunRecord], at instant: ContinuousClock.Instant) -> [UInt8] {
+        let now = Date().timeIntervalSince1970
+        let summaries = records.map { $0.runSummary(now: now) }
+        for summary in summaries { sent[summary.id] = (summary, instant) }
+        var bytes: [UInt8] = []
+        RunFeedWire.appendSSE(for: .snapshot(summaries), now: now, encoder: &encoder, to: &bytes)
+        return bytes
+    }
+
+    /// The events since the last look: new runs oldest first (started, and ended if already over), then the ends
+    /// and the progress of the runs that changed.
+    mutating func changes(_ records: [RunRecord], at instant: ContinuousClock.Instant) -> [UInt8] {
+        let now = Date().timeIntervalSince1970
+        var bytes: [UInt8] = []
+        var present = Set<String>()
+        present.reserveCapacity(records.count)
+        for record in records.reversed() {
+            present.insert(record.id)
+            guard let previous = sent[record.id] else {
+                let summary = record.runSummary(now: now)
+                RunFeedWire.appendSSE(for: .started(summary), now: now, encoder: &encoder, to: &bytes)
+                if summary.state.isFinished {
+                    RunFeedWire.appendSSE(for: .ended(summary), now: now, encoder: &encoder, to: &bytes)
+                }
+                sent[record.id] = (summary, instant)
+                continue
+            }
+            if previous.summary.state.isFinished { continue }
+            // Compared whole, so a quiet run's falling events/s is sent too.
+            let summary = record.runSummary(now: now)
+            if summary.state.isFinished {
+                RunFeedWire.appendSSE(for: .ended(summary), now: now, encoder: &encoder, to: &bytes)
+            } else if summary != previous.summary, instant - previous.at >= interval {
+                RunFeedWire.appendSSE(for: .progress(summary), now: now, encoder: &encoder, to: &bytes)
+            } else {
+                continue
+            }
+            sent[record.id] = (summary, instant)
+        }
+        // Runs the registry let go of are forgotten here too (a list keeps them as it likes).
+        if sent.count > present.count { sent = sent.filter { present.contains($0.key) } }
+        return bytes
+    }
+}
