@@ -104,4 +104,122 @@ struct WorkflowMapTests {
         #expect(Self.style(of: "◀", row: 2, in: dashboard) == .mapEdgeLit)
         #expect(Self.style(of: "▶", row: 2, in: dashboard) == .mapEdge)
     }
+
+    @Test func eachNodeTakesItsAgentsStateAsEventsArrive() throws {
+        let graph = try Self.graph("research-writer")
+        var dashboard = Self.mapped(graph, participants: ["Researcher", "Writer"], [])
+        func row() -> String { Self.mapRows(dashboard)[1] }
+        #expect(row() == " ○ Researcher ────▶ ○ Writer")
+        dashboard.apply(event(10, .agentStarted(agent: "Researcher")))
+        #expect(row() == " ● Researcher ────▶ ○ Writer")
+        dashboard.apply(event(11, .toolCallStarted(agent: "Researcher", callId: "c", tool: "get_weather", arguments: "{}")))
+        #expect(row() == " ⚙ Researcher ────▶ ○ Writer")
+        dashboard.apply(event(12, .toolResult(.init(agent: "Researcher", callId: "c", tool: "get_weather", result: "ok", isError: false, durationMs: 1))))
+        #expect(row() == " ● Researcher ────▶ ○ Writer")
+        dashboard.apply(event(13, .agentCompleted(agent: "Researcher", usage: nil)))
+        #expect(row() == " ✓ Researcher ────▶ ○ Writer")
+        dashboard.apply(event(14, .transition(from: "Researcher", to: "Writer", reason: "next in sequence")))
+        dashboard.apply(event(15, .agentStarted(agent: "Writer")))
+        dashboard.apply(event(16, .runFailed(error: "model down", agent: "Writer")))
+        #expect(row() == " ✓ Researcher ━━━━▶ ✗ Writer")
+        #expect(Self.style(of: "✗", row: 2, in: dashboard) == .statusFailed)
+        #expect(Self.style(of: "W", row: 2, in: dashboard) == .mapNode)
+    }
+
+    @Test func theRunningNodesNameIsLitAndTheOthersAreNot() throws {
+        let dashboard = Self.mapped(try Self.graph("research-writer"), participants: ["Researcher", "Writer"], Self.researchMidway)
+        #expect(Self.style(of: "W", row: 2, in: dashboard) == .mapNodeActive)
+        #expect(Self.style(of: "R", row: 2, in: dashboard) == .mapNode)
+        #expect(Self.style(of: "●", row: 2, in: dashboard) == .statusStreaming)
+    }
+
+    @Test func withoutAGraphTheMapIsTheAgentsSeenJoinedByTheTransitionsObserved() {
+        let dashboard = Self.mapped(nil, participants: [], [
+            .agentStarted(agent: "Researcher"), .agentCompleted(agent: "Researcher", usage: nil),
+            .transition(from: "Researcher", to: "Writer", reason: nil), .agentStarted(agent: "Writer"),
+            .agentCompleted(agent: "Writer", usage: nil), .transition(from: "Writer", to: "Researcher", reason: nil),
+            .agentStarted(agent: "Researcher"), .agentStarted(agent: "Editor"),
+        ])
+        let rows = Self.mapRows(dashboard)
+        #expect(rows[0].hasPrefix("─ Map · agents seen ─"))
+        // Editor was seen but no step led to it: it stands in the first layer, under the Researcher.
+        #expect(Array(rows.dropFirst()) == [
+            " ● Researcher ◀━━━▶ ✓ Writer",
+            " ● Editor",
+        ])
+        #expect(dashboard.map.declared == nil)
+        #expect(dashboard.map.observedEdges == [WorkflowGraph.Edge("Researcher", "Writer"), WorkflowGraph.Edge("Writer", "Researcher")])
+    }
+
+    @Test func aSingleAgentStreamIsOneNode() {
+        let dashboard = Self.mapped(nil, participants: ["llama"], [.agentStarted(agent: "llama")])
+        #expect(Array(Self.mapRows(dashboard).dropFirst()) == [" ● llama"])
+    }
+
+    @Test func aLoopAndASkipThatCannotBeDrawnBetweenLayersAreListedBelow() {
+        let graph = WorkflowGraph(
+            kind: .workflow, nodes: ["Researcher", "Reviewer", "Writer"].map { WorkflowGraph.Node(id: $0) },
+            edges: [.init("Researcher", "Reviewer"), .init("Reviewer", "Writer"), .init("Writer", "Researcher"), .init("Researcher", "Writer")])
+        let dashboard = Self.mapped(graph, participants: ["Researcher", "Reviewer", "Writer"], [
+            .agentStarted(agent: "Researcher"), .transition(from: "Researcher", to: "Writer", reason: nil),
+        ])
+        #expect(Array(Self.mapRows(dashboard).dropFirst()) == [
+            " ● Researcher ────▶ ○ Reviewer ────▶ ○ Writer",
+            " also: Writer ⇄ Researcher",
+        ])
+        #expect(Self.style(of: "⇄", row: 3, in: dashboard) == .mapEdgeLit)
+    }
+
+    @Test func fiveAgentsInAChainFitEightyColumnsWithTheirNamesWhole() {
+        let names = ["Researcher", "Planner", "Writer", "Copy Editor", "Publisher"]
+        let graph = WorkflowGraph(kind: .sequential, nodes: names.map { WorkflowGraph.Node(id: $0) }, edges: zip(names, names.dropFirst()).map { WorkflowGraph.Edge($0, $1) })
+        let dashboard = Self.mapped(graph, participants: names, [.agentStarted(agent: "Researcher")])
+        #expect(Self.mapRows(dashboard)[1] == " ● Researcher ──▶ ○ Planner ──▶ ○ Writer ──▶ ○ Copy Editor ──▶ ○ Publisher")
+        let screen = DashboardView.render(dashboard).text
+        for (index, name) in names.enumerated() { #expect(screen.contains("\(index + 1) \(name)")) }
+    }
+
+    @Test func longNamesAreShortenedBeforeTheMapGivesUpItsShape() {
+        let names = ["Principal Researcher", "Senior Technical Writer", "Copy Editor In Chief", "Publisher"]
+        let graph = WorkflowGraph(kind: .sequential, nodes: names.map { WorkflowGraph.Node(id: $0) }, edges: zip(names, names.dropFirst()).map { WorkflowGraph.Edge($0, $1) })
+        let dashboard = Self.mapped(graph, participants: names, [])
+        let row = Self.mapRows(dashboard)[1]
+        #expect(row == " ○ Principal R… ────▶ ○ Senior Tech… ────▶ ○ Copy Editor… ────▶ ○ Publisher")
+        #expect(DisplayWidth.of(row) <= 80)
+    }
+
+    @Test func onATinyTerminalTheMapIsOneLineAndThePanesKeepTheirRows() {
+        let names = ["Researcher", "Planner", "Writer", "Copy Editor", "Publisher"]
+        let graph = WorkflowGraph(kind: .sequential, nodes: names.map { WorkflowGraph.Node(id: $0) }, edges: zip(names, names.dropFirst()).map { WorkflowGraph.Edge($0, $1) })
+        let dashboard = Self.mapped(graph, participants: names, [.agentStarted(agent: "Researcher"), .agentCompleted(agent: "Researcher", usage: nil),
+                                                                 .transition(from: "Researcher", to: "Planner", reason: nil), .agentStarted(agent: "Planner")],
+                                    width: 40, height: 10)
+        let layout = DashboardLayout(state: dashboard)
+        #expect(layout.map?.height == 1)
+        // Every name at its shortest still does not fit 40 columns: the rest is cut.
+        #expect(Self.mapRows(dashboard) == [" Map ✓ Res… → ● Pla… → ○ Wri… → ○ Cop… …"])
+        #expect(Self.style(of: "→", row: 1, in: dashboard) == .mapEdgeLit)
+        #expect(layout.panes.allSatisfy { $0.rect.height >= 4 })
+    }
+
+    @Test func mTogglesTheMapAndTheHelpAndFooterSayHow() throws {
+        var dashboard = Self.mapped(try Self.graph("research-writer"), participants: ["Researcher", "Writer"], [])
+        #expect(DashboardLayout(state: dashboard).map != nil)
+        let panesWithMap = DashboardLayout(state: dashboard).panes.map(\.rect)
+        _ = dashboard.update(.key(.character("m")))
+        #expect(DashboardLayout(state: dashboard).map == nil)
+        #expect(!screen(dashboard).contains("Map ·"))
+        // Without the map the panes start right under the header.
+        #expect(DashboardLayout(state: dashboard).panes.first?.rect.y == 1)
+        #expect(panesWithMap.first?.y == 3)
+        #expect(screen(dashboard).contains("  m map"))
+        _ = dashboard.update(.key(.character("?")))
+        #expect(screen(dashboard).contains("the workflow map"))
+    }
+
+    @Test func aSourceWarningJoinsTheWarnings() {
+        var dashboard = DashboardState()
+        _ = dashboard.update(.sourceWarning("cannot read research_writer's structure for the map"))
+        #expect(dashboard.warnings == ["cannot read research_writer's structure for the map"])
+    }
 }

@@ -34,10 +34,19 @@ enum WorkflowMapLayout {
         full(graph, states: [:], lit: nil, width: width)?.height
     }
 
-    /// The map on one row: nodes in layer order, `→` between layers and `·` within one, cut with `…`.
+    /// The map on one row: nodes in layer order, `→` between layers and `·` within one; names shorten until it
+    /// fits, and what still does not is cut with `…`.
     static func line(_ graph: WorkflowGraph, states: States, lit: Lit?, width: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: 1)
-        let labels = Labels(graph: graph, states: states, limit: 24)
+        for limit in nameLimits {
+            grid = CellGrid(width: width, height: 1)
+            if drawLine(graph, labels: Labels(graph: graph, states: states, limit: limit), lit: lit, into: &grid) <= width { break }
+        }
+        return grid
+    }
+
+    /// Draws the one-line map and returns the columns it needed (more than the grid's width when cut).
+    private static func drawLine(_ graph: WorkflowGraph, labels: Labels, lit: Lit?, into grid: inout CellGrid) -> Int {
         let ordered: [[String]]
         if let hub = HubPlan(graph: graph, labels: labels) {
             ordered = [[hub.manager], hub.participants]
@@ -46,17 +55,20 @@ enum WorkflowMapLayout {
         }
         let litTarget = lit.map { $0.reversed ? $0.edge.source : $0.edge.target }
         var x = 1
+        var needed = 1
         for (layerIndex, layer) in ordered.enumerated() {
             for (position, id) in layer.enumerated() {
                 if layerIndex > 0 || position > 0 {
                     let between = position == 0 ? " → " : " · "
+                    needed += 3
                     x = grid.put(between, x: x, y: 0, style: position == 0 && id == litTarget ? .mapEdgeLit : .mapEdge)
                 }
+                needed += labels.width(id)
                 x = labels.put(id, x: x, y: 0, into: &grid)
             }
         }
-        if x > width - 1, width >= 2 { grid.put("…", x: width - 2, y: 0, style: .mapEdge) }
-        return grid
+        if needed > grid.width, grid.width >= 1 { grid.put("…", x: grid.width - 1, y: 0, style: .mapEdge) }
+        return needed
     }
 
     /// Names are tried whole, then shortened step by step.
