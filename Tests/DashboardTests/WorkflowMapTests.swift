@@ -222,4 +222,17 @@ struct WorkflowMapTests {
         _ = dashboard.update(.sourceWarning("cannot read research_writer's structure for the map"))
         #expect(dashboard.warnings == ["cannot read research_writer's structure for the map"])
     }
+
+    @Test func anExecutorTheRunNeverReachedStaysWaitingAfterTheRunEnds() {
+        // review_flow as DevUI ran it: the Reviewer asked a person, and the run completed before the Writer ran.
+        let graph = WorkflowGraph(
+            kind: .workflow, nodes: ["Researcher", "Reviewer", "Writer"].map { WorkflowGraph.Node(id: $0) },
+            edges: [.init("Researcher", "Reviewer"), .init("Reviewer", "Writer")])
+        let dashboard = Self.mapped(graph, participants: [], [
+            .agentStarted(agent: "Researcher"), .agentCompleted(agent: "Researcher", usage: nil),
+            .transition(from: "Researcher", to: "Reviewer", reason: nil), .agentStarted(agent: "Reviewer"),
+            .agentCompleted(agent: "Reviewer", usage: nil), .runCompleted(finalAgent: "Reviewer", usage: .zero, durationMs: 1),
+        ])
+        #expect(Self.mapRows(dashboard)[1] == " ✓ Researcher ━━━━▶ ✓ Reviewer ────▶ ○ Writer")
+    }
 }

@@ -68,10 +68,11 @@ extension DashboardState {
     /// The graph the map draws now.
     public var mapGraph: WorkflowGraph? { map.graph(agentsSeen: agents.map(\.name)) }
 
-    /// Node `id`'s state: its pane's; a node with no pane (flowtop's fan-out input) is done once the run began.
-    public func mapNodeState(_ id: String) -> WorkflowMapState.NodeState {
-        guard let pane = agents.first(where: { $0.name == id }) else {
-            return runStatus == .waiting ? .waiting : .done
+    /// A node's state: its pane's. An input with no pane (flowtop's fan-out input) is done once the run began;
+    /// any other node without one has not run yet (a DevUI workflow stopped before it got there).
+    public func mapNodeState(_ node: WorkflowGraph.Node) -> WorkflowMapState.NodeState {
+        guard let pane = agents.first(where: { $0.name == node.id }) else {
+            return node.kind == .input && runStatus != .waiting ? .done : .waiting
         }
         switch pane.status {
         case .waiting: return .waiting

@@ -5,7 +5,7 @@ import WorkflowCore
 enum WorkflowMapView {
     static func draw(_ state: DashboardState, in rect: Rect, into grid: inout CellGrid) {
         guard let graph = state.mapGraph, rect.height >= 1, rect.width >= 2 else { return }
-        let states = WorkflowMapLayout.States(graph.nodes.map { ($0.id, state.mapNodeState($0.id)) }, uniquingKeysWith: { first, _ in first })
+        let states = WorkflowMapLayout.States(graph.nodes.map { ($0.id, state.mapNodeState($0)) }, uniquingKeysWith: { first, _ in first })
         let lit = state.map.litEdge(in: graph)
         if rect.height == 1 {
             let x = grid.put(" Map", x: rect.x, y: rect.y, style: .mapTitle)
