@@ -6,13 +6,7 @@ import WorkflowCore
 public enum WorkflowGraphWire {
     /// The graph as one JSON object, keys in the documented order.
     public static func json(_ graph: WorkflowGraph) -> String {
-        var output: [UInt8] = []
-        append(graph, to: &output)
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    static func append(_ graph: WorkflowGraph, to output: inout [UInt8]) {
-        var object = JSONObjectWriter(output: output)
+        var object = JSONObjectWriter(output: [])
         object.add("kind", graph.kind.rawValue)
         if let start = graph.start { object.add("start", start) }
         object.addRaw("nodes", "[" + graph.nodes.map { node in
@@ -29,7 +23,7 @@ public enum WorkflowGraphWire {
             fields.add("kind", edge.kind.rawValue)
             return String(decoding: fields.finish(), as: UTF8.self)
         }.joined(separator: ",") + "]")
-        output = object.finish()
+        return String(decoding: object.finish(), as: UTF8.self)
     }
 
     /// Reads `json(_:)`'s shape; a node without an id, or an edge without both ends, is a decoding error.

@@ -346,11 +346,8 @@ struct LayerPlan {
         for (index, edges) in connectors.enumerated() where !edges.isEmpty {
             drawConnector(edges, layer: index, lit: litPath, into: &grid)
         }
-        if litPath == nil {
-            WorkflowMapLayout.drawListed(listed, labels: labels, lit: lit, y: rows - 1, into: &grid)
-        } else {
-            WorkflowMapLayout.drawListed(listed, labels: labels, lit: nil, y: rows - 1, into: &grid)
-        }
+        // A step not drawn between layers is lit on the listed line.
+        WorkflowMapLayout.drawListed(listed, labels: labels, lit: litPath == nil ? lit : nil, y: rows - 1, into: &grid)
         return grid
     }
 
