@@ -51,7 +51,33 @@ public struct DevUIServer: Sendable {
     /// The entities DevUI serves, in its order. Throws an `EventSourceFailure` worded for the person at the
     /// terminal (401 says where the token comes from).
     public func entities(using client: HTTPClient) async throws(EventSourceFailure) -> [Entity] {
-        var request = HTTPClientRequest(url: baseURL + "/v1/entities")
+        let answer = try await getJSON("/v1/entities", expecting: "DevUI's entity list", using: client)
+        guard let list = answer["entities"]?.arrayValue else {
+            throw EventSourceFailure(
+                "\(URL.redactedDescription(of: baseURL + "/v1/entities")) did not answer with DevUI's entity list: "
+                    + Snippet.of(Array(answer.jsonText.utf8), limit: 200).redacting(self.secrets.map(Secret.init)))
+        }
+        return list.compactMap { item in
+            guard let id = item["id"]?.stringValue else { return nil }
+            return Entity(id: id, type: item["type"]?.stringValue ?? "entity", name: item["name"]?.stringValue ?? id)
+        }
+    }
+
+    /// The structure of `entity` from `GET /v1/entities/{id}/info`, for the dashboard's map; `agentName` names an
+    /// agent entity's one node. Throws a failure worded for a warning (the map then shows the agents seen).
+    public func workflowGraph(of entity: String, agentName: String, using client: HTTPClient) async throws(EventSourceFailure) -> WorkflowGraph {
+        let path = "/v1/entities/" + (entity.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? entity) + "/info"
+        let info = try await getJSON(path, expecting: "DevUI's entity info", using: client)
+        guard let graph = DevUIEntityGraph.graph(fromInfo: info, agentName: agentName) else {
+            throw EventSourceFailure("\(URL.redactedDescription(of: baseURL + path)) has no executors to draw")
+        }
+        return graph
+    }
+
+    /// A GET of one of DevUI's JSON routes, its answer parsed (`what` it should be, for the error); 401 says where
+    /// the token comes from.
+    private func getJSON(_ path: String, expecting what: String, using client: HTTPClient) async throws(EventSourceFailure) -> JSONValue {
+        var request = HTTPClientRequest(url: baseURL + path)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "flowtop")
         for header in headers { request.headers.add(name: header.name, value: header.value) }
@@ -68,18 +94,14 @@ public struct DevUIServer: Sendable {
         if status == 401 { throw Self.tokenRequired(status: status) }
         guard status == 200 else {
             throw EventSourceFailure(
-                "\(URL.redactedDescription(of: baseURL + "/v1/entities")) answered \(status) \(response.status.reasonPhrase): "
+                "\(URL.redactedDescription(of: baseURL + path)) answered \(status) \(response.status.reasonPhrase): "
                     + ServerErrorMessage.quote(body).redacting(secrets), status: status)
         }
-        guard let list = (try? JSONValue(parsing: String(decoding: body, as: UTF8.self)))?["entities"]?.arrayValue else {
+        guard let value = try? JSONValue(parsing: String(decoding: body, as: UTF8.self)) else {
             throw EventSourceFailure(
-                "\(URL.redactedDescription(of: baseURL + "/v1/entities")) did not answer with DevUI's entity list: "
-                    + Snippet.of(body, limit: 200).redacting(secrets))
+                "\(URL.redactedDescription(of: baseURL + path)) did not answer with \(what): " + Snippet.of(body, limit: 200).redacting(secrets))
         }
-        return list.compactMap { item in
-            guard let id = item["id"]?.stringValue else { return nil }
-            return Entity(id: id, type: item["type"]?.stringValue ?? "entity", name: item["name"]?.stringValue ?? id)
-        }
+        return value
     }
 
     /// The request that runs `entity` on `message`, streamed.

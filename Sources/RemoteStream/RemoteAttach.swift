@@ -21,10 +21,11 @@ public enum RemoteAttach {
     /// carry no name (the URL's host and path when nil). A fatal error before any event is returned in
     /// `failure` with no events delivered; after events, the decoder's close (a failed run) is delivered too.
     /// `onSkipped` gets the counts of unknown event types each time one more is skipped (the decoder warns only
-    /// about the first of each type), so a live view can show them.
+    /// about the first of each type), so a live view can show them. `graph`, the structure the caller learnt
+    /// elsewhere (DevUI's entity info), is given to a `runStarted` that carries none.
     public static func run(
         _ request: EventSourceRequest, client: EventSourceClient, format: WireDialect?, agentName: String?,
-        workflowName: String? = nil,
+        workflowName: String? = nil, graph: WorkflowGraph? = nil,
         onState: @Sendable (ConnectionState) -> Void,
         onSkipped: ([String: Int]) -> Void = { _ in },
         onEvent: (WorkflowEvent) -> Void
@@ -39,7 +40,11 @@ public enum RemoteAttach {
         do {
             _ = try await client.stream(request, onState: onState) { event, arrival in
                 let events = decoder.decode(event, at: arrival)
-                for decoded in events {
+                for var decoded in events {
+                    if let graph, case var .runStarted(info) = decoded.kind, info.graph == nil {
+                        info.graph = graph
+                        decoded.kind = .runStarted(info)
+                    }
                     deliveredAny = true
                     onEvent(decoded)
                     if decoded.isTerminal { terminated = true }

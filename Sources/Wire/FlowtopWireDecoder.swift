@@ -42,7 +42,7 @@ public enum FlowtopWireDecoder {
             kind = .runStarted(.init(
                 runId: try fields.string("run_id"), workflow: try fields.string("workflow"),
                 participants: (object["participants"]?.arrayValue ?? []).compactMap(\.stringValue),
-                model: fields.optionalString("model")))
+                model: fields.optionalString("model"), graph: try object["graph"].map(WorkflowGraphWire.graph)))
         case "agent_started":
             kind = .agentStarted(agent: try fields.string("agent"))
         case "text":

@@ -66,6 +66,7 @@ public enum FlowtopWireFormat {
             object.add("workflow", info.workflow)
             object.addRaw("participants", JSONValue.array(info.participants.map(JSONValue.string)).jsonText)
             if let model = info.model { object.add("model", model) }
+            if let graph = info.graph { object.addRaw("graph", WorkflowGraphWire.json(graph)) }
         case let .agentStarted(agent):
             object.add("agent", agent)
         case let .textDelta(agent, messageId, text):

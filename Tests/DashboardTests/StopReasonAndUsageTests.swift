@@ -29,7 +29,7 @@ struct StopReasonAndUsageTests {
             │                                                                                        │
             │                                                                                        │
             └────────────────────────────────────────────────────────────────────────────────────────┘
-             q quit  ? help  Tab focus  ↑↓ scroll  f follow  / search  t timeline  z zoom  s save
+             q quit  ? help  Tab focus  ↑↓ scroll  f follow  / search  t timeline  m map  z zoom
             """)
     }
 

@@ -14,6 +14,13 @@ struct ThemeTests {
         #expect(theme.style(for: .footer) == Theme.fallback.style(for: .footer))
     }
 
+    @Test func theMapsRolesAreSetInThemeFiles() throws {
+        let theme = try ThemeLoader.parse("map_edge_lit: {fg: red, attrs: [bold]}\nmap_node_active: {bg: 236}\n", file: "t.yaml", name: "t")
+        #expect(theme.style(for: .mapEdgeLit).foreground == .ansi(1))
+        #expect(theme.style(for: .mapEdgeLit).bold)
+        #expect(theme.style(for: .mapNodeActive).background == .indexed(236))
+    }
+
     @Test func badColourNamesFileLineAndKey() {
         #expect(throws: ThemeError.self) { try ThemeLoader.parse("footer:\n  fg: blurple\n", file: "x.yaml", name: "x") }
         do {

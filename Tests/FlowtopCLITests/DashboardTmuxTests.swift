@@ -78,6 +78,28 @@ extension FlowtopBinaryTests {
             #expect(Tmux.exitLine(in: after) == "EXIT=0")
         }
 
+        @Test func mShowsTheWorkflowMapWithEachAgentsStateAndHidesItAgain() async throws {
+            try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+            let tmux = try await Tmux(width: 80, height: 24)
+            defer { tmux.kill() }
+            try await tmux.run("\(binary) demo --workflow concurrent --pace 400; echo EXIT=$?")
+            try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
+            try await tmux.type("m")
+            let map = try await tmux.waitFor("the map") { $0.contains("Map · concurrent") }
+            #expect(map.contains("✓ Meteorologist"))
+            #expect(map.contains("✓ Historian"))
+            #expect(map.contains("✓ Travel Guide"))
+            #expect(map.contains("▶ ✓ Summarizer"))
+            #expect(map.contains("✓ input"))
+            // The panes are still there under it.
+            #expect(map.contains("1 Meteorologist"))
+            try await tmux.type("m")
+            try await tmux.waitFor("the map to close") { !$0.contains("Map · concurrent") }
+            try await tmux.type("q")
+            let after = try await tmux.waitFor("the shell prompt after quitting") { Tmux.exitLine(in: $0) != nil }
+            #expect(Tmux.exitLine(in: after) == "EXIT=0")
+        }
+
         @Test func sigtermRestoresTheTerminal() async throws {
             try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
             let tmux = try await Tmux(width: 100, height: 30)

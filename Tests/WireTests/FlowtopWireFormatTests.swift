@@ -8,6 +8,7 @@ struct FlowtopWireFormatTests {
     static let kinds: [WorkflowEvent.Kind] = [
         .runStarted(.init(runId: "run_1", workflow: "research-writer", participants: ["Researcher", "Writer"], model: "scripted")),
         .runStarted(.init(runId: "run_2", workflow: "w", participants: [], model: nil)),
+        .runStarted(.init(runId: "run_3", workflow: "concurrent", participants: ["A", "B"], model: nil, graph: WorkflowGraphWireTests.concurrent)),
         .agentStarted(agent: "Researcher"),
         .textDelta(agent: "Researcher", messageId: "m1", text: " Seattle \"quoted\"\n\u{2028}世界 🌦"),
         .reasoningDelta(agent: "Researcher", messageId: "m1", text: "thinking…"),

@@ -10,6 +10,9 @@ public enum DashboardInput: Sendable {
     case connection(ConnectionState)
     /// New counts of skipped event types (attach).
     case skippedEventCounts([String: Int])
+    /// A problem of the source that is no event of the run (attach could not read a DevUI entity's structure),
+    /// listed with the warnings.
+    case sourceWarning(String)
     /// A batch of workflow events, applied in order.
     case events([WorkflowEvent])
     /// Events are waiting while the dashboard is paused.
@@ -47,6 +50,8 @@ extension DashboardState {
             connection = state
         case let .skippedEventCounts(counts):
             skippedEventCounts = counts
+        case let .sourceWarning(message):
+            warnings.append(message)
         case let .events(batch):
             for event in batch { apply(event) }
         case let .eventsWaiting(count):

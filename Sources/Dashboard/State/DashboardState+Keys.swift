@@ -86,6 +86,7 @@ extension DashboardState {
             if !showTimeline { timelineFocused = false }
         case .character("z"): zoomed.toggle()
         case .character("i"): showAgentFigures.toggle()
+        case .character("m"): showMap.toggle()
         case .character("s"): return [.saveTranscript]
         case let .mouse(event): handleMouse(event)
         default: break

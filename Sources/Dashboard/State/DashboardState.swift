@@ -51,6 +51,8 @@ public struct DashboardState: Sendable {
     /// `attach`; the decoder warns about the first of each type only).
     public var skippedEventCounts: [String: Int] = [:]
     public var output: (agent: String?, text: String)?
+    /// The run's structure and the step taken last, for the map.
+    public var map = WorkflowMapState()
     /// A remote stream's connection (attach), shown in the header by its label; nil in-process.
     public var connection: ConnectionState?
     /// Whether the event stream has finished (the run may not have: then the connection shows as ended).
@@ -82,6 +84,8 @@ public struct DashboardState: Sendable {
     public var openedFromList = false
     /// `i`: each pane's figures (tokens in and out, tool calls, time to first output, time spent) on its bottom edge.
     public var showAgentFigures = false
+    /// `m`: the workflow map above the panes.
+    public var showMap = false
 
     /// Seconds since the last event while the run is live and has been quiet for at least `quietAfter`.
     public var quietFor: Double? {
@@ -126,6 +130,7 @@ public struct DashboardState: Sendable {
             startedAt = event.timestamp
             finishedAt = nil
             for name in info.participants { _ = paneIndex(name) }
+            map.runStarted(graph: info.graph)
         case let .agentStarted(agent):
             let index = paneIndex(agent)
             agents[index].status = .streaming
@@ -207,6 +212,7 @@ public struct DashboardState: Sendable {
             }
             if activeAgent == agent { activeAgent = nil }
         case let .transition(from, to, reason):
+            map.transition(from: from, to: to)
             // The view extends the marker with "─" to the pane's edge.
             let marker = "── " + (from.map { "\($0) → " } ?? "→ ") + to + (reason.map { " · \($0)" } ?? "") + " "
             if let from {

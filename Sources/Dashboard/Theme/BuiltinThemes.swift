@@ -41,6 +41,11 @@ public enum BuiltinThemes {
             tool_running:        {fg: "#ffd75f"}                            # … running
             search_match:        {fg: "#000000", bg: "#d7af5f"}
             search_current:      {fg: "#000000", bg: "#ffff5f", attrs: [bold]}
+            map_title:           {fg: "#808080"}                            # the map's top rule (m)
+            map_node:            {fg: "#d0d0d0"}                            # an executor's name on the map
+            map_node_active:     {fg: "#ffd75f", attrs: [bold]}             # the executor running now
+            map_edge:            {fg: "#5f6b7a"}                            # ──▶ an edge
+            map_edge_lit:        {fg: "#d787ff", attrs: [bold]}             # ━━▶ the edge control took last
             footer:              {fg: "#bcbcbc", bg: "#262626"}
             footer_key:          {fg: "#5fd7ff", bg: "#262626", attrs: [bold]}
             overlay:             {fg: "#e8e8e8", bg: "#1c1c1c"}             # help and detail boxes
@@ -74,6 +79,11 @@ public enum BuiltinThemes {
             tool_running:        {fg: bright-yellow, attrs: [bold]}
             search_match:        {fg: black, bg: bright-yellow}
             search_current:      {fg: black, bg: bright-cyan, attrs: [bold]}
+            map_title:           {fg: bright-white}
+            map_node:            {fg: bright-white}
+            map_node_active:     {fg: black, bg: bright-yellow, attrs: [bold]}
+            map_edge:            {fg: white}
+            map_edge_lit:        {fg: bright-magenta, attrs: [bold]}
             footer:              {fg: black, bg: bright-white}
             footer_key:          {fg: black, bg: bright-yellow, attrs: [bold]}
             overlay:             {fg: bright-white, bg: black}
@@ -106,6 +116,11 @@ public enum BuiltinThemes {
             tool_running:        {fg: "#af5f00"}
             search_match:        {fg: "#000000", bg: "#ffd787"}
             search_current:      {fg: "#000000", bg: "#ffaf00", attrs: [bold]}
+            map_title:           {fg: "#6c6c6c"}
+            map_node:            {fg: "#303030"}
+            map_node_active:     {fg: "#af5f00", attrs: [bold]}
+            map_edge:            {fg: "#a8a8a8"}
+            map_edge_lit:        {fg: "#870087", attrs: [bold]}
             footer:              {fg: "#303030", bg: "#e4e4e4"}
             footer_key:          {fg: "#005f87", bg: "#e4e4e4", attrs: [bold]}
             overlay:             {fg: "#000000", bg: "#eeeeee"}
@@ -141,6 +156,11 @@ public enum BuiltinThemes {
             tool_running:        {fg: default, bg: default, attrs: [underline]}
             search_match:        {fg: default, bg: default, attrs: [underline]}
             search_current:      {fg: default, bg: default, attrs: [reverse]}
+            map_title:           {fg: default, bg: default, attrs: [dim]}
+            map_node:            {fg: default, bg: default}
+            map_node_active:     {fg: default, bg: default, attrs: [bold, underline]}
+            map_edge:            {fg: default, bg: default, attrs: [dim]}
+            map_edge_lit:        {fg: default, bg: default, attrs: [bold]}
             footer:              {fg: default, bg: default, attrs: [reverse]}
             footer_key:          {fg: default, bg: default, attrs: [reverse, bold]}
             overlay:             {fg: default, bg: default}

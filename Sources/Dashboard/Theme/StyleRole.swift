@@ -25,6 +25,11 @@ public enum StyleRole: String, Sendable, Hashable, CaseIterable {
     case toolRunning = "tool_running"
     case searchMatch = "search_match"
     case searchCurrent = "search_current"
+    case mapTitle = "map_title"
+    case mapNode = "map_node"
+    case mapNodeActive = "map_node_active"
+    case mapEdge = "map_edge"
+    case mapEdgeLit = "map_edge_lit"
     case footer
     case footerKey = "footer_key"
     case overlay

@@ -12,10 +12,12 @@ public struct DashboardLayout: Sendable, Hashable {
     public var tooSmall: Bool
     /// When the panes do not fit (too many for the height), only the focused one is shown, under a strip of tabs.
     public var tabs: Rect?
+    /// The workflow map (`m`) above the panes: its rule and drawing, or one row when only that fits.
+    public var map: Rect?
 
     public static func == (lhs: DashboardLayout, rhs: DashboardLayout) -> Bool {
         lhs.header == rhs.header && lhs.timeline == rhs.timeline && lhs.footer == rhs.footer
-            && lhs.tooSmall == rhs.tooSmall && lhs.panes.map(\.index) == rhs.panes.map(\.index)
+            && lhs.tooSmall == rhs.tooSmall && lhs.map == rhs.map && lhs.panes.map(\.index) == rhs.panes.map(\.index)
             && lhs.panes.map(\.rect) == rhs.panes.map(\.rect)
     }
 
@@ -34,6 +36,7 @@ public struct DashboardLayout: Sendable, Hashable {
         panes = []
         timeline = nil
         tabs = nil
+        map = nil
         guard !tooSmall else { return }
 
         var bodyHeight = height - 2
@@ -43,7 +46,19 @@ public struct DashboardLayout: Sendable, Hashable {
             timeline = Rect(x: 0, y: 1 + bodyHeight - rows, width: width, height: rows)
             bodyHeight -= rows
         }
-        let area = Rect(x: 0, y: 1, width: width, height: bodyHeight)
+        // The map takes what it needs when the panes keep a readable height, else one row, else nothing.
+        var top = 1
+        if state.showMap, !state.zoomed, let graph = state.mapGraph {
+            let rows = WorkflowMapLayout.height(of: graph, width: width).map { $0 + 1 }
+            let height = rows.flatMap { bodyHeight - $0 >= Self.minimumPaneHeight ? $0 : nil }
+                ?? (bodyHeight - 1 >= Self.minimumPaneHeight ? 1 : 0)
+            if height > 0 {
+                map = Rect(x: 0, y: 1, width: width, height: height)
+                top += height
+                bodyHeight -= height
+            }
+        }
+        let area = Rect(x: 0, y: top, width: width, height: bodyHeight)
         let count = state.agents.count
         guard count > 0 else { return }
         if state.zoomed, state.agents.indices.contains(state.focus) {
@@ -56,8 +71,8 @@ public struct DashboardLayout: Sendable, Hashable {
         }
         let tiled = Self.tile(count: count, in: area)
         if tiled.contains(where: { $0.rect.height < Self.minimumPaneHeight }), state.agents.indices.contains(state.focus) {
-            tabs = Rect(x: 0, y: 1, width: width, height: 1)
-            panes = [(state.focus, Rect(x: 0, y: 2, width: width, height: bodyHeight - 1))]
+            tabs = Rect(x: 0, y: top, width: width, height: 1)
+            panes = [(state.focus, Rect(x: 0, y: top + 1, width: width, height: bodyHeight - 1))]
         } else {
             panes = tiled
         }

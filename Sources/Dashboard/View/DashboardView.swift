@@ -16,6 +16,7 @@ public enum DashboardView {
             let y = 1 + (state.size.height - 2) / 2
             grid.put(message, x: max(0, (state.size.width - DisplayWidth.of(message)) / 2), y: y, style: .dim)
         }
+        if let map = layout.map { WorkflowMapView.draw(state, in: map, into: &grid) }
         if let tabs = layout.tabs { drawTabs(state, in: tabs, into: &grid) }
         for (index, rect) in layout.panes {
             AgentPaneView.draw(state, paneIndex: index, in: rect, into: &grid)

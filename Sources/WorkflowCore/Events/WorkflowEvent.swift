@@ -49,12 +49,16 @@ public struct WorkflowEvent: Sendable, Hashable {
         public var participants: [String]
         /// The model in use, for display ("scripted", "openai gpt-4o-mini").
         public var model: String?
+        /// The workflow's structure when the source knows it (flowtop's workflows, a DevUI entity's info), for the
+        /// dashboard's map; nil otherwise (the map then shows the agents seen).
+        public var graph: WorkflowGraph?
 
-        public init(runId: String, workflow: String, participants: [String], model: String? = nil) {
+        public init(runId: String, workflow: String, participants: [String], model: String? = nil, graph: WorkflowGraph? = nil) {
             self.runId = runId
             self.workflow = workflow
             self.participants = participants
             self.model = model
+            self.graph = graph
         }
     }
 

@@ -14,6 +14,19 @@ public struct ConcurrentWorkflow: Workflow {
 
     public var participants: [String] { agents.map(\.name) + (aggregator.map { [$0.name] } ?? []) }
 
+    /// The prompt fans out from an input node to every agent, whose answers fan in to the aggregator.
+    public var graph: WorkflowGraph {
+        let names = agents.map(\.name)
+        let input = WorkflowGraph.uniqueId("input", avoiding: participants)
+        var nodes = [WorkflowGraph.Node(id: input, name: "input", kind: .input)] + names.map { WorkflowGraph.Node(id: $0) }
+        var edges = names.map { WorkflowGraph.Edge(input, $0, kind: .fanOut) }
+        if let aggregator {
+            nodes.append(WorkflowGraph.Node(id: aggregator.name, kind: .aggregator))
+            edges += names.map { WorkflowGraph.Edge($0, aggregator.name, kind: .fanIn) }
+        }
+        return WorkflowGraph(kind: .concurrent, nodes: nodes, edges: edges, start: input)
+    }
+
     public func execute(prompt: String, sink: WorkflowEventSink) async throws -> WorkflowAnswer {
         let conversation = [ChatMessage.user(prompt)]
         let results = try await withThrowingTaskGroup(of: (Int, AgentTurn.Result).self) { group in

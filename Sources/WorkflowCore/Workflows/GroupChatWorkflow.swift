@@ -35,6 +35,21 @@ public struct GroupChatWorkflow: Workflow {
         return agents.map(\.name)
     }
 
+    /// The manager with a turn edge to each participant; round-robin, a ring of turns.
+    public var graph: WorkflowGraph {
+        let names = agents.map(\.name)
+        switch selection {
+        case let .manager(manager):
+            return WorkflowGraph(
+                kind: .groupChat,
+                nodes: [WorkflowGraph.Node(id: manager.name, kind: .manager)] + names.map { WorkflowGraph.Node(id: $0) },
+                edges: names.map { WorkflowGraph.Edge(manager.name, $0, kind: .turn) }, start: manager.name)
+        case .roundRobin:
+            let ring = names.count > 1 ? zip(names, names.dropFirst() + [names[0]]).map { WorkflowGraph.Edge($0, $1, kind: .turn) } : []
+            return WorkflowGraph(kind: .groupChat, nodes: names.map { WorkflowGraph.Node(id: $0) }, edges: ring)
+        }
+    }
+
     /// Words a manager may answer with to end the chat.
     static let endWords: Set<String> = ["done", "terminate", "end", "finish", "finished", "stop"]
 

@@ -22,6 +22,15 @@ public struct HandoffWorkflow: Workflow {
         [start] + agents.map(\.name).filter { $0 != start }
     }
 
+    /// The start agent and each agent's handoff targets (every other agent where no routes are given).
+    public var graph: WorkflowGraph {
+        let names = participants
+        let edges = names.flatMap { source in
+            (routes[source] ?? names).filter { $0 != source && names.contains($0) }.map { WorkflowGraph.Edge(source, $0, kind: .handoff) }
+        }
+        return WorkflowGraph(kind: .handoff, nodes: names.map { WorkflowGraph.Node(id: $0) }, edges: edges, start: start)
+    }
+
     /// `handoff_to_<name>` with the name lower-cased and anything but letters, digits and `_` replaced (the
     /// characters chat APIs allow in tool names).
     public static func toolName(for agent: String) -> String {

@@ -4,6 +4,9 @@ public protocol Workflow: Sendable {
     var name: String { get }
     /// Agent names in the order a viewer should lay them out.
     var participants: [String] { get }
+    /// The executors and the edges between them, for the dashboard's map (a chain of the participants unless the
+    /// workflow says otherwise).
+    var graph: WorkflowGraph { get }
     /// Runs the workflow, emitting events as it goes (not the run's start and end, which `WorkflowRunner` emits),
     /// and returns the final answer.
     func execute(prompt: String, sink: WorkflowEventSink) async throws -> WorkflowAnswer

@@ -29,7 +29,7 @@ public enum WorkflowRunner {
     ) -> PendingRun {
         let sink = WorkflowEventSink(deliver: onEvent)
         let start = ContinuousClock.now
-        sink.emit(.runStarted(.init(runId: runId, workflow: workflow.name, participants: workflow.participants, model: model)))
+        sink.emit(.runStarted(.init(runId: runId, workflow: workflow.name, participants: workflow.participants, model: model, graph: workflow.graph)))
         return PendingRun(workflow: workflow, sink: sink, start: start)
     }
 

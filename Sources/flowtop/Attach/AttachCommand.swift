@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import DashboardApp
 import Foundation
 import HTTPExchange
@@ -104,8 +105,10 @@ struct AttachCommand: AsyncParsableCommand {
         if ConsoleChoice.showsDashboard(output) {
             do {
                 status = try await DashboardRun.show(options: dashboard) { inbox in
+                    if let warning = plan.graphWarning { inbox.post(.sourceWarning(warning)) }
                     let outcome = await RemoteAttach.run(
                         request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
+                        graph: plan.graph,
                         onState: { inbox.setConnection($0) },
                         onSkipped: { inbox.setSkipped($0) },
                         onEvent: { event in
@@ -129,9 +132,11 @@ struct AttachCommand: AsyncParsableCommand {
                 throw error.exit()
             }
         } else {
+            if let warning = plan.graphWarning { printError("flowtop: warning: \(warning)") }
             status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "disconnected from the stream") { yield in
                 let outcome = await RemoteAttach.run(
                     request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
+                    graph: plan.graph,
                     onState: { state in
                         if case .reconnecting(_, _, _, let reason) = state {
                             printError("flowtop: \(reason); \(state.label)")

@@ -1,6 +1,7 @@
 import Foundation
 import RemoteStream
 import Wire
+import WorkflowCore
 
 /// What `attach` will do, settled before anything is shown: the request, the dialect, the client and how to word
 /// its failures. A DevUI server is asked for its entities first, so a wrong or missing `--entity` is answered with
@@ -12,6 +13,10 @@ struct AttachPlan: Sendable {
     var workflowName: String?
     var client: EventSourceClient
     var isDevUI = false
+    /// The entity's structure from DevUI's info, for the dashboard's map (given to the run's `runStarted`).
+    var graph: WorkflowGraph?
+    /// Why the structure could not be read (never fatal: the map then shows the agents seen).
+    var graphWarning: String?
 
     /// A failure in the words that help: DevUI's 401 says where its token comes from.
     func reword(_ failure: EventSourceFailure) -> EventSourceFailure {
@@ -60,9 +65,17 @@ extension AttachCommand {
             await client.shutdown()
             throw CommandLineFailure("DevUI runs need --message (what to ask \(chosen))")
         }
+        let agentName = agent ?? chosen
+        var graph: WorkflowGraph?
+        var graphWarning: String?
+        do {
+            graph = try await server.workflowGraph(of: chosen, agentName: agentName, using: client.httpClient)
+        } catch {
+            graphWarning = "cannot read \(chosen)'s structure for the map (\(error.message)); it shows the executors seen"
+        }
         return AttachPlan(
-            request: server.run(entity: chosen, message: message), dialect: .devui, agentName: agent ?? chosen,
-            workflowName: chosen, client: client, isDevUI: true)
+            request: server.run(entity: chosen, message: message), dialect: .devui, agentName: agentName,
+            workflowName: chosen, client: client, isDevUI: true, graph: graph, graphWarning: graphWarning)
     }
 
     /// On a terminal, the entities as a numbered list and the person's pick; nil without a terminal or a pick.
