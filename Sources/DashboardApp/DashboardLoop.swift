@@ -22,6 +22,8 @@ public final class DashboardLoop: @unchecked Sendable {
     private let theme: Theme
     private let transcriptDirectory: String
     private let onFrame: (@Sendable (DashboardState) -> Void)?
+    /// Where a person's answers to the run's requests go (a `RequestDesk`'s `answer`); called on the loop's thread.
+    private let onAnswer: (@Sendable (String, HumanResponse) -> Void)?
     private var state: DashboardState
     /// Transcript saves still writing, waited for before the loop returns so the outcome knows the path.
     private let saves = DispatchGroup()
@@ -33,8 +35,10 @@ public final class DashboardLoop: @unchecked Sendable {
     public init(
         backend: any TerminalBackend, theme: Theme, state: DashboardState = DashboardState(),
         transcriptDirectory: String = FileManager.default.currentDirectoryPath,
-        onFrame: (@Sendable (DashboardState) -> Void)? = nil
+        onFrame: (@Sendable (DashboardState) -> Void)? = nil,
+        onAnswer: (@Sendable (String, HumanResponse) -> Void)? = nil
     ) {
+        self.onAnswer = onAnswer
         self.backend = backend
         self.theme = theme
         self.state = state
@@ -126,6 +130,7 @@ public final class DashboardLoop: @unchecked Sendable {
             case .quit: return .quit
             case .saveTranscript: saveTranscript()
             case .repaint: backend.invalidate()
+            case let .answer(requestId, response): onAnswer?(requestId, response)
             }
         }
         return nil

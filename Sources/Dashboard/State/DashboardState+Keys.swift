@@ -6,6 +6,7 @@ extension DashboardState {
         if case .control("c") = key { return [.quit] }
         notice = nil
         if case .control("l") = key { return [.repaint] }
+        if promptIsOpen { return handleRequestKey(key) }
         if let search, search.editing { return handleSearchInput(key) }
         switch overlay {
         case .help:
@@ -39,6 +40,7 @@ extension DashboardState {
 
         switch key {
         case .character("q"): return [.quit]
+        case .character("a") where !requests.isEmpty: requests.hidden = false
         case .character("?"): overlay = .help
         case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)

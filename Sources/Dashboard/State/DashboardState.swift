@@ -50,6 +50,8 @@ public struct DashboardState: Sendable {
     /// `attach`; the decoder warns about the first of each type only).
     public var skippedEventCounts: [String: Int] = [:]
     public var output: (agent: String?, text: String)?
+    /// Requests for a person the run waits on (approvals, questions), oldest first, with the prompt's state.
+    public var requests = PendingRequests()
     /// A remote stream's connection (attach), shown in the header by its label; nil in-process.
     public var connection: ConnectionState?
     /// Whether the event stream has finished (the run may not have: then the connection shows as ended).
@@ -114,6 +116,7 @@ public struct DashboardState: Sendable {
         lastSequence = event.sequence
         lastEventAt = now
         eventRate.record(at: now)
+        if event.isTerminal { requests.removeAll() }
         switch event.kind {
         case let .runStarted(info):
             workflow = info.workflow
@@ -214,6 +217,8 @@ public struct DashboardState: Sendable {
             let index = paneIndex(to)
             agents[index].append(PaneLine(kind: .transition, text: marker))
             keepFollowing(index)
+        case .approvalRequested, .approvalResolved, .inputRequested, .inputProvided:
+            applyRequest(event.kind, at: event.timestamp)
         case let .output(agent, text):
             output = (agent, text)
         case let .warning(agent, message):
@@ -255,7 +260,7 @@ public struct DashboardState: Sendable {
     }
 
     /// The pane for `name`, created (in order of appearance) when first seen.
-    private mutating func paneIndex(_ name: String) -> Int {
+    mutating func paneIndex(_ name: String) -> Int {
         if let index = agentIndex[name] { return index }
         agentIndex[name] = agents.count
         agents.append(AgentPane(name: name, scrollback: scrollback))
