@@ -121,9 +121,11 @@ struct RequestPromptTests {
         long.arguments = "{" + lines + "}"
         var state = waiting([.approvalRequested(long)])
         #expect(screen(state).contains("\"k1\" : 1"))
-        _ = press(Array(repeating: Key.down, count: 5), on: &state)
+        // Ten rows down: past the title, the call id, the blank line, "Arguments", "{" and the first five keys.
+        _ = press(Array(repeating: Key.down, count: 10), on: &state)
         let text = screen(state)
-        #expect(!text.contains("\"k1\" : 1,"))
+        #expect(!text.contains("\"k5\" : 5,"))
+        #expect(text.contains("│   \"k6\" : 6,"))
         #expect(text.contains("↓↑"))
     }
 
