@@ -35,7 +35,7 @@ extension FlowtopBinaryTests {
             defer { try? FileManager.default.removeItem(atPath: file) }
             let result = try await FlowtopBinary.run(["run", "--plain", "--approve", "all", "--workflow", file, Self.prompt])
             #expect(result.status == 0)
-            #expect(result.stdout.contains("⏸ send_report("))
+            #expect(result.stdout.contains("⏸ send_report waits for approval · req_"))
             #expect(result.stdout.contains("✔ approved by --approve all"))
             #expect(result.stdout.contains("↳ send_report: Report sent to team@example.com"))
         }

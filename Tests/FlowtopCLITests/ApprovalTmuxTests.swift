@@ -55,5 +55,22 @@ extension FlowtopBinaryTests {
             try await tmux.type("q")
             try await tmux.waitFor("the shell prompt") { Tmux.exitLine(in: $0) != nil }
         }
+    
+        @Test func plainOnATerminalAsksOnStandardInput() async throws {
+            try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+            let tmux = try await Tmux(width: 160, height: 40)
+            defer { tmux.kill() }
+            try await tmux.run("\(binary) demo --workflow approval --plain --pace instant; echo EXIT=$?")
+            try await tmux.waitFor("the approval question") { $0.contains("approve? y / n [reason] ›") }
+            try await tmux.run("n too early")
+            let rejected = try await tmux.waitFor("the tone question") { $0.contains("choose 1-3 or type ›") }
+            #expect(rejected.contains("✘ rejected by terminal: too early"))
+            #expect(rejected.contains("I did not send the report: you rejected it (too early)."))
+            try await tmux.run("3")
+            let done = try await tmux.waitFor("the end of the run") { Tmux.exitLine(in: $0) != nil }
+            #expect(done.contains("↳ answered by terminal"))
+            #expect(done.contains("Over Lisbon the sky"))
+            #expect(Tmux.exitLine(in: done) == "EXIT=0")
+        }
     }
 }

@@ -80,7 +80,8 @@ struct PlainRenderer {
         case let .approvalRequested(request):
             releaseAllHeld()
             switchTo(request.agent)
-            line("⏸ \(request.tool)(\(request.arguments)) waits for approval · \(request.requestId)")
+            // The arguments are on the call's line just above.
+            line("⏸ \(request.tool) waits for approval · \(request.requestId)")
         case let .approvalResolved(resolution):
             switchTo(resolution.agent)
             let decision = resolution.decision
