@@ -129,6 +129,22 @@ struct RequestPromptTests {
         #expect(text.contains("↓↑"))
     }
 
+    @Test func aWatchedStreamShowsItsRequestsWithoutAPrompt() {
+        var state = DashboardState()
+        state.requests.answerable = false
+        state.size = (80, 24)
+        for kind: WorkflowEvent.Kind in [
+            .runStarted(.init(runId: "run_1", workflow: "approval", participants: ["Researcher"])),
+            .approvalRequested(Self.approval),
+        ] { _ = state.update(.events([event(state.lastSequence + 1, kind)])) }
+        let text = screen(state)
+        #expect(text.contains("⏸ 1 approval (answer where the run lives)"))
+        #expect(text.contains("⏸ needs you"))
+        #expect(!text.contains("y approve"))
+        #expect(press([.character("y")], on: &state).isEmpty)
+        #expect(press([.character("q")], on: &state) == [.quit])
+    }
+
     @Test func theEndOfTheRunClearsThePrompt() {
         var state = waiting([.approvalRequested(Self.approval)])
         _ = state.update(.events([event(9, .runFailed(error: "no answer", agent: "Researcher"))]))

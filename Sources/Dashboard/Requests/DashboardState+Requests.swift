@@ -31,7 +31,7 @@ extension DashboardState {
     }
 
     /// Whether keys go to the request prompt (it is open over everything else while the run waits).
-    var promptIsOpen: Bool { !requests.isEmpty && !requests.hidden && runStatus == .running }
+    var promptIsOpen: Bool { requests.answerable && !requests.isEmpty && !requests.hidden && runStatus == .running }
 
     /// Keys while the prompt is open: none of them reaches the dashboard's own keys (`q` typed in an answer is a
     /// letter, not quit).

@@ -8,6 +8,9 @@ public struct PendingRequests: Sendable, Hashable {
     public var scroll = 0
     /// Esc put the prompt away; `a` brings it back. The badge and the pane's mark stay.
     public var hidden = false
+    /// Whether this dashboard can send answers (in-process runs); a stream watched from elsewhere (attach, replay)
+    /// shows its requests without a prompt until answering over its protocol exists.
+    public var answerable = true
 
     /// What the prompt for the oldest request is doing.
     public enum Prompt: Sendable, Hashable {

@@ -40,7 +40,7 @@ extension DashboardState {
 
         switch key {
         case .character("q"): return [.quit]
-        case .character("a") where !requests.isEmpty: requests.hidden = false
+        case .character("a") where !requests.isEmpty && requests.answerable: requests.hidden = false
         case .character("?"): overlay = .help
         case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)

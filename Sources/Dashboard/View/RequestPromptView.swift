@@ -10,7 +10,8 @@ enum RequestPromptView {
         var parts: [String] = []
         if approvals > 0 { parts.append("\(approvals) approval" + (approvals == 1 ? "" : "s")) }
         if questions > 0 { parts.append("\(questions) question" + (questions == 1 ? "" : "s")) }
-        return "⏸ " + parts.joined(separator: " · ") + (requests.hidden ? " (a answers)" : "")
+        let hint = !requests.answerable ? " (answer where the run lives)" : requests.hidden ? " (a answers)" : ""
+        return "⏸ " + parts.joined(separator: " · ") + hint
     }
 
     /// The body: what is asked, scrollable.

@@ -37,7 +37,9 @@ enum DashboardRun {
         } catch {
             throw CommandLineFailure("cannot start the dashboard: \(error)")
         }
-        let session = DashboardLoop(backend: backend, theme: theme, onAnswer: onAnswer)
+        var initial = DashboardState()
+        initial.requests.answerable = onAnswer != nil
+        let session = DashboardLoop(backend: backend, theme: theme, state: initial, onAnswer: onAnswer)
         let inbox = session.inbox
         let producer = Task {
             await produce(inbox)
