@@ -63,6 +63,14 @@ extension FlowtopBinaryTests {
                 "✘ failed: Editor: Editor asks \"Which tone should the Writer take?\", but no one can answer here; run on a terminal to answer it"))
         }
 
+        @Test func toolsShowsWhichCallsNeedApprovalAndWhoIsAPerson() async throws {
+            let result = try await FlowtopBinary.run(["tools", "approval"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("  send_report  [built in, needs approval]"))
+            #expect(result.stdout.contains("  get_weather  [built in]"))
+            #expect(result.stdout.contains("Editor\n  (a person, asked: Which tone should the Writer take?)"))
+        }
+
         @Test func approveTakesOnlyAllOrNone() async throws {
             let result = try await FlowtopBinary.run(["run", "--approve", "some", "hello"])
             #expect(result.status != 0)

@@ -15,6 +15,7 @@ struct DemoCommand: AsyncParsableCommand {
               flowtop demo --workflow group-chat
               flowtop demo --workflow concurrent
               flowtop demo --workflow handoff --prompt "What time is it in Tokyo?"
+              flowtop demo --workflow approval      # you approve a tool call (y/n) and pick the Writer's tone
             """
     )
 
