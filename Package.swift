@@ -144,7 +144,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "WorkflowCoreTests", dependencies: ["WorkflowCore"], swiftSettings: strict),
+        .testTarget(name: "WorkflowCoreTests", dependencies: ["WorkflowCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ModelClientsTests",
             dependencies: ["ModelClients", "WorkflowCore", "HTTPExchange", "LoopbackHTTP", "TestSupport"],

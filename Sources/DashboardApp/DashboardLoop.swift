@@ -25,6 +25,8 @@ public final class DashboardLoop: @unchecked Sendable {
     private let onFrame: (@Sendable (DashboardState) -> Void)?
     /// The host's own work, done on the loop's thread each time it wakes (the runs list takes its feed).
     private let alongside: (() -> Void)?
+    /// Where a person's answers to the run's requests go (a `RequestDesk`'s `answer`); called on the loop's thread.
+    private let onAnswer: (@Sendable (String, HumanResponse) -> Void)?
     private var state: DashboardState
     /// Transcript saves still writing, waited for before the loop returns so the outcome knows the path.
     private let saves = DispatchGroup()
@@ -38,8 +40,10 @@ public final class DashboardLoop: @unchecked Sendable {
         backend: any TerminalBackend, theme: Theme, state: DashboardState = DashboardState(),
         transcriptDirectory: String = FileManager.default.currentDirectoryPath,
         onFrame: (@Sendable (DashboardState) -> Void)? = nil,
-        alongside: (() -> Void)? = nil
+        alongside: (() -> Void)? = nil,
+        onAnswer: (@Sendable (String, HumanResponse) -> Void)? = nil
     ) {
+        self.onAnswer = onAnswer
         self.backend = backend
         self.theme = theme
         self.state = state
@@ -144,6 +148,7 @@ public final class DashboardLoop: @unchecked Sendable {
             case .back: return .back
             case .saveTranscript: saveTranscript()
             case .repaint: backend.invalidate()
+            case let .answer(requestId, response): onAnswer?(requestId, response)
             }
         }
         return nil

@@ -5,7 +5,8 @@ import WorkflowCore
 /// endpoint sends them: RUN_STARTED first; STEP_STARTED/STEP_FINISHED per agent; TEXT_MESSAGE_START/CONTENT/END;
 /// REASONING_START, REASONING_MESSAGE_START/CONTENT/END, REASONING_END for a model's reasoning (its message id is
 /// the response's with a `reasoning_` prefix, so it never collides with the text message); TOOL_CALL_START/ARGS/END
-/// and TOOL_CALL_RESULT; CUSTOM for transitions and output; RUN_FINISHED or RUN_ERROR last.
+/// and TOOL_CALL_RESULT; CUSTOM for transitions, output and requests for a person (`approval_requested`,
+/// `approval_resolved`, `input_requested`, `input_provided`); RUN_FINISHED or RUN_ERROR last.
 public struct AGUIEventEncoder: Sendable {
     /// Echoed from the client's `RunAgentInput`; flowtop's run id stands in when the client gave none.
     public private(set) var threadId: String?
@@ -85,6 +86,37 @@ public struct AGUIEventEncoder: Sendable {
             if let agent { value.append(("agent", .string(agent))) }
             value.append(("text", .string(text)))
             out.append(object("CUSTOM", [("name", .string("workflow_output")), ("value", .raw(ordered(value)))]))
+        case let .approvalRequested(request):
+            closeMessage(into: &out)
+            out.append(custom("approval_requested", [
+                ("requestId", .string(request.requestId)), ("agent", .string(request.agent)),
+                ("toolCallId", .string(request.callId)), ("toolCallName", .string(request.tool)),
+                ("arguments", .string(request.arguments)),
+            ]))
+        case let .approvalResolved(resolution):
+            var value: [(String, Field)] = [
+                ("requestId", .string(resolution.requestId)), ("agent", .string(resolution.agent)),
+                ("toolCallId", .string(resolution.callId)), ("toolCallName", .string(resolution.tool)),
+                ("approved", .raw(resolution.decision.approved ? "true" : "false")),
+            ]
+            if let reason = resolution.decision.reason { value.append(("reason", .string(reason))) }
+            if let by = resolution.decision.answeredBy { value.append(("answeredBy", .string(by))) }
+            out.append(custom("approval_resolved", value))
+        case let .inputRequested(request):
+            closeMessage(into: &out)
+            var value: [(String, Field)] = [
+                ("requestId", .string(request.requestId)), ("agent", .string(request.agent)),
+                ("question", .string(request.question)),
+            ]
+            if let schema = request.schema { value.append(("schema", .raw(schema.jsonText))) }
+            out.append(custom("input_requested", value))
+        case let .inputProvided(provision):
+            var value: [(String, Field)] = [
+                ("requestId", .string(provision.requestId)), ("agent", .string(provision.agent)),
+                ("answer", .string(provision.answer.text)),
+            ]
+            if let by = provision.answer.answeredBy { value.append(("answeredBy", .string(by))) }
+            out.append(custom("input_provided", value))
         case let .warning(agent, message):
             var value: [(String, Field)] = []
             if let agent { value.append(("agent", .string(agent))) }
@@ -118,6 +150,12 @@ public struct AGUIEventEncoder: Sendable {
             out.append(object("TEXT_MESSAGE_END", [("messageId", .string(open))]))
             openMessage = nil
         }
+    }
+
+    /// A `CUSTOM` event: how flowtop's requests for a person travel over AG-UI, which has no event of its own
+    /// for them (the captures of Agent Framework's endpoint show none).
+    private func custom(_ name: String, _ value: [(String, Field)]) -> String {
+        object("CUSTOM", [("name", .string(name)), ("value", .raw(ordered(value)))])
     }
 
     private func object(_ type: String, _ fields: [(String, Field)]) -> String {

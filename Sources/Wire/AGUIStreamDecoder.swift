@@ -246,6 +246,11 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             agentUsage[agent] = (agentUsage[agent] ?? .zero) + usage
             runUsage = runUsage + usage
             ledger.ignore("CUSTOM usage")
+        case "approval_requested", "approval_resolved", "input_requested", "input_provided":
+            guard let kind = HumanRequestCustomEvent.kind(name: name, value: value, fallbackAgent: currentAgent(at: timestamp)) else {
+                return ledger.warn("CUSTOM \(name) without a request_id", at: timestamp)
+            }
+            ledger.emit(kind, at: timestamp)
         default:
             ledger.ignore("CUSTOM \(name)")
         }

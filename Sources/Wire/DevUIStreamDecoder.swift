@@ -82,17 +82,22 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
         case "response.function_result.complete", "response.function_result.completed":
             result(object, at: timestamp)
         case "response.function_approval.requested":
+            // The call streamed as a function_call item; its pane is the one that made it.
             let call = object["function_call"]
-            let tool = call?["name"]?.stringValue ?? "a tool"
+            let callId = call?["id"]?.stringValue ?? ""
             let arguments = call?["arguments"].map { $0.stringValue ?? $0.jsonText } ?? ""
-            ledger.emit(.warning(
-                agent: lastAgent, message: "\(tool)(\(arguments)) waits for approval (request "
-                    + "\(object.string("request_id") ?? "?")); answer it in DevUI"), at: timestamp)
+            ledger.emit(.approvalRequested(.init(
+                requestId: object.string("request_id") ?? "", agent: calls[callId]?.agent ?? lastAgent ?? agentName,
+                callId: callId, tool: call?["name"]?.stringValue ?? "", arguments: arguments)), at: timestamp)
         case "response.request_info.requested":
-            let from = object.string("source_executor_id")
-            ledger.emit(.warning(
-                agent: from ?? lastAgent, message: "\(from ?? "the workflow") asks a person for input (request "
-                    + "\(object.string("request_id") ?? "?")); answer it in DevUI"), at: timestamp)
+            // Agent Framework's request_info: the executor's request data (its `question` when it has one) and
+            // the schema the answer must fit.
+            let data = object["request_data"]
+            let question = data?["question"]?.stringValue ?? data?["prompt"]?.stringValue
+                ?? data.map { $0.stringValue ?? $0.jsonText } ?? "The workflow asks for input"
+            ledger.emit(.inputRequested(.init(
+                requestId: object.string("request_id") ?? "", agent: object.string("source_executor_id") ?? lastAgent ?? agentName,
+                question: question, schema: object["response_schema"])), at: timestamp)
         case "error":
             lastError = object.string("message") ?? object["error"]?["message"]?.stringValue ?? "DevUI reported an error"
             ledger.emit(.warning(agent: lastAgent, message: lastError!), at: timestamp)

@@ -81,6 +81,28 @@ public enum FlowtopWireDecoder {
                 maxTokens: object["max_tokens"]?.intValue)
         case "agent_transition":
             kind = .transition(from: fields.optionalString("from"), to: try fields.string("to"), reason: fields.optionalString("reason"))
+        case "approval_requested":
+            kind = .approvalRequested(.init(
+                requestId: try fields.string("request_id"), agent: try fields.string("agent"),
+                callId: fields.optionalString("call_id") ?? "", tool: try fields.string("tool"),
+                arguments: fields.optionalString("arguments") ?? ""))
+        case "approval_resolved":
+            guard case let .bool(approved)? = object["approved"] else {
+                throw DecodingError(reason: "\"approval_resolved\" lacks the boolean field \"approved\"")
+            }
+            kind = .approvalResolved(.init(
+                requestId: try fields.string("request_id"), agent: try fields.string("agent"),
+                callId: fields.optionalString("call_id") ?? "", tool: fields.optionalString("tool") ?? "",
+                decision: ApprovalDecision(
+                    approved: approved, reason: fields.optionalString("reason"), answeredBy: fields.optionalString("answered_by"))))
+        case "input_requested":
+            kind = .inputRequested(.init(
+                requestId: try fields.string("request_id"), agent: try fields.string("agent"),
+                question: try fields.string("question"), schema: object["schema"]))
+        case "input_provided":
+            kind = .inputProvided(.init(
+                requestId: try fields.string("request_id"), agent: try fields.string("agent"),
+                answer: InputAnswer(text: try fields.string("answer"), answeredBy: fields.optionalString("answered_by"))))
         case "output":
             kind = .output(agent: fields.optionalString("agent"), text: try fields.string("output"))
         case "warning":

@@ -29,6 +29,10 @@ public enum FlowtopWireFormat {
         case .toolResult: return "tool_result"
         case .agentCompleted: return "agent_completed"
         case .transition: return "agent_transition"
+        case .approvalRequested: return "approval_requested"
+        case .approvalResolved: return "approval_resolved"
+        case .inputRequested: return "input_requested"
+        case .inputProvided: return "input_provided"
         case .output: return "output"
         case .warning: return "warning"
         case .runCompleted: return "done"
@@ -108,6 +112,30 @@ public enum FlowtopWireFormat {
             if let from { object.add("from", from) }
             object.add("to", to)
             if let reason { object.add("reason", reason) }
+        case let .approvalRequested(request):
+            object.add("request_id", request.requestId)
+            object.add("agent", request.agent)
+            object.add("call_id", request.callId)
+            object.add("tool", request.tool)
+            object.add("arguments", request.arguments)
+        case let .approvalResolved(resolution):
+            object.add("request_id", resolution.requestId)
+            object.add("agent", resolution.agent)
+            object.add("call_id", resolution.callId)
+            object.add("tool", resolution.tool)
+            object.addRaw("approved", resolution.decision.approved ? "true" : "false")
+            if let reason = resolution.decision.reason { object.add("reason", reason) }
+            if let by = resolution.decision.answeredBy { object.add("answered_by", by) }
+        case let .inputRequested(request):
+            object.add("request_id", request.requestId)
+            object.add("agent", request.agent)
+            object.add("question", request.question)
+            if let schema = request.schema { object.addRaw("schema", schema.jsonText) }
+        case let .inputProvided(provision):
+            object.add("request_id", provision.requestId)
+            object.add("agent", provision.agent)
+            object.add("answer", provision.answer.text)
+            if let by = provision.answer.answeredBy { object.add("answered_by", by) }
         case let .output(agent, text):
             if let agent { object.add("agent", agent) }
             object.add("output", text)

@@ -13,6 +13,8 @@ public final class RunRecord: Sendable {
     public let id: String
     public let workflow: String
     public let started: Date
+    /// The run's open requests for a person; the answer route (next) answers through it, first answer wins.
+    public let desk: RequestDesk
     let detached: Bool
     private let bufferLimit: Int
     private let state: Mutex<Inner>
@@ -68,7 +70,8 @@ public final class RunRecord: Sendable {
     /// Events kept for watchers that have not read them yet; a watcher further behind loses its place.
     private let hardLimit: Int
 
-    init(id: String, workflow: String, detached: Bool, bufferLimit: Int) {
+    init(id: String, workflow: String, detached: Bool, bufferLimit: Int, desk: RequestDesk = RequestDesk()) {
+        self.desk = desk
         self.id = id
         self.workflow = workflow
         self.detached = detached

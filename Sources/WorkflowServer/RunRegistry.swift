@@ -27,6 +27,9 @@ public final class RunRegistry: Sendable {
         var active = 0
         /// When each running run times out.
         var deadlines: [String: ContinuousClock.Instant] = [:]
+        /// The previous beat: a run waiting on a person has its deadline moved on by the time since, so the run
+        /// timeout counts active time only.
+        var lastBeat: ContinuousClock.Instant?
         var draining = false
         var idle: [CheckedContinuation<Void, Never>] = []
     }
@@ -61,6 +64,11 @@ public final class RunRegistry: Sendable {
     /// the runs feed's watchers to look for progress.
     private func beat(now: ContinuousClock.Instant) {
         let (expired, running) = state.withLock { inner -> ([RunRecord], [RunRecord]) in
+            let step = inner.lastBeat.map { now - $0 } ?? .zero
+            inner.lastBeat = now
+            for (id, deadline) in inner.deadlines where inner.runs[id]?.desk.isWaiting == true {
+                inner.deadlines[id] = deadline + step
+            }
             let expired = inner.deadlines.filter { $0.value <= now }.keys.compactMap { inner.runs[$0] }
             for record in expired { inner.deadlines[record.id] = nil }
             return (expired, inner.deadlines.keys.compactMap { inner.runs[$0] })
@@ -80,7 +88,7 @@ public final class RunRegistry: Sendable {
             inner.active += 1
             let record = RunRecord(
                 id: "run_" + RandomID.make(), workflow: workflow.name, detached: detached,
-                bufferLimit: configuration.eventBufferLimit)
+                bufferLimit: configuration.eventBufferLimit, desk: RequestDesk(timeout: configuration.requestTimeout))
             inner.runs[record.id] = record
             inner.deadlines[record.id] = .now + configuration.runTimeout
             inner.order.append(record.id)
@@ -94,8 +102,11 @@ public final class RunRegistry: Sendable {
         // busy the running ones keep the threads.
         let task = Task(priority: .low) {
             // The stream of the request that started the run paces its models (see RunRecord.waitUntilOpen).
+            // Its requests for a person wait at its desk (answered by the answer route).
             await FlowControl.$gate.withValue(record) {
-                await WorkflowRunner.execute(pending, prompt: prompt)
+                await HumanLoop.$responder.withValue(record.desk) {
+                    await WorkflowRunner.execute(pending, prompt: prompt)
+                }
             }
             let summary = record.summary
             logger.info("run ended", metadata: [

@@ -6,8 +6,10 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Runs allowed at once; beyond it a new run gets 429 with `Retry-After`.
     public var maxConcurrentRuns: Int
-    /// A run still going after this long ends with an `error` event.
+    /// A run still going after this long ends with an `error` event; time spent waiting on a person is not counted.
     public var runTimeout: Duration
+    /// How long one request for a person (an approval, a question) may wait before it fails its run.
+    public var requestTimeout: Duration = .seconds(600)
     /// How often a quiet stream gets a `: keepalive` comment, so proxies do not time it out.
     public var keepaliveInterval: Duration
     /// The largest request body accepted; larger ones get 413.

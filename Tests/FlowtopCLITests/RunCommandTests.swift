@@ -31,7 +31,7 @@ struct RunCommandTests {
     @Test func unknownWorkflowListsThePresets() async throws {
         let result = try await FlowtopBinary.run(["run", "-w", "nope", "hello"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("no preset or file of that name; presets: concurrent, group-chat, handoff, research-writer"))
+        #expect(result.stderr.contains("no preset or file of that name; presets: approval, concurrent, group-chat, handoff, research-writer"))
     }
 
     @Test func badWorkflowFileNamesFileAndLine() async throws {

@@ -93,11 +93,25 @@ struct DevUIDecoderTests {
         let run = try Self.decode("devui_approval_flow.sse", agentName: "approval_flow")
         #expect(run.kinds.contains(.agentStarted(agent: "approval_flow")))
         #expect(run.kinds.contains { if case .toolCallStarted("approval_flow", _, "book_table", _) = $0 { true } else { false } })
-        #expect(run.kinds.contains { kind in
-            if case let .warning(_, message) = kind { return message.contains("book_table") && message.contains("approval") }
-            return false
-        })
+        #expect(run.kinds.contains(.approvalRequested(.init(
+            requestId: "af-call-d3c9a2ae37d243e5b43b881db2ca7cd5", agent: "approval_flow",
+            callId: "call__0_book_table_cmpl-f2ffd339-d275-458b-bedd-4b4ac0c88602", tool: "book_table",
+            arguments: #"{"restaurant":"L'Officiel de la Vie,"}"#))))
+        #expect(!run.kinds.contains { if case .warning = $0 { true } else { false } })
         #expect(run.all.last?.isTerminal == true)
+    }
+
+    @Test func aReviewersRequestInfoIsAQuestionWithItsAnswerSchema() throws {
+        let run = try Self.decode("devui_review_flow.sse")
+        let questions = run.kinds.compactMap { kind -> InputRequest? in
+            if case let .inputRequested(request) = kind { return request }
+            return nil
+        }
+        #expect(questions == [InputRequest(
+            requestId: "8af9ca23-4853-4b43-b5f6-235479ccfe45", agent: "Reviewer",
+            question: "Reply with feedback for the Writer (or 'ok' to keep the research as is).",
+            schema: ["type": "string"])])
+        #expect(!run.kinds.contains { if case .warning = $0 { true } else { false } })
     }
 
     @Test func anErrorThenResponseFailedEndsTheRunAsFailedWithTheServersReason() throws {

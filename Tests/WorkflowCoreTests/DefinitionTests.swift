@@ -53,7 +53,7 @@ struct DefinitionTests {
                 instructions: hi
                 tools: [get_weather, get_wether]
             """)
-        #expect(error?.description == "bad.yaml:6:26: unknown tool \"get_wether\" for A; available: get_weather, get_time")
+        #expect(error?.description == "bad.yaml:6:26: unknown tool \"get_wether\" for A; available: get_weather, get_time, send_report")
     }
 
     @Test func unknownKeyIsReportedWithItsLine() {

@@ -98,7 +98,7 @@ struct RunWatchingTests {
     func watchers() async throws {
         // Slow enough (a few seconds a run) that the run is surely still going when the list is asked for, even on a
         // machine busy with the other suites.
-        let harness = try await ServerHarness.start(client: ScriptedChatClient(pace: .init(tokensPerSecond: 60)))
+        let harness = try await ServerHarness.start(client: ScriptedChatClient(pace: .init(tokensPerSecond: 25)))
         let starter = try await HTTPClient.shared.execute(
             harness.request("/api/workflow/stream", body: #"{"message":"x"}"#), timeout: .seconds(60))
         let runId = try #require(starter.headers.first(name: "X-Run-Id"))

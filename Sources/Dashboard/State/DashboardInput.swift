@@ -34,6 +34,8 @@ public enum DashboardEffect: Sendable, Hashable {
     case saveTranscript
     /// Repaint the whole screen (Ctrl-L on a garbled terminal).
     case repaint
+    /// A person answered a request: the app hands it to whoever can resume the run (a `RequestDesk` in-process).
+    case answer(requestId: String, HumanResponse)
 }
 
 extension DashboardState {

@@ -6,6 +6,7 @@ extension DashboardState {
         if case .control("c") = key { return [.quit] }
         notice = nil
         if case .control("l") = key { return [.repaint] }
+        if promptIsOpen { return handleRequestKey(key) }
         if let search, search.editing { return handleSearchInput(key) }
         switch overlay {
         case let .help(scroll):
@@ -46,6 +47,7 @@ extension DashboardState {
 
         switch key {
         case .character("q"): return leave
+        case .character("a") where !requests.isEmpty && requests.answerable: requests.hidden = false
         case .character("?"): overlay = .help(scroll: 0)
         case .character("w"): overlay = .warnings(scroll: 0)
         case .tab: moveFocus(by: 1)

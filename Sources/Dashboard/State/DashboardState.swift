@@ -53,6 +53,8 @@ public struct DashboardState: Sendable {
     public var output: (agent: String?, text: String)?
     /// The run's structure and the step taken last, for the map.
     public var map = WorkflowMapState()
+    /// Requests for a person the run waits on (approvals, questions), oldest first, with the prompt's state.
+    public var requests = PendingRequests()
     /// A remote stream's connection (attach), shown in the header by its label; nil in-process.
     public var connection: ConnectionState?
     /// Whether the event stream has finished (the run may not have: then the connection shows as ended).
@@ -121,6 +123,7 @@ public struct DashboardState: Sendable {
         lastSequence = event.sequence
         lastEventAt = now
         eventRate.record(at: now)
+        if event.isTerminal { requests.removeAll() }
         switch event.kind {
         case let .runStarted(info):
             workflow = info.workflow
@@ -223,6 +226,8 @@ public struct DashboardState: Sendable {
             let index = paneIndex(to)
             agents[index].append(PaneLine(kind: .transition, text: marker))
             keepFollowing(index)
+        case .approvalRequested, .approvalResolved, .inputRequested, .inputProvided:
+            applyRequest(event.kind, at: event.timestamp)
         case let .output(agent, text):
             output = (agent, text)
         case let .warning(agent, message):
@@ -264,7 +269,7 @@ public struct DashboardState: Sendable {
     }
 
     /// The pane for `name`, created (in order of appearance) when first seen.
-    private mutating func paneIndex(_ name: String) -> Int {
+    mutating func paneIndex(_ name: String) -> Int {
         if let index = agentIndex[name] { return index }
         agentIndex[name] = agents.count
         agents.append(AgentPane(name: name, scrollback: scrollback))

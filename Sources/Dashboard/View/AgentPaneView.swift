@@ -13,7 +13,7 @@ enum AgentPaneView {
         let active = state.activeAgent == pane.name
         var x = grid.put(" \(paneIndex + 1) ", x: rect.x + 1, y: rect.y, style: focused ? .paneBorderFocused : .paneBorder)
         x = grid.put(pane.name, x: x, y: rect.y, style: active ? .paneTitleActive : .paneTitle, maxWidth: rect.width - 4)
-        let (stateText, statusStyle) = status(pane.status)
+        let (stateText, statusStyle) = state.requests.waits(for: pane.name) ? ("⏸ needs you", StyleRole.warning) : status(pane.status)
         // A finished agent's tokens; `~` when flowtop counted them.
         let tokens = pane.status == .done ? pane.usage.flatMap { $0.totalTokens > 0 ? $0 : nil } : nil
         let statusText = stateText + (tokens.map { " · \($0.estimateMark)\(DashboardView.grouped($0.totalTokens)) tok" } ?? "")

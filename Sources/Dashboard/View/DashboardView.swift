@@ -31,6 +31,7 @@ public enum DashboardView {
         case let .warnings(scroll): WarningsOverlay.draw(state, scroll: scroll, into: &grid)
         case nil: break
         }
+        if state.promptIsOpen { RequestPromptView.draw(state, into: &grid) }
         return grid
     }
 

@@ -19,6 +19,7 @@ enum HeaderView {
         if !state.workflow.isEmpty { field(state.workflow, .headerAccent) }
         field(statusText(state))
         if state.paused { field("⏸ PAUSED", .headerAccent) }
+        if !state.requests.isEmpty { field(RequestPromptView.badge(state.requests), .warning) }
         if let quiet = state.quietFor { field("⏳ quiet " + DashboardView.formatDuration(quiet), .warning) }
         if let connection = state.connection { field(connection.label) }
         if let warnings = warningsText(state) { field(warnings, .warning) }

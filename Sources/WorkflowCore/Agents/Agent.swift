@@ -10,10 +10,12 @@ public struct Agent: Sendable {
     public var maxToolRounds: Int
     /// The cap and sampling settings every request of this agent carries.
     public var generation: GenerationSettings
+    /// A model, or a person asked a question in the agent's place (`kind: human`).
+    public var kind: AgentKind
 
     public init(
         name: String, instructions: String, tools: [Tool] = [], client: any ChatClient, model: String? = nil,
-        maxToolRounds: Int = 8, generation: GenerationSettings = .providerDefaults
+        maxToolRounds: Int = 8, generation: GenerationSettings = .providerDefaults, kind: AgentKind = .model
     ) {
         self.name = name
         self.instructions = instructions
@@ -22,7 +24,15 @@ public struct Agent: Sendable {
         self.model = model
         self.maxToolRounds = maxToolRounds
         self.generation = generation
+        self.kind = kind
     }
+}
+
+/// Who speaks for a participant.
+public enum AgentKind: Sendable, Hashable {
+    case model
+    /// A person, asked `question` each time the participant's turn comes; `schema` constrains the answer.
+    case human(question: String, schema: JSONValue?)
 }
 
 /// Why a workflow step failed, in words for the person watching.

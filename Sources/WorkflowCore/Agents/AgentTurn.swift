@@ -41,6 +41,7 @@ struct AgentTurn {
     }
 
     func run(conversation: [ChatMessage]) async throws -> Result {
+        if case let .human(question, schema) = agent.kind { return try await humanTurn(question: question, schema: schema) }
         sink.emit(.agentStarted(agent: agent.name))
         var messages = [ChatMessage.system(agent.instructions)] + conversation.map(asSeenByAgent)
         var usage = Usage.zero
@@ -140,11 +141,20 @@ struct AgentTurn {
         // The timeline names a server's tool with its server; the model keeps the name it called.
         let shownName = tool?.qualifiedName ?? call.name
         sink.emit(.toolCallStarted(agent: agent.name, callId: call.callId, tool: shownName, arguments: call.arguments))
+        // A held call waits before its clock starts: its duration is the tool's, not the person's.
+        var rejection: ApprovalDecision?
+        if let tool, tool.approval == .always {
+            let decision = try await approval(of: call, shownName: shownName)
+            if !decision.approved { rejection = decision }
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var output: String
         var failed = false
-        if let tool {
+        if let rejection {
+            output = Self.rejectionResult(reason: rejection.reason)
+            failed = true
+        } else if let tool {
             do {
                 let arguments = call.arguments.trimmingCharacters(in: .whitespaces).isEmpty
                     ? JSONValue.object([:]) : try JSONValue(parsing: call.arguments)

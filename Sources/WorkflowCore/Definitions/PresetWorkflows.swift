@@ -2,9 +2,29 @@
 
 /// The workflows that ship with flowtop, by name, as YAML (the files in workflows/).
 public enum PresetWorkflows {
-    public static let names = ["concurrent", "group-chat", "handoff", "research-writer"]
+    public static let names = ["approval", "concurrent", "group-chat", "handoff", "research-writer"]
 
     public static let yaml: [String: String] = [
+        "approval": #"""
+            # Human in the loop: the Researcher's send_report call waits for your approval (y / n with a reason), then you
+            # choose the tone the Writer takes.
+            name: approval
+            description: A Researcher whose send_report needs your approval; you pick the tone; a Writer writes it up.
+            kind: sequential
+            # A cap on every answer (--max-tokens overrides it).
+            defaults:
+              max_tokens: 400
+            agents:
+              - name: Researcher
+                instructions: Research information using tools, then send the findings with send_report. Be brief.
+                tools: [get_weather, {name: send_report, approval: always}]
+              - name: Editor
+                kind: human
+                question: Which tone should the Writer take?
+                choices: [cheerful, formal, poetic]
+              - name: Writer
+                instructions: Write a short piece based on the research, in the tone the Editor chose. Keep it short.
+            """#,
         "concurrent": #"""
             # Three experts answer the same question at once; a summarizer joins their answers.
             name: concurrent

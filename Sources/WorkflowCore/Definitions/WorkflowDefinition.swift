@@ -18,6 +18,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
         public var handoffs: [String]?
         /// The agent's own `max_tokens`, `temperature`, …: these win over every other layer.
         public var generation: GenerationSettings
+        /// `kind: human` with its `question` (and `choices`): a person speaks for this participant.
+        public var kind: AgentKind = .model
+        /// `approval:` of the agent: whether its tools' calls wait for a person (each tool's own setting wins).
+        public var approval: ApprovalMode?
+        /// `tools: [{name: send_report, approval: always}]`: a tool's own setting, by its `tools:` entry.
+        public var toolApprovals: [String: ApprovalMode] = [:]
 
         public init(
             name: String, instructions: String, tools: [String] = [], model: String? = nil, maxToolRounds: Int? = nil,
@@ -30,6 +36,15 @@ public struct WorkflowDefinition: Sendable, Hashable {
             self.maxToolRounds = maxToolRounds
             self.handoffs = handoffs
             self.generation = generation
+        }
+
+        /// `tool` with the approval this agent's file gives it: the tool's entry (`time.get_current_time`, or
+        /// `time.*` for a server's every tool), else the agent's `approval:`, else none.
+        public func applyingApproval(to tool: Tool) -> Tool {
+            var tool = tool
+            let mode = toolApprovals[tool.qualifiedName] ?? tool.server.flatMap { toolApprovals["\($0).*"] } ?? approval
+            tool.approval = mode ?? .never
+            return tool
         }
     }
 
@@ -84,9 +99,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
             Agent(
                 name: spec.name, instructions: spec.instructions,
                 tools: (try? tools(for: spec, serverTools: serverTools, toolLatency: toolLatency))
-                    ?? spec.tools.compactMap { BuiltinTools.named($0, latency: toolLatency) },
+                    ?? spec.tools.compactMap { BuiltinTools.named($0, latency: toolLatency) }.map(spec.applyingApproval),
                 client: client, model: spec.model, maxToolRounds: spec.maxToolRounds ?? 8,
-                generation: generation(for: spec, overrides: overrides))
+                generation: generation(for: spec, overrides: overrides), kind: spec.kind)
         }
         let built = agents.map(agent)
         switch kind {

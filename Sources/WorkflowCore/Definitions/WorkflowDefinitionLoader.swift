@@ -108,8 +108,11 @@ private struct DefinitionReader {
     }
 
     static let generationKeys: Set<String> = ["max_tokens", "temperature", "top_p", "seed", "stop"]
-    static let agentKeys = Set(["name", "instructions", "tools", "model", "max_tool_rounds", "handoffs"])
+    static let agentKeys = Set(["name", "instructions", "tools", "model", "max_tool_rounds", "handoffs", "kind", "approval"])
         .union(generationKeys)
+    /// What a `kind: human` participant takes: a person has no instructions, tools or model.
+    static let humanKeys: Set<String> = ["name", "kind", "question", "choices", "handoffs"]
+    static let toolEntryKeys: Set<String> = ["name", "approval"]
     static let topKeys: Set<String> = [
         "name", "description", "kind", "agents", "selection", "manager", "max_rounds", "terminate_on", "output_agent",
         "aggregator", "start", "max_handoffs", "defaults", "mcp",
@@ -163,12 +166,21 @@ private struct DefinitionReader {
     func agent(
         _ node: Node, _ what: String, servers: [MCPServerSpec]
     ) throws(WorkflowDefinitionError) -> WorkflowDefinition.AgentSpec {
+        // The kind decides which keys the rest may have, so it is read first.
+        let kindNode = node.mapping?.first { $0.key.scalar?.string == "kind" }?.value
+        switch kindNode?.scalar?.string {
+        case nil, "model": break
+        case "human": return try human(node, what)
+        case let other:
+            throw fail(kindNode, "\(what): kind must be \"model\" or \"human\", not \"\(other ?? "a list")\"")
+        }
         let fields = try mapping(node, what, allowed: Self.agentKeys)
         let name = try string(node, "name", in: fields, parent: node)
-        let tools = try stringList("tools", in: fields) ?? []
+        let entries = try toolEntries(in: fields)
+        let tools = entries.map(\.name)
         let serverNames = servers.map(\.name)
         for (index, tool) in tools.enumerated() {
-            let entry = fields["tools"]?.sequence?[index]
+            let entry = entries[index].node
             switch ToolReference(tool) {
             case let .builtin(builtin):
                 guard !BuiltinTools.names.contains(builtin) else { continue }
@@ -182,7 +194,7 @@ private struct DefinitionReader {
                 guard serverNames.contains(server) else { throw unknownServer(server, in: tool, entry, serverNames) }
             }
         }
-        return WorkflowDefinition.AgentSpec(
+        var spec = WorkflowDefinition.AgentSpec(
             name: name,
             instructions: try string(node, "instructions", in: fields, parent: node),
             tools: tools,
@@ -190,6 +202,54 @@ private struct DefinitionReader {
             maxToolRounds: try positiveInt("max_tool_rounds", in: fields, range: 1...100),
             handoffs: try stringList("handoffs", in: fields),
             generation: try generation(in: fields))
+        spec.approval = try approvalMode(fields["approval"])
+        for entry in entries { if let mode = entry.approval { spec.toolApprovals[entry.name] = mode } }
+        return spec
+    }
+
+    /// `approval: always` or `approval: never`.
+    func approvalMode(_ node: Node?) throws(WorkflowDefinitionError) -> ApprovalMode? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string, let mode = ApprovalMode(rawValue: text) else {
+            let modes = ApprovalMode.allCases.map(\.rawValue).joined(separator: " or ")
+            throw fail(node, "\"approval\" must be \(modes)")
+        }
+        return mode
+    }
+
+    /// `tools:` entries: a name (`get_weather`, `time.*`) or `{name: send_report, approval: always}`.
+    func toolEntries(in fields: [String: Node]) throws(WorkflowDefinitionError) -> [(name: String, approval: ApprovalMode?, node: Node)] {
+        guard let node = fields["tools"] else { return [] }
+        guard let sequence = node.sequence else { throw fail(node, "\"tools\" must be a list, e.g. [get_weather]") }
+        var entries: [(name: String, approval: ApprovalMode?, node: Node)] = []
+        for item in sequence {
+            if let text = item.scalar?.string, !text.isEmpty {
+                entries.append((text, nil, item))
+                continue
+            }
+            guard item.mapping != nil else {
+                throw fail(item, "\"tools\" items must be tool names or {name: TOOL, approval: always}")
+            }
+            let entry = try mapping(item, "a tool entry", allowed: Self.toolEntryKeys)
+            entries.append((try string(item, "name", in: entry, parent: item), try approvalMode(entry["approval"]), item))
+        }
+        return entries
+    }
+
+    /// `kind: human`: a person answers `question` (one of `choices`, when given) whenever it is this one's turn.
+    func human(_ node: Node, _ what: String) throws(WorkflowDefinitionError) -> WorkflowDefinition.AgentSpec {
+        let fields = try mapping(node, "\(what) of kind human", allowed: Self.humanKeys)
+        let name = try string(node, "name", in: fields, parent: node)
+        let question = try string(node, "question", in: fields, parent: node)
+        var schema: JSONValue?
+        if let choices = try stringList("choices", in: fields) {
+            guard !choices.isEmpty else { throw fail(fields["choices"], "\"choices\" must list at least one answer") }
+            schema = ["type": "string", "enum": .array(choices.map(JSONValue.string))]
+        }
+        var spec = WorkflowDefinition.AgentSpec(
+            name: name, instructions: "", handoffs: try stringList("handoffs", in: fields))
+        spec.kind = .human(question: question, schema: schema)
+        return spec
     }
 
     func unknownServer(_ server: String, in tool: String, _ node: Node?, _ known: [String]) -> WorkflowDefinitionError {
@@ -300,6 +360,9 @@ private struct DefinitionReader {
         for (spec, node) in zip(agents, agentNodes) where spec.handoffs != nil && kind != .handoff {
             throw fail(node, "\"handoffs\" applies to handoff workflows only")
         }
+        for (spec, node) in zip(agents, agentNodes) where spec.kind != .model && kind == .concurrent {
+            throw fail(node, "\(spec.name): kind: human applies to sequential, group-chat and handoff workflows, not concurrent")
+        }
 
         switch kind {
         case .sequential:
@@ -315,7 +378,9 @@ private struct DefinitionReader {
                 guard definition.selection == .manager else {
                     throw fail(node, "\"manager\" needs selection: manager")
                 }
-                definition.manager = try agent(node, "the manager", servers: servers)
+                let manager = try agent(node, "the manager", servers: servers)
+                guard manager.kind == .model else { throw fail(node, "the manager picks speakers and must be a model, not kind: human") }
+                definition.manager = manager
             }
             definition.maxRounds = try positiveInt("max_rounds", in: fields, range: 1...100) ?? 6
             definition.terminateOn = try optionalString("terminate_on", in: fields)

@@ -34,6 +34,14 @@ public struct WorkflowEvent: Sendable, Hashable {
         case transition(from: String?, to: String, reason: String?)
         /// The workflow's answer (the last agent's text, or the aggregator's).
         case output(agent: String?, text: String)
+        /// A tool call waits for a person's approval before it runs.
+        case approvalRequested(ApprovalRequest)
+        /// A person approved or rejected a held call (a rejected call's result tells the model so).
+        case approvalResolved(ApprovalResolution)
+        /// A step asks a person a question and waits for the answer.
+        case inputRequested(InputRequest)
+        /// A person answered an input request.
+        case inputProvided(InputProvision)
         /// A non-fatal problem worth showing (a manager's invalid choice, an unknown remote event).
         case warning(agent: String?, message: String)
         case runCompleted(finalAgent: String?, usage: Usage, durationMs: Double)
@@ -89,6 +97,10 @@ public struct WorkflowEvent: Sendable, Hashable {
             let .agentCompleted(agent, _, _, _):
             return agent
         case let .toolResult(info): return info.agent
+        case let .approvalRequested(request): return request.agent
+        case let .approvalResolved(resolution): return resolution.agent
+        case let .inputRequested(request): return request.agent
+        case let .inputProvided(provision): return provision.agent
         case let .transition(_, to, _): return to
         case let .output(agent, _), let .warning(agent, _), let .runFailed(_, agent): return agent
         }

@@ -41,6 +41,7 @@ struct ScriptedPersona {
             if toolNames.contains("get_weather") { return weatherCalls() }
             if toolNames.contains("get_time") { return timeCall() }
         } else {
+            if let report = reportStep() { return report }
             return researchSummary()
         }
         // The first sentence says what an agent is; later ones often mention the others ("revise after the Critic").
@@ -123,6 +124,25 @@ struct ScriptedPersona {
         return ScriptedReply(text: "", toolCalls: [(tool.name, arguments.jsonText)])
     }
 
+    /// An agent with `send_report` sends its findings once it has them, and says what became of the report
+    /// (sent, or rejected by the person, with their reason) once it knows.
+    private func reportStep() -> ScriptedReply? {
+        guard toolNames.contains("send_report") else { return nil }
+        let findings = toolResults.filter { $0.name != "send_report" }.map(\.result).joined(separator: " ")
+        guard let report = toolResults.last(where: { $0.name == "send_report" }) else {
+            let arguments: JSONValue = ["to": "team@example.com", "summary": .string("Findings: " + findings)]
+            return ScriptedReply(text: "", toolCalls: [("send_report", arguments.jsonText)])
+        }
+        if report.isError, report.result.contains("rejected") {
+            let reason = report.result.components(separatedBy: "Reason: ").dropFirst().first
+            return ScriptedReply(
+                text: "I did not send the report: you rejected it" + (reason.map { " (\($0))" } ?? "")
+                    + ". Here are the findings instead: " + findings)
+        }
+        if report.isError { return ScriptedReply(text: "The report could not be sent (\(report.result)). Findings: " + findings) }
+        return ScriptedReply(text: "Findings: \(findings) \(report.result)")
+    }
+
     private func researchSummary() -> ScriptedReply {
         let findings = toolResults.map { result in
             result.isError ? "The \(result.name) tool failed (\(result.result)), so this is unverified." : result.result
@@ -134,6 +154,7 @@ struct ScriptedPersona {
     // MARK: - Writer, critic, summariser, experts
 
     private func writerReply() -> ScriptedReply {
+        if has("tone"), let tone = chosenTone { return tonedReply(tone) }
         let research = contributions.first { !$0.author.lowercased().contains("critic") }?.text ?? prompt
         let facts = WeatherFacts(text: research, fallbackPlace: Self.places(in: prompt).first ?? "the city")
         let revising = contributions.contains { $0.author.lowercased().contains("critic") }
@@ -150,6 +171,30 @@ struct ScriptedPersona {
             lines.append("At \(facts.temperature) the city keeps its easy beat.")
         }
         return ScriptedReply(text: lines.joined(separator: "\n"))
+    }
+
+    /// A short contribution (a person's pick, such as "formal") read as the tone asked for.
+    private var chosenTone: String? {
+        contributions.last { $0.text.count <= 30 && !$0.text.contains(".") }?.text.lowercased()
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func tonedReply(_ tone: String) -> ScriptedReply {
+        let research = contributions.first { $0.text.count > 30 }?.text ?? prompt
+        let facts = WeatherFacts(text: research, fallbackPlace: Self.places(in: prompt).first ?? "the city")
+        let text: String
+        switch tone {
+        case let tone where tone.contains("formal"):
+            text = "Weather report for \(facts.place): \(facts.condition), \(facts.temperature). "
+                + "Residents are advised to plan accordingly."
+        case let tone where tone.contains("poe"):
+            text = "Over \(facts.place) the sky is \(facts.mood),\n\(facts.condition) at \(facts.temperature),\n"
+                + "and the city hums beneath the \(facts.weatherNoun)."
+        default:
+            text = "Good news from \(facts.place)! Expect \(facts.condition) and \(facts.temperature), "
+                + "a fine day to be out (in a \(tone) tone, as asked)."
+        }
+        return ScriptedReply(text: text)
     }
 
     private func criticReply() -> ScriptedReply {

@@ -3,13 +3,14 @@ import Foundation
 /// The tools workflow files can name. `get_weather` is simulated (deterministic per place, like the Agent Framework
 /// sample's own tool); `get_time` reads the real clock.
 public enum BuiltinTools {
-    public static let names = ["get_weather", "get_time"]
+    public static let names = ["get_weather", "get_time", "send_report"]
 
     /// The tool called `name`, with `latency` added to each call to make demos believable; nil for an unknown name.
     public static func named(_ name: String, latency: Duration = .zero) -> Tool? {
         switch name {
         case "get_weather": return weather(latency: latency)
         case "get_time": return time(latency: latency)
+        case "send_report": return sendReport(latency: latency)
         default: return nil
         }
     }
@@ -42,6 +43,29 @@ public enum BuiltinTools {
         let wind = Int((hash >> 16) % 30) + 5
         let humidity = Int((hash >> 24) % 50) + 40
         return "\(location): \(temperature)°C, \(condition), wind \(wind) km/h, humidity \(humidity)%."
+    }
+
+    /// Pretends to send a report (nothing leaves the machine): the approval preset's call worth asking about.
+    static func sendReport(latency: Duration) -> Tool {
+        Tool(
+            name: "send_report",
+            description: "Send a report to a recipient (simulated: nothing is sent).",
+            parameters: [
+                "type": "object",
+                "properties": [
+                    "to": ["type": "string", "description": "Who receives the report"],
+                    "summary": ["type": "string", "description": "The report's text"],
+                ],
+                "required": ["to", "summary"],
+            ]
+        ) { arguments in
+            guard let to = arguments["to"]?.stringValue, !to.isEmpty else {
+                throw ToolError("to is required, e.g. {\"to\": \"team@example.com\", \"summary\": \"…\"}")
+            }
+            if latency > .zero { try await Task.sleep(for: latency) }
+            let words = (arguments["summary"]?.stringValue ?? "").split(whereSeparator: \.isWhitespace).count
+            return "Report sent to \(to) (\(words) words)."
+        }
     }
 
     static func time(latency: Duration) -> Tool {

@@ -25,6 +25,7 @@ extension WorkflowDefinition {
     ) throws(ToolResolutionError) -> [Tool] {
         var tools: [Tool] = []
         func add(_ tool: Tool) throws(ToolResolutionError) {
+            let tool = spec.applyingApproval(to: tool)
             if let other = tools.first(where: { $0.name == tool.name }) {
                 guard other.qualifiedName != tool.qualifiedName else { return }
                 throw ToolResolutionError(

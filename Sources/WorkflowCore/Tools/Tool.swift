@@ -16,6 +16,8 @@ public struct Tool: Sendable {
     public var definition: ToolDefinition
     /// The MCP server the tool comes from; nil for a built-in.
     public var server: String?
+    /// Whether each call waits for a person's approval before it runs (a workflow file's `approval: always`).
+    public var approval: ApprovalMode = .never
     public var body: @Sendable (JSONValue) async throws -> String
 
     public init(

@@ -45,6 +45,7 @@ public struct HandoffWorkflow: Workflow {
         var usage = Usage.zero
         var current = start
         var handoffs = 0
+        var previous: String?
         while true {
             let agent = agents.first { $0.name == current }!
             let targets = (routes[current] ?? agents.map(\.name)).filter { $0 != current }
@@ -58,7 +59,12 @@ public struct HandoffWorkflow: Workflow {
                 .run(conversation: conversation)
             usage = usage + result.usage
             if !result.text.isEmpty { conversation.append(.assistant(result.text, author: agent.name)) }
-            guard let handoff = result.handoff else {
+            // A person cannot call a handoff tool: their answer goes back to whoever handed them the conversation.
+            var handoff = result.handoff
+            if handoff == nil, case .human = agent.kind, let back = previous ?? targets.first {
+                handoff = AgentTurn.Handoff(target: back, reason: "\(agent.name) answered")
+            }
+            guard let handoff else {
                 return WorkflowAnswer(agent: agent.name, text: result.text, usage: usage)
             }
             handoffs += 1
@@ -66,6 +72,7 @@ public struct HandoffWorkflow: Workflow {
                 throw WorkflowError(agent: agent.name, "more than \(maxHandoffs) handoffs in one run (the cap); stopping")
             }
             sink.emit(.transition(from: agent.name, to: handoff.target, reason: handoff.reason ?? "handoff"))
+            previous = current
             current = handoff.target
         }
     }

@@ -15,6 +15,7 @@ struct DemoCommand: AsyncParsableCommand {
               flowtop demo --workflow group-chat
               flowtop demo --workflow concurrent
               flowtop demo --workflow handoff --prompt "What time is it in Tokyo?"
+              flowtop demo --workflow approval      # you approve a tool call (y/n) and pick the Writer's tone
             """
     )
 
@@ -24,8 +25,10 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var dashboard: DashboardOptions
     @OptionGroup var recording: RecordOption
+    @OptionGroup var humanLoop: HumanLoopOptions
 
     static let defaultPrompts = [
+        "approval": "Research the weather in Lisbon and send the report to the team",
         "research-writer": "Research the weather in Seattle and write a short poem about it",
         "group-chat": "Write a short poem about rain in Seattle",
         "concurrent": "What is Lisbon like in winter?",
@@ -48,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
         let status = await ConsoleChoice.run(
             prepared, prompt: question, output: output, dashboard: dashboard,
             afterword: "Other demos: " + PresetWorkflows.names.filter { $0 != prepared.definition.name }
-                .map { "flowtop demo --workflow \($0)" }.joined(separator: " · "), recorder: recorder)
+                .map { "flowtop demo --workflow \($0)" }.joined(separator: " · "), humanLoop: humanLoop, recorder: recorder)
         try await prepared.shutdown()
         if status != 0 { throw ExitCode(status) }
     }
@@ -62,13 +65,19 @@ enum ConsoleChoice {
 
     static func run(
         _ prepared: PreparedWorkflow, prompt: String, output: OutputOptions, dashboard: DashboardOptions, afterword: String? = nil,
-        recorder: RecordingWriter? = nil
+        humanLoop: HumanLoopOptions, recorder: RecordingWriter? = nil
     ) async -> Int32 {
         defer { recorder?.close() }
-        if output.json { return await WorkflowConsole.run(prepared, prompt: prompt, format: .json, recorder: recorder) }
-        if !showsDashboard(output) { return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain, recorder: recorder) }
+        if output.json {
+            return await WorkflowConsole.run(prepared, prompt: prompt, format: .json, humanLoop: humanLoop, recorder: recorder)
+        }
+        if !showsDashboard(output) {
+            return await WorkflowConsole.run(prepared, prompt: prompt, format: .plain, humanLoop: humanLoop, recorder: recorder)
+        }
         do {
-            return try await DashboardRun.run(prepared, prompt: prompt, options: dashboard, afterword: afterword, recorder: recorder)
+            return try await DashboardRun.run(
+                prepared, prompt: prompt, options: dashboard, afterword: afterword, requestTimeout: humanLoop.timeout,
+                recorder: recorder)
         } catch {
             printError("flowtop: error: \(error.message)")
             return error.exitCode

@@ -14,6 +14,8 @@ struct PlainRenderer {
     /// line is written whole once its arguments stop coming.
     private var streamingCalls: [(callId: String, agent: String, tool: String, arguments: String)] = []
     private var output = StandardOutput()
+    /// The terminal answers requests: each one's line ends with a prompt the person types after.
+    var asksOnTerminal = false
 
     mutating func render(_ event: WorkflowEvent) {
         switch event.kind {
@@ -75,6 +77,25 @@ struct PlainRenderer {
             let route = from.map { "\($0) → \(to)" } ?? "→ \(to)"
             blankLine()
             line("── \(route)" + (reason.map { " · \($0)" } ?? "") + " ──")
+        case let .approvalRequested(request):
+            releaseAllHeld()
+            switchTo(request.agent)
+            // The arguments are on the call's line just above.
+            line("⏸ \(request.tool) waits for approval · \(request.requestId)")
+        case let .approvalResolved(resolution):
+            switchTo(resolution.agent)
+            let decision = resolution.decision
+            line((decision.approved ? "  ✔ approved" : "  ✘ rejected") + (decision.answeredBy.map { " by \($0)" } ?? "")
+                + (decision.reason.map { ": \($0)" } ?? ""))
+        case let .inputRequested(request):
+            releaseAllHeld()
+            switchTo(request.agent)
+            let choices = request.choices.isEmpty ? "" : " [\(request.choices.joined(separator: ", "))]"
+            line("? \(request.question)\(choices) · \(request.requestId)")
+        case let .inputProvided(provision):
+            // The answer itself follows as the participant's text.
+            switchTo(provision.agent)
+            line("  ↳ answered" + (provision.answer.answeredBy.map { " by \($0)" } ?? ""))
         case .output:
             break
         case let .warning(agent, message):
@@ -98,6 +119,10 @@ struct PlainRenderer {
             releaseAllHeld()
             blankLine()
             line("■ cancelled" + (reason.map { ": \($0)" } ?? ""))
+        }
+        if asksOnTerminal, let prompt = TerminalQuestions.prompt(for: event.kind) {
+            // The person's Enter ends the line.
+            output.append(prompt)
         }
         output.flush()
     }

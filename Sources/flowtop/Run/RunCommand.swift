@@ -23,6 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var dashboard: DashboardOptions
     @OptionGroup var recording: RecordOption
+    @OptionGroup var humanLoop: HumanLoopOptions
 
     func validate() throws {
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -40,7 +41,8 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw error.exit()
         }
-        let status = await ConsoleChoice.run(prepared, prompt: prompt, output: output, dashboard: dashboard, recorder: recorder)
+        let status = await ConsoleChoice.run(
+            prepared, prompt: prompt, output: output, dashboard: dashboard, humanLoop: humanLoop, recorder: recorder)
         try await prepared.shutdown()
         if status != 0 { throw ExitCode(status) }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import RemoteStream
 import WorkflowCore
 
@@ -10,18 +11,25 @@ enum WorkflowConsole {
         case json
     }
 
-    static func run(_ prepared: PreparedWorkflow, prompt: String, format: Format, recorder: RecordingWriter? = nil) async -> Int32 {
-        await show(format: format) { yield in
-            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
-                recorder?.record(event)
-                yield(event)
+    static func run(
+        _ prepared: PreparedWorkflow, prompt: String, format: Format, humanLoop: HumanLoopOptions,
+        recorder: RecordingWriter? = nil
+    ) async -> Int32 {
+        let terminal = isatty(STDIN_FILENO) != 0
+        let responder = humanLoop.consoleResponder(terminal: terminal)
+        return await show(format: format, asksOnTerminal: terminal) { yield in
+            await HumanLoop.$responder.withValue(responder) {
+                await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
+                    recorder?.record(event)
+                    yield(event)
+                }
             }
         }
     }
 
     /// Prints the events `produce` yields (from any source); Ctrl-C cancels `produce`.
     static func show(
-        format: Format, stopNotice: String = "the run was cancelled", produce: @escaping @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void
+        format: Format, stopNotice: String = "the run was cancelled", asksOnTerminal: Bool = false, produce: @escaping @Sendable (@escaping @Sendable (WorkflowEvent) -> Void) async -> Void
     ) async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self)
         let producer = Task {
@@ -31,6 +39,8 @@ enum WorkflowConsole {
         let signals = SignalCancellation(cancelling: producer)
         var plain = PlainRenderer()
         var json = JSONLinesRenderer()
+        plain.asksOnTerminal = asksOnTerminal
+        json.asksOnTerminal = asksOnTerminal
         var failed = false
         for await event in events {
             switch format {

@@ -40,8 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Runs allowed at once (1,000 held without errors in docs/PERFORMANCE.md); more get 429 with Retry-After.")
     var maxRuns = 1_000
 
-    @Option(help: "Seconds a run may take before it ends with an error event.")
+    @Option(help: "Seconds a run may take before it ends with an error event (time waiting on a person not counted).")
     var runTimeout = 230.0
+
+    @Option(help: "Seconds a request for approval or an answer may wait before its run fails.")
+    var requestTimeout = 600.0
 
     @Option(help: "Seconds between keepalive comments on a quiet stream.")
     var keepalive = 15.0
@@ -58,8 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard maxRuns > 0 else { throw ValidationError("--max-runs must be positive") }
-        guard runTimeout > 0, keepalive > 0, shutdownGrace >= 0 else {
-            throw ValidationError("--run-timeout and --keepalive must be positive, --shutdown-grace not negative")
+        guard runTimeout > 0, keepalive > 0, requestTimeout > 0, shutdownGrace >= 0 else {
+            throw ValidationError("--run-timeout, --request-timeout and --keepalive must be positive, --shutdown-grace not negative")
         }
     }
 
@@ -90,10 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
                                       workflows: workflows)
 
         let key = apiKey ?? ProcessInfo.processInfo.environment["FLOWTOP_API_KEY"]
-        let configuration = ServerConfiguration(
+        var settings = ServerConfiguration(
             host: host, port: port, maxConcurrentRuns: maxRuns, runTimeout: .milliseconds(Int(runTimeout * 1000)),
             keepaliveInterval: .milliseconds(Int(keepalive * 1000)), maxBodyBytes: maxBody,
             apiKey: key.flatMap { $0.isEmpty ? nil : $0 }, shutdownGracePeriod: .milliseconds(Int(shutdownGrace * 1000)))
+        settings.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
+        let configuration = settings
         let server = WorkflowServer(configuration: configuration, catalog: catalog, modelLabel: prepared.modelLabel, logger: logger)
         let host = host
         let modelLabel = prepared.modelLabel

@@ -9,12 +9,16 @@ import WorkflowCore
 enum DashboardRun {
     static func run(
         _ prepared: PreparedWorkflow, prompt: String, options: DashboardOptions, afterword: String? = nil,
-        recorder: RecordingWriter? = nil
+        requestTimeout: Duration, recorder: RecordingWriter? = nil
     ) async throws(CommandLineFailure) -> Int32 {
-        try await show(options: options, afterword: afterword) { inbox in
-            await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
-                recorder?.record(event)
-                inbox.append(event)
+        // The dashboard's prompt answers the run's requests through the desk.
+        let desk = RequestDesk(timeout: requestTimeout)
+        return try await show(options: options, afterword: afterword, onAnswer: { desk.answer($0, with: $1) }) { inbox in
+            await HumanLoop.$responder.withValue(desk) {
+                await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
+                    recorder?.record(event)
+                    inbox.append(event)
+                }
             }
         }
     }
@@ -22,7 +26,9 @@ enum DashboardRun {
     /// Shows the events `produce` appends to the inbox (from any source) until the person quits; the inbox is
     /// finished when `produce` returns, and `produce` is cancelled when the dashboard closes first.
     static func show(
-        options: DashboardOptions, afterword: String? = nil, produce: @escaping @Sendable (EventInbox) async -> Void
+        options: DashboardOptions, afterword: String? = nil,
+        onAnswer: (@Sendable (String, HumanResponse) -> Void)? = nil,
+        produce: @escaping @Sendable (EventInbox) async -> Void
     ) async throws(CommandLineFailure) -> Int32 {
         let theme = try options.loadTheme()
         let backend: NcursesBackend
@@ -31,7 +37,9 @@ enum DashboardRun {
         } catch {
             throw CommandLineFailure("cannot start the dashboard: \(error)")
         }
-        let session = DashboardLoop(backend: backend, theme: theme)
+        var initial = DashboardState()
+        initial.requests.answerable = onAnswer != nil
+        let session = DashboardLoop(backend: backend, theme: theme, state: initial, onAnswer: onAnswer)
         let inbox = session.inbox
         let producer = Task {
             await produce(inbox)

@@ -59,6 +59,10 @@ struct ToolsCommand: AsyncParsableCommand {
                 failure = failure ?? error
                 continue
             }
+            if case let .human(question, _) = spec.kind {
+                print("  (a person, asked: \(question))")
+                continue
+            }
             if tools.isEmpty { print("  (no tools)") }
             for tool in tools { describe(tool) }
         }
@@ -68,7 +72,7 @@ struct ToolsCommand: AsyncParsableCommand {
 
     private func describe(_ tool: Tool) {
         let origin = tool.server.map { "MCP server \($0)" } ?? "built in"
-        print("  \(tool.qualifiedName)  [\(origin)]")
+        print("  \(tool.qualifiedName)  [\(origin)\(tool.approval == .always ? ", needs approval" : "")]")
         if !tool.definition.description.isEmpty {
             let summary = tool.definition.description.split(separator: "\n").first.map(String.init) ?? ""
             print("      \(summary)")
