@@ -77,6 +77,8 @@ public struct DashboardState: Sendable {
     public var eventRate = EventRate()
     /// The wall clock when the last event arrived: a live run with none for a while says how long it has been quiet.
     public var lastEventAt: Double?
+    /// `r`: panes show agents' text exactly as streamed instead of rendering its Markdown.
+    public var showRawText = false
     /// `i`: each pane's figures (tokens in and out, tool calls, time to first output, time spent) on its bottom edge.
     public var showAgentFigures = false
 
@@ -191,6 +193,8 @@ public struct DashboardState: Sendable {
             let index = paneIndex(agent)
             agents[index].status = .done
             agents[index].endTurn(at: event.timestamp)
+            // The answer's last line has no newline to commit it; the end of the turn does.
+            agents[index].commitStreamingLine()
             if let usage { agents[index].usage = (agents[index].usage ?? .zero) + usage }
             // A turn that ended with neither text nor a tool call: say so, rather than leave a blank pane to puzzle
             // over (a model server that cut the request short looks exactly like this).
@@ -223,6 +227,7 @@ public struct DashboardState: Sendable {
                 agents[index].append(PaneLine(kind: .error, text: "⚠ \(message)"))
             }
         case let .runCompleted(_, totals, _):
+            commitStreamingLines()
             runStatus = .completed
             usage = totals
             finishedAt = event.timestamp
@@ -231,6 +236,7 @@ public struct DashboardState: Sendable {
             }
             activeAgent = nil
         case let .runCancelled(reason):
+            commitStreamingLines()
             runStatus = .cancelled(reason)
             finishedAt = event.timestamp
             for index in agents.indices {
@@ -239,6 +245,7 @@ public struct DashboardState: Sendable {
             }
             activeAgent = nil
         case let .runFailed(error, agent):
+            commitStreamingLines()
             runStatus = .failed(error)
             finishedAt = event.timestamp
             if let agent {
@@ -252,6 +259,11 @@ public struct DashboardState: Sendable {
             }
             activeAgent = nil
         }
+    }
+
+    /// The run is over: every pane's last line is complete.
+    private mutating func commitStreamingLines() {
+        for index in agents.indices { agents[index].commitStreamingLine() }
     }
 
     /// The pane for `name`, created (in order of appearance) when first seen.
