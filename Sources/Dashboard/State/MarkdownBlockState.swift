@@ -12,9 +12,6 @@ public struct MarkdownBlockState: Sendable, Hashable {
 
     public init() {}
 
-    /// Whether the lines that follow are inside a fenced code block.
-    public var inCodeBlock: Bool { fence != nil }
-
     /// Parses a completed line (without its newline). Nil means the line is plain text that needs no styling,
     /// which is most prose: it is found with one scan for marker bytes.
     public mutating func parse(_ line: String) -> MarkdownLine? {

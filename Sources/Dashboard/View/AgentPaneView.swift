@@ -103,14 +103,6 @@ enum AgentPaneView {
         var lineIndex: Int
         /// The last row of its wrapped line (where a transition marker is extended to the edge).
         var isLastOfLine: Bool
-
-        /// What the row shows, as text.
-        var text: String {
-            switch content {
-            case let .raw(text): return String(text)
-            case let .styled(row): return row.pieces.map(\.text).joined()
-            }
-        }
     }
 
     /// The rows that fill a viewport `height` tall, `offset` rows up from the bottom, oldest first.
