@@ -20,7 +20,18 @@ extension FlowtopBinaryTests {
             #expect(done.contains("── Researcher → Writer · next in sequence ──"))
             #expect(done.contains("Tool calls (1)"))
             #expect(done.contains("✓ done"))
-            #expect(done.contains("**Seattle,"))
+            // The Writer's Markdown is rendered: no markers on screen, the heading, list and code block as text.
+            #expect(done.contains("Seattle, clear skies"))
+            #expect(!done.contains("**"))
+            #expect(done.contains("At a glance") && !done.contains("###"))
+            #expect(done.contains("• Sky: clear skies"))
+            #expect(done.contains("Seattle: 24°C, clear skies") && !done.contains("```"))
+            // r shows the text as streamed, and back.
+            try await tmux.type("r")
+            let raw = try await tmux.waitFor("the raw text") { $0.contains("**Seattle, clear skies**") }
+            #expect(raw.contains("### At a glance"))
+            try await tmux.type("r")
+            try await tmux.waitFor("the rendered text again") { !$0.contains("**Seattle,") && $0.contains("Seattle, clear skies") }
             try await tmux.type("q")
             let after = try await tmux.waitFor("the shell prompt after quitting") { Tmux.exitLine(in: $0) != nil }
             #expect(Tmux.exitLine(in: after) == "EXIT=0")
@@ -46,7 +57,7 @@ extension FlowtopBinaryTests {
             try await tmux.type("2")
             try await tmux.type("z")
             let zoomed = try await tmux.waitFor("the Writer zoomed") { !$0.contains("1 Researcher") && $0.contains("2 Writer") }
-            #expect(zoomed.contains("**Seattle,"))
+            #expect(zoomed.contains("Seattle, clear skies"))
             try await tmux.type("z")
 
             try await tmux.type("/Seattle")
@@ -71,7 +82,7 @@ extension FlowtopBinaryTests {
             let back = try await tmux.waitFor("the full layout again") { $0.contains("Tool calls (1)") && $0.contains("1 Researcher") }
             // Everything is still there: the same screen as before the resizes (the clock does not move once done).
             #expect(back == restored)
-            #expect(complete.contains("**Seattle,"))
+            #expect(complete.contains("Seattle, clear skies") && !complete.contains("**Seattle,"))
 
             try await tmux.press("C-c")
             let after = try await tmux.waitFor("the shell after Ctrl-C") { Tmux.exitLine(in: $0) != nil }

@@ -49,6 +49,7 @@ public struct AgentPane: Sendable {
             let newline = rest.utf8.firstIndex(of: 0x0A)
             let piece = newline.map { rest[..<$0] } ?? rest
             if first, let last = lines.last, last.kind == kind, last.messageId == messageId {
+                if !lastLineStreaming { reopenLastLine() }
                 lines[lines.count - 1].text += piece
             } else {
                 if first, let last = lines.last, last.messageId != messageId, !last.text.isEmpty, kind == .text || kind == .reasoning,
@@ -62,6 +63,7 @@ public struct AgentPane: Sendable {
             guard let newline else { break }
             // The line is complete: a CR before its LF (perhaps sent in the previous delta) is not text.
             if lines[lines.count - 1].text.utf8.last == 0x0D { lines[lines.count - 1].text.removeLast() }
+            commitStreamingLine()
             rest = rest[rest.utf8.index(after: newline)...]
             first = false
         }
@@ -86,7 +88,9 @@ public struct AgentPane: Sendable {
     }
 
     mutating func append(_ line: PaneLine) {
+        commitStreamingLine()
         lines.append(line)
+        lastLineStreaming = line.kind == .text || line.kind == .reasoning
         // Scrolled up: a new line below must not move what the person is reading (one row per new line; a
         // line that later wraps to more rows shifts the view by those rows).
         if !follow { scrollOffset += 1 }
@@ -96,6 +100,38 @@ public struct AgentPane: Sendable {
             lines.removeFirst(excess)
             droppedLines += excess
         }
+    }
+
+    // MARK: Markdown, a completed line at a time
+
+    /// Whether the last line is text still being streamed: shown as it is until its newline (or the end of its
+    /// response) commits it, so a half-written `**` never flickers into styling and back.
+    private var lastLineStreaming = false
+    /// The open code fence of the response being read, and what it was before the last line was committed.
+    private var markdownBlocks = MarkdownBlockState()
+    private var markdownBlocksBeforeLast = MarkdownBlockState()
+    /// Whose lines `markdownBlocks` follows: a fence never carries into another response or kind of text.
+    private var markdownOwner: (kind: PaneLine.Kind, messageId: String?)?
+
+    /// Parses the streaming last line as Markdown: it is complete.
+    mutating func commitStreamingLine() {
+        guard lastLineStreaming, let index = lines.indices.last else { return }
+        lastLineStreaming = false
+        let line = lines[index]
+        if markdownOwner.map({ $0.kind != line.kind || $0.messageId != line.messageId }) ?? true {
+            markdownBlocks = MarkdownBlockState()
+            markdownOwner = (line.kind, line.messageId)
+        }
+        markdownBlocksBeforeLast = markdownBlocks
+        lines[index].markdown = markdownBlocks.parse(line.text)
+    }
+
+    /// More text for a line already committed (its response ended, then went on): stream it again.
+    private mutating func reopenLastLine() {
+        guard let index = lines.indices.last, lines[index].kind == .text || lines[index].kind == .reasoning else { return }
+        lastLineStreaming = true
+        markdownBlocks = markdownBlocksBeforeLast
+        lines[index].markdown = nil
     }
 
     /// Seconds from the first turn's start to its first text or tool call.

@@ -89,6 +89,9 @@ extension DashboardState {
         case .character("z"): zoomed.toggle()
         case .character("i"): showAgentFigures.toggle()
         case .character("m"): showMap.toggle()
+        case .character("r"):
+            showRawText.toggle()
+            notice = showRawText ? "Raw text, as streamed (r renders Markdown)" : "Markdown rendered (r shows raw text)"
         case .character("s"): return [.saveTranscript]
         case let .mouse(event): handleMouse(event)
         default: break
@@ -130,7 +133,7 @@ extension DashboardState {
         let layout = DashboardLayout(state: self)
         let width = layout.wrapWidth(ofPane: target)
         let height = layout.viewportHeight(ofPane: target)
-        let maximum = max(0, AgentPaneView.totalRows(agents[target], width: width) - height)
+        let maximum = max(0, AgentPaneView.totalRows(agents[target], width: width, raw: showRawText) - height)
         let offset = min(maximum, max(0, agents[target].scrollOffset + rows))
         agents[target].scrollOffset = offset
         agents[target].follow = offset == 0
@@ -247,7 +250,7 @@ extension DashboardState {
         let height = layout.viewportHeight(ofPane: focus)
         let pane = agents[focus]
         var rowsBelow = 0
-        for index in (line + 1)..<pane.lines.count { rowsBelow += TextWrap.rowCount(pane.lines[index].text, width: width) }
+        for index in (line + 1)..<pane.lines.count { rowsBelow += AgentPaneView.rowCount(pane.lines[index], width: width, raw: showRawText) }
         let offset = max(0, rowsBelow - height * 2 / 3)
         agents[focus].scrollOffset = offset
         agents[focus].follow = offset == 0

@@ -84,6 +84,8 @@ public struct DashboardState: Sendable {
     public var lastEventAt: Double?
     /// Opened from the runs list (`flowtop top`): `q` and Esc go back to it rather than quit.
     public var openedFromList = false
+    /// `r`: panes show agents' text exactly as streamed instead of rendering its Markdown.
+    public var showRawText = false
     /// `i`: each pane's figures (tokens in and out, tool calls, time to first output, time spent) on its bottom edge.
     public var showAgentFigures = false
     /// `m`: the workflow map above the panes.
@@ -202,6 +204,8 @@ public struct DashboardState: Sendable {
             let index = paneIndex(agent)
             agents[index].status = .done
             agents[index].endTurn(at: event.timestamp)
+            // The answer's last line has no newline to commit it; the end of the turn does.
+            agents[index].commitStreamingLine()
             if let usage { agents[index].usage = (agents[index].usage ?? .zero) + usage }
             // A turn that ended with neither text nor a tool call: say so, rather than leave a blank pane to puzzle
             // over (a model server that cut the request short looks exactly like this).
@@ -237,6 +241,7 @@ public struct DashboardState: Sendable {
                 agents[index].append(PaneLine(kind: .error, text: "⚠ \(message)"))
             }
         case let .runCompleted(_, totals, _):
+            commitStreamingLines()
             runStatus = .completed
             usage = totals
             finishedAt = event.timestamp
@@ -245,6 +250,7 @@ public struct DashboardState: Sendable {
             }
             activeAgent = nil
         case let .runCancelled(reason):
+            commitStreamingLines()
             runStatus = .cancelled(reason)
             finishedAt = event.timestamp
             for index in agents.indices {
@@ -253,6 +259,7 @@ public struct DashboardState: Sendable {
             }
             activeAgent = nil
         case let .runFailed(error, agent):
+            commitStreamingLines()
             runStatus = .failed(error)
             finishedAt = event.timestamp
             if let agent {
@@ -266,6 +273,11 @@ public struct DashboardState: Sendable {
             }
             activeAgent = nil
         }
+    }
+
+    /// The run is over: every pane's last line is complete.
+    private mutating func commitStreamingLines() {
+        for index in agents.indices { agents[index].commitStreamingLine() }
     }
 
     /// The pane for `name`, created (in order of appearance) when first seen.

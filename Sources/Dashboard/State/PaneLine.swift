@@ -12,6 +12,9 @@ public struct PaneLine: Sendable, Hashable {
     public var text: String
     /// The response a text line belongs to, so a new response starts a new line.
     public var messageId: String?
+    /// The line read as Markdown, set when the line is complete (text and reasoning only); nil while it is still
+    /// streaming, and for plain prose that needs no styling: both are drawn as the text itself.
+    public var markdown: MarkdownLine?
 
     public init(kind: Kind, text: String, messageId: String? = nil) {
         self.kind = kind

@@ -28,6 +28,17 @@ public enum BuiltinThemes {
             reasoning_text:      {fg: "#8a8a8a", attrs: [italic]}           # an agent's visible reasoning
             tool_line:           {fg: "#5fafaf"}                            # ⚙ tool calls and ↳ results in a pane
             transition_marker:   {fg: "#d787ff", attrs: [bold]}             # ── Researcher → Writer ──
+            markdown_heading:    {fg: "#ffd75f", attrs: [bold]}             # # Headings (the marks dropped)
+            markdown_bold:       {fg: default, attrs: [bold]}               # **bold**
+            markdown_italic:     {fg: default, attrs: [italic]}             # *italic*
+            markdown_bold_italic: {fg: default, attrs: [bold, italic]}      # ***both***
+            markdown_code:       {fg: "#87d7af", bg: "#303030"}             # `inline code`
+            markdown_code_block: {fg: "#d0d0d0", bg: "#262626"}             # fenced code blocks, never wrapped
+            markdown_quote:      {fg: "#a8a8a8", attrs: [italic]}           # > quotes, with their │ bar
+            markdown_link:       {fg: "#5fafff", attrs: [underline]}        # [text](url): the text
+            markdown_link_url:   {fg: "#808080"}                            # … and (url) after it
+            markdown_list_marker: {fg: "#5fd7ff"}                           # • ◦ ▪ and 1. of lists
+            markdown_rule:       {fg: "#5f6b7a"}                            # --- as a line
             status_waiting:      {fg: "#808080"}                            # ○ waiting
             status_streaming:    {fg: "#87d787", attrs: [bold]}             # ● streaming
             status_tool:         {fg: "#ffd75f", attrs: [bold]}             # ⚙ calling a tool
@@ -67,6 +78,17 @@ public enum BuiltinThemes {
             reasoning_text:      {fg: white, attrs: [italic]}
             tool_line:           {fg: bright-cyan, attrs: [bold]}
             transition_marker:   {fg: bright-magenta, attrs: [bold]}
+            markdown_heading:    {fg: bright-yellow, attrs: [bold, underline]}
+            markdown_bold:       {fg: bright-white, attrs: [bold]}
+            markdown_italic:     {fg: bright-white, attrs: [italic]}
+            markdown_bold_italic: {fg: bright-white, attrs: [bold, italic]}
+            markdown_code:       {fg: bright-cyan, attrs: [bold]}
+            markdown_code_block: {fg: bright-white, bg: black}
+            markdown_quote:      {fg: white, attrs: [italic]}
+            markdown_link:       {fg: bright-cyan, attrs: [underline]}
+            markdown_link_url:   {fg: white}
+            markdown_list_marker: {fg: bright-yellow, attrs: [bold]}
+            markdown_rule:       {fg: bright-white}
             status_waiting:      {fg: white}
             status_streaming:    {fg: bright-green, attrs: [bold]}
             status_tool:         {fg: bright-yellow, attrs: [bold]}
@@ -104,6 +126,17 @@ public enum BuiltinThemes {
             reasoning_text:      {fg: "#767676", attrs: [italic]}
             tool_line:           {fg: "#005f5f"}
             transition_marker:   {fg: "#870087", attrs: [bold]}
+            markdown_heading:    {fg: "#005f87", attrs: [bold]}
+            markdown_bold:       {fg: default, attrs: [bold]}
+            markdown_italic:     {fg: default, attrs: [italic]}
+            markdown_bold_italic: {fg: default, attrs: [bold, italic]}
+            markdown_code:       {fg: "#875f00", bg: "#eeeeee"}
+            markdown_code_block: {fg: "#303030", bg: "#e4e4e4"}
+            markdown_quote:      {fg: "#6c6c6c", attrs: [italic]}
+            markdown_link:       {fg: "#005fd7", attrs: [underline]}
+            markdown_link_url:   {fg: "#767676"}
+            markdown_list_marker: {fg: "#005f87"}
+            markdown_rule:       {fg: "#a8a8a8"}
             status_waiting:      {fg: "#767676"}
             status_streaming:    {fg: "#008700", attrs: [bold]}
             status_tool:         {fg: "#af5f00", attrs: [bold]}
@@ -143,6 +176,17 @@ public enum BuiltinThemes {
             reasoning_text:      {fg: default, bg: default, attrs: [dim, italic]}
             tool_line:           {fg: default, bg: default, attrs: [dim]}
             transition_marker:   {fg: default, bg: default, attrs: [bold]}
+            markdown_heading:    {fg: default, bg: default, attrs: [bold, underline]}
+            markdown_bold:       {fg: default, bg: default, attrs: [bold]}
+            markdown_italic:     {fg: default, bg: default, attrs: [italic]}
+            markdown_bold_italic: {fg: default, bg: default, attrs: [bold, italic]}
+            markdown_code:       {fg: default, bg: default, attrs: [bold]}
+            markdown_code_block: {fg: default, bg: default}
+            markdown_quote:      {fg: default, bg: default, attrs: [dim, italic]}
+            markdown_link:       {fg: default, bg: default, attrs: [underline]}
+            markdown_link_url:   {fg: default, bg: default, attrs: [dim]}
+            markdown_list_marker: {fg: default, bg: default, attrs: [bold]}
+            markdown_rule:       {fg: default, bg: default, attrs: [dim]}
             status_waiting:      {fg: default, bg: default, attrs: [dim]}
             status_streaming:    {fg: default, bg: default, attrs: [bold]}
             status_tool:         {fg: default, bg: default, attrs: [bold, underline]}

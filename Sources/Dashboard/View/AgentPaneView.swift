@@ -23,18 +23,41 @@ enum AgentPaneView {
         }
 
         let inner = DashboardLayout.viewport(ofPaneRect: rect)
-        let rows = visibleRows(pane, width: inner.width, height: inner.height, offset: pane.scrollOffset)
+        let rows = visibleRows(pane, width: inner.width, height: inner.height, offset: pane.scrollOffset, raw: state.showRawText)
         let query = focused ? state.search.map(\.query).flatMap { $0.isEmpty ? nil : $0 } : nil
+        let right = inner.x + inner.width
         for (offset, row) in rows.enumerated() {
             // Text starts at the top until it fills the pane; then the newest row sits on the bottom edge.
             let y = inner.y + offset
-            let end = grid.put(row.text, x: inner.x, y: y, style: style(row.kind), maxWidth: inner.width)
-            if row.kind == .transition, row.isLastOfLine, end < inner.x + inner.width {
-                grid.fill(x: end, y: y, width: inner.x + inner.width - end, height: 1, character: "─", style: .transitionMarker)
-            }
-            if let query {
-                let current = state.search?.currentLine == row.lineIndex
-                highlight(query, in: row.text, x: inner.x, y: y, current: current, into: &grid)
+            let current = state.search?.currentLine == row.lineIndex
+            switch row.content {
+            case let .raw(text):
+                let end = grid.put(text, x: inner.x, y: y, style: style(row.kind), maxWidth: inner.width)
+                if row.kind == .transition, row.isLastOfLine, end < right {
+                    grid.fill(x: end, y: y, width: right - end, height: 1, character: "─", style: .transitionMarker)
+                }
+                if let query { highlight(query, in: text, x: inner.x, y: y, current: current, into: &grid) }
+            case let .styled(styled):
+                var x = inner.x
+                for piece in styled.pieces {
+                    x = grid.put(piece.text, x: x, y: y, style: role(piece.style, kind: row.kind), maxWidth: right - x)
+                }
+                switch styled.fill {
+                case .code?: grid.fill(x: x, y: y, width: right - x, height: 1, style: role(.codeBlock, kind: row.kind))
+                case .rule?: grid.fill(x: x, y: y, width: right - x, height: 1, character: "─", style: role(.rule, kind: row.kind))
+                case .wrapped?, nil: break
+                }
+                if styled.cut { grid.put(StyledWrap.overflowMark, x: right - 1, y: y, style: role(.codeBlock, kind: row.kind)) }
+                guard let query else { break }
+                // Search matches the source text; the rendered row shows what is left of a match once the markers
+                // are gone. A current match hidden by the rendering (its query spans a marker) lights the whole row.
+                let shown = styled.pieces.map(\.text).joined()
+                highlight(query, in: shown[...], x: inner.x, y: y, current: current, into: &grid)
+                if current, let markdown = pane.lines[row.lineIndex].markdown,
+                    markdown.displayText.range(of: query, options: .caseInsensitive) == nil
+                {
+                    grid.restyle(x: inner.x, y: y, width: max(1, x - inner.x), style: .searchCurrent)
+                }
             }
         }
 
@@ -69,7 +92,13 @@ enum AgentPaneView {
     }
 
     struct Row {
-        var text: Substring
+        enum Content {
+            /// The line's own text (raw view, lines still streaming, prose with no Markdown, tool lines).
+            case raw(Substring)
+            case styled(StyledWrap.Row)
+        }
+
+        var content: Content
         var kind: PaneLine.Kind
         var lineIndex: Int
         /// The last row of its wrapped line (where a transition marker is extended to the edge).
@@ -77,7 +106,7 @@ enum AgentPaneView {
     }
 
     /// The rows that fill a viewport `height` tall, `offset` rows up from the bottom, oldest first.
-    static func visibleRows(_ pane: AgentPane, width: Int, height: Int, offset: Int) -> [Row] {
+    static func visibleRows(_ pane: AgentPane, width: Int, height: Int, offset: Int, raw: Bool = false) -> [Row] {
         guard width > 0, height > 0 else { return [] }
         var rows: [Row] = []
         rows.reserveCapacity(height)
@@ -85,13 +114,18 @@ enum AgentPaneView {
         var lineIndex = pane.lines.count - 1
         while lineIndex >= 0, rows.count < height {
             let line = pane.lines[lineIndex]
-            let wrapped = TextWrap.rows(line.text, width: width)
-            for (position, piece) in wrapped.enumerated().reversed() {
+            let wrapped: [Row.Content]
+            if !raw, let markdown = line.markdown {
+                wrapped = StyledWrap.rows(markdown, width: width).map(Row.Content.styled)
+            } else {
+                wrapped = TextWrap.rows(line.text, width: width).map(Row.Content.raw)
+            }
+            for (position, content) in wrapped.enumerated().reversed() {
                 if skip > 0 {
                     skip -= 1
                     continue
                 }
-                rows.append(Row(text: piece, kind: line.kind, lineIndex: lineIndex, isLastOfLine: position == wrapped.count - 1))
+                rows.append(Row(content: content, kind: line.kind, lineIndex: lineIndex, isLastOfLine: position == wrapped.count - 1))
                 if rows.count == height { break }
             }
             lineIndex -= 1
@@ -99,9 +133,15 @@ enum AgentPaneView {
         return rows.reversed()
     }
 
+    /// Rows one line takes at `width`, rendered or raw.
+    static func rowCount(_ line: PaneLine, width: Int, raw: Bool) -> Int {
+        if !raw, let markdown = line.markdown { return StyledWrap.rowCount(markdown, width: width) }
+        return TextWrap.rowCount(line.text, width: width)
+    }
+
     /// Rows all of a pane's lines take at `width` (for clamping scroll and jumping to the top).
-    static func totalRows(_ pane: AgentPane, width: Int) -> Int {
-        pane.lines.reduce(0) { $0 + TextWrap.rowCount($1.text, width: width) }
+    static func totalRows(_ pane: AgentPane, width: Int, raw: Bool = false) -> Int {
+        pane.lines.reduce(0) { $0 + rowCount($1, width: width, raw: raw) }
     }
 
     static func highlight(_ query: String, in text: Substring, x: Int, y: Int, current: Bool, into grid: inout CellGrid) {
@@ -120,6 +160,26 @@ enum AgentPaneView {
         case .tool: return .toolLine
         case .transition: return .transitionMarker
         case .error: return .error
+        }
+    }
+
+    /// The theme role of a piece of Markdown. Reasoning keeps its own role throughout (markers dropped, layout
+    /// kept), so it still reads as reasoning.
+    static func role(_ style: MarkdownLine.Style, kind: PaneLine.Kind) -> StyleRole {
+        guard kind != .reasoning else { return .reasoningText }
+        switch style {
+        case .plain: return .agentText
+        case .bold: return .markdownBold
+        case .italic: return .markdownItalic
+        case .boldItalic: return .markdownBoldItalic
+        case .code: return .markdownCode
+        case .link: return .markdownLink
+        case .linkURL: return .markdownLinkURL
+        case .heading: return .markdownHeading
+        case .quote: return .markdownQuote
+        case .listMarker: return .markdownListMarker
+        case .codeBlock: return .markdownCodeBlock
+        case .rule: return .markdownRule
         }
     }
 

@@ -2,7 +2,7 @@
 enum FooterView {
     static let hints: [(key: String, action: String)] = [
         ("q", "quit"), ("?", "help"), ("Tab", "focus"), ("↑↓", "scroll"), ("f", "follow"), ("/", "search"),
-        ("t", "timeline"), ("m", "map"), ("z", "zoom"), ("s", "save"), ("space", "pause"),
+        ("t", "timeline"), ("m", "map"), ("z", "zoom"), ("s", "save"), ("space", "pause"), ("r", "raw"),
     ]
 
     static func draw(_ state: DashboardState, in rect: Rect, into grid: inout CellGrid) {

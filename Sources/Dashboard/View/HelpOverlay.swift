@@ -14,6 +14,7 @@ enum HelpOverlay {
         ("z", "zoom the focused pane to full screen"),
         ("i", "each agent's tokens, tool calls, time to first output and time"),
         ("m", "the workflow map: each executor's state, the edge taken last"),
+        ("r", "raw text as streamed / Markdown rendered"),
         ("s", "save the transcript as Markdown"),
         ("w", "warnings, and event types a remote stream sent that were skipped"),
         ("mouse", "wheel scrolls the pane under it; click focuses"),

@@ -158,18 +158,24 @@ struct ScriptedPersona {
         let research = contributions.first { !$0.author.lowercased().contains("critic") }?.text ?? prompt
         let facts = WeatherFacts(text: research, fallbackPlace: Self.places(in: prompt).first ?? "the city")
         let revising = contributions.contains { $0.author.lowercased().contains("critic") }
-        var lines = [
-            "**\(facts.place), \(facts.condition)**",
-            "",
+        // Markdown, as real models write it, so the demo shows the dashboard rendering it.
+        var poem = [
             "Over \(facts.place) the sky hangs low and \(facts.mood),",
             "\(facts.condition.prefix(1).uppercased() + facts.condition.dropFirst()) on harbour, roof and street;",
             "the ferries hum, the gulls complain,",
             "and coffee steams against the \(facts.weatherNoun).",
         ]
-        if revising {
-            lines[0] = "**\(facts.place), \(facts.condition) (revised)**"
-            lines.append("At \(facts.temperature) the city keeps its easy beat.")
-        }
+        if revising { poem.append("At \(facts.temperature) the city keeps its easy beat.") }
+        let lines = ["**\(facts.place), \(facts.condition)\(revising ? " (revised)" : "")**", ""] + poem + [
+            "",
+            "### At a glance",
+            "- *Sky:* \(facts.condition)",
+            "- *Temperature:* \(facts.temperature)",
+            "",
+            "```text",
+            "\(facts.place): \(facts.temperature), \(facts.condition)",
+            "```",
+        ]
         return ScriptedReply(text: lines.joined(separator: "\n"))
     }
 
