@@ -256,13 +256,35 @@ struct ScriptedPersona {
         "Is", "And", "Summarize", "Summarise", "Check", "Should", "Can", "Make", "Plan", "Report",
     ]
 
-    /// Capitalised words that are not sentence-opening verbs: good enough to find "Seattle" or "Paris".
+    /// Capitalised words that are not sentence-opening verbs: good enough to find "Seattle" or "Paris". A word
+    /// that opens a sentence ("Weather in Seattle?") counts only when no other capitalised word does.
     static func places(in text: String) -> [String] {
         var found: [String] = []
-        let words = text.components(separatedBy: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-")).inverted)
-        for word in words where word.first?.isUppercase == true && !notPlaces.contains(word) && word.count > 1 {
-            if !found.contains(word) { found.append(word) }
+        var openers: [String] = []
+        var opensSentence = true
+        var word = ""
+        func finish() {
+            defer { word = "" }
+            guard word.count > 1, word.first?.isUppercase == true, !notPlaces.contains(word) else { return }
+            if opensSentence {
+                if !openers.contains(word) { openers.append(word) }
+            } else if !found.contains(word) {
+                found.append(word)
+            }
         }
+        for character in text {
+            if character.isLetter || character.isNumber || character == "-" {
+                word.append(character)
+                continue
+            }
+            if !word.isEmpty {
+                finish()
+                opensSentence = false
+            }
+            if ".?!\n".contains(character) { opensSentence = true }
+        }
+        if !word.isEmpty { finish() }
+        if found.isEmpty { found = openers }
         return found.isEmpty ? ["Seattle"] : found
     }
 
