@@ -61,6 +61,8 @@ struct RunListAnswer: ResponseEncodable {
         var finished: String?
         var agents: [String]
         var events: Int
+        /// `workflow` (run here) or `trace` (fed by OTLP spans).
+        var source: RunRecord.Source
     }
 
     init(_ summaries: [RunRecord.Summary]) {
@@ -68,7 +70,7 @@ struct RunListAnswer: ResponseEncodable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         runs = summaries.map { run in
             Run(id: run.id, workflow: run.workflow, state: run.state, started: formatter.string(from: run.started),
-                finished: run.finished.map(formatter.string(from:)), agents: run.agents, events: run.events)
+                finished: run.finished.map(formatter.string(from:)), agents: run.agents, events: run.events, source: run.source)
         }
     }
 }
