@@ -5,7 +5,8 @@ import Wire
 import WorkflowCore
 
 /// `flowtop otel --json` / `--plain`: every run's events as they are built. JSON lines are flowtop's wire schema
-/// with the run's id (the trace id) added as `run_id`, since several traces may be under way at once; plain text
+/// with the run's id (the trace id) added as `run_id` (`workflow_started` has it already), since several traces may
+/// be under way at once; plain text
 /// is the plain renderer's, one renderer per run, with a line naming the run whenever the output moves to another.
 final class OTelConsole: Sendable {
     enum Format {
@@ -35,7 +36,8 @@ final class OTelConsole: Sendable {
                 case .json:
                     for event in update.events {
                         var line = FlowtopWireFormat.json(for: event)
-                        if line.hasSuffix("}") {
+                        // workflow_started has its run_id already.
+                        if case .runStarted = event.kind {} else if line.hasSuffix("}") {
                             line.removeLast()
                             line += ",\"run_id\":"
                             JSONValue.writeQuoted(update.runId, to: &line)
