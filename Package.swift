@@ -24,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // OTLP: the generated message types (SwiftProtobuf), gzip bodies, and OTLP/gRPC.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -77,10 +83,43 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The OTLP messages flowtop reads, generated once from Protos/ by scripts/generate-protos and committed.
+        .target(
+            name: "OTLPProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
+        // Spans become runs: a pure module (no I/O) from OTLP spans to flowtop's WorkflowEvents.
+        .target(name: "TraceRunBuilder", dependencies: ["WorkflowCore"], swiftSettings: strict),
+        // The OTLP/HTTP receiver: decoding (protobuf, JSON, gzip), the answers, the Hummingbird routes any router
+        // can carry, and the runs the traces feed.
+        .target(
+            name: "TraceIngest",
+            dependencies: [
+                "OTLPProto", "TraceRunBuilder", "WorkflowCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // OTLP/gRPC (port 4317): the three Export services over grpc-swift 2; only `flowtop otel` needs it.
+        .target(
+            name: "TraceGRPC",
+            dependencies: [
+                "OTLPProto", "TraceIngest",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "WorkflowServer",
             dependencies: [
-                "Wire", "WorkflowCore",
+                "Wire", "WorkflowCore", "TraceIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,7 +143,7 @@ let package = Package(
             name: "flowtop",
             dependencies: [
                 "EventStream", "WorkflowCore", "HTTPExchange", "ModelClients", "Wire", "RemoteStream", "Dashboard",
-                "DashboardApp", "Terminal", "WorkflowServer", "MCPTools",
+                "DashboardApp", "Terminal", "WorkflowServer", "MCPTools", "TraceIngest", "TraceGRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,6 +155,9 @@ let package = Package(
             name: "flowtop-bench",
             dependencies: [
                 "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer", "MCPTools",
+                "TraceIngest", "OTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -178,6 +220,25 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TraceIngestTests",
+            dependencies: [
+                "TraceIngest", "TraceRunBuilder", "TraceGRPC", "OTLPProto", "WorkflowServer", "WorkflowCore", "Dashboard",
+                "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

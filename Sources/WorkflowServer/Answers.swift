@@ -67,9 +67,11 @@ struct RunListAnswer: ResponseEncodable {
         var outputTokens: Int
         var toolCalls: Int
         var eventsPerSecond: Int
+        /// `workflow` (run here) or `trace` (fed by OTLP spans).
+        var source: RunRecord.Source
 
         enum CodingKeys: String, CodingKey {
-            case id, workflow, state, started, finished, agents, events
+            case id, workflow, state, started, finished, agents, events, source
             case currentAgent = "current_agent"
             case inputTokens = "input_tokens"
             case outputTokens = "output_tokens"
@@ -78,15 +80,20 @@ struct RunListAnswer: ResponseEncodable {
         }
     }
 
-    init(_ summaries: [RunSummary]) {
+    init(_ records: [RunRecord]) {
+        let now = Date().timeIntervalSince1970
+        self.init(records.map { ($0.runSummary(now: now), $0.source) })
+    }
+
+    init(_ summaries: [(RunSummary, RunRecord.Source)]) {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         func iso(_ seconds: Double) -> String { formatter.string(from: Date(timeIntervalSince1970: seconds)) }
-        runs = summaries.map { run in
+        runs = summaries.map { run, source in
             Run(id: run.id, workflow: run.workflow, state: run.state, started: iso(run.started),
                 finished: run.finished.map(iso), agents: run.agents, events: run.events, currentAgent: run.currentAgent,
                 inputTokens: run.usage.inputTokens, outputTokens: run.usage.outputTokens, toolCalls: run.toolCalls,
-                eventsPerSecond: run.eventsPerSecond)
+                eventsPerSecond: run.eventsPerSecond, source: source)
         }
     }
 }

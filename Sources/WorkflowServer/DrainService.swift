@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import TraceIngest
 
 /// Graceful shutdown for runs: on SIGTERM/SIGINT it refuses new runs, lets running streams finish for the grace
 /// period, then stops what is left (each stream ends with an `error` event) and returns once every run is over.
@@ -9,6 +10,8 @@ public struct DrainService: Service {
     let registry: RunRegistry
     let gracePeriod: Duration
     let logger: Logger
+    /// Traced runs still open end with what their spans show, so their watchers' streams close too.
+    var traceReceiver: TraceReceiver?
 
     public func run() async throws {
         try? await gracefulShutdown()
@@ -27,6 +30,7 @@ public struct DrainService: Service {
             group.cancelAll()
         }
         await registry.waitUntilIdle()
+        traceReceiver?.endAll()
         // The runs feed's streams never end on their own: after the last run's end has gone out, they do.
         registry.feed.close()
         logger.info("all runs ended")

@@ -21,10 +21,17 @@ struct RunFeedWriter {
         defer { registry.feed.unwatch(watcher) }
         let clock = ContinuousClock()
         var looks = RunFeedLooks(interval: interval)
-        try await writer.write(ByteBuffer(bytes: looks.snapshot(registry.records(), at: clock.now)))
+        var encoder = SSEEncoder()
+        func sse(_ events: [RunFeedEvent]) -> [UInt8] {
+            let now = Date().timeIntervalSince1970
+            var bytes: [UInt8] = []
+            for event in events { RunFeedWire.appendSSE(for: event, now: now, encoder: &encoder, to: &bytes) }
+            return bytes
+        }
+        try await writer.write(ByteBuffer(bytes: sse([looks.snapshot(registry.records())])))
         var lastWrite = clock.now
         for await _ in wakeups {
-            let bytes = looks.changes(registry.records(), at: clock.now)
+            let bytes = sse(looks.changes(registry.records(), at: clock.now))
             if !bytes.isEmpty {
                 try await writer.write(ByteBuffer(bytes: bytes))
                 lastWrite = clock.now
@@ -35,47 +42,43 @@ struct RunFeedWriter {
         }
         // The feed was closed on shutdown (not the client leaving, which cancels this): the last ends go out.
         if !Task.isCancelled {
-            let bytes = looks.changes(registry.records(), at: clock.now)
+            let bytes = sse(looks.changes(registry.records(), at: clock.now))
             if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
         }
     }
 }
 
-/// One watcher's memory of what it sent about each run, and the events that bring it up to date.
+/// One watcher's memory of what it sent about each run, and the events that bring it up to date (the SSE feed
+/// writes them; an in-process list takes them as they are).
 struct RunFeedLooks {
     let interval: Duration
     private var sent: [String: (summary: RunSummary, at: ContinuousClock.Instant)] = [:]
-    private var encoder = SSEEncoder()
 
     init(interval: Duration) {
         self.interval = interval
     }
 
-    /// The `snapshot` event of `records` (newest first, as the registry lists them).
-    mutating func snapshot(_ records: [RunRecord], at instant: ContinuousClock.Instant) -> [UInt8] {
+    /// The `snapshot` of `records` (newest first, as the registry lists them).
+    mutating func snapshot(_ records: [RunRecord], at instant: ContinuousClock.Instant = .now) -> RunFeedEvent {
         let now = Date().timeIntervalSince1970
         let summaries = records.map { $0.runSummary(now: now) }
         for summary in summaries { sent[summary.id] = (summary, instant) }
-        var bytes: [UInt8] = []
-        RunFeedWire.appendSSE(for: .snapshot(summaries), now: now, encoder: &encoder, to: &bytes)
-        return bytes
+        return .snapshot(summaries)
     }
 
     /// The events since the last look: new runs oldest first (started, and ended if already over), then the ends
     /// and the progress of the runs that changed.
-    mutating func changes(_ records: [RunRecord], at instant: ContinuousClock.Instant) -> [UInt8] {
+    mutating func changes(_ records: [RunRecord], at instant: ContinuousClock.Instant) -> [RunFeedEvent] {
         let now = Date().timeIntervalSince1970
-        var bytes: [UInt8] = []
+        var events: [RunFeedEvent] = []
         var present = Set<String>()
         present.reserveCapacity(records.count)
         for record in records.reversed() {
             present.insert(record.id)
             guard let previous = sent[record.id] else {
                 let summary = record.runSummary(now: now)
-                RunFeedWire.appendSSE(for: .started(summary), now: now, encoder: &encoder, to: &bytes)
-                if summary.state.isFinished {
-                    RunFeedWire.appendSSE(for: .ended(summary), now: now, encoder: &encoder, to: &bytes)
-                }
+                events.append(.started(summary))
+                if summary.state.isFinished { events.append(.ended(summary)) }
                 sent[record.id] = (summary, instant)
                 continue
             }
@@ -83,9 +86,9 @@ struct RunFeedLooks {
             // Compared whole, so a quiet run's falling events/s is sent too.
             let summary = record.runSummary(now: now)
             if summary.state.isFinished {
-                RunFeedWire.appendSSE(for: .ended(summary), now: now, encoder: &encoder, to: &bytes)
+                events.append(.ended(summary))
             } else if summary != previous.summary, instant - previous.at >= interval {
-                RunFeedWire.appendSSE(for: .progress(summary), now: now, encoder: &encoder, to: &bytes)
+                events.append(.progress(summary))
             } else {
                 continue
             }
@@ -93,6 +96,6 @@ struct RunFeedLooks {
         }
         // Runs the registry let go of are forgotten here too (a list keeps them as it likes).
         if sent.count > present.count { sent = sent.filter { present.contains($0.key) } }
-        return bytes
+        return events
     }
 }

@@ -10,11 +10,16 @@ public final class RunRecord: Sendable {
     /// How far the run got (`RunState`, which the runs feed and `flowtop top` share).
     public typealias State = RunState
 
+    /// Where a run's events come from: a workflow this server runs, or spans an app exports over OTLP (a traced run:
+    /// nothing here can stop it, its events arrive as its spans do, and it ends when its trace does).
+    public enum Source: String, Sendable, Encodable { case workflow, trace }
+
     public let id: String
     public let workflow: String
     public let started: Date
     /// The run's open requests for a person; the answer route (next) answers through it, first answer wins.
     public let desk: RequestDesk
+    public let source: Source
     let detached: Bool
     private let bufferLimit: Int
     private let state: Mutex<Inner>
@@ -70,11 +75,15 @@ public final class RunRecord: Sendable {
     /// Events kept for watchers that have not read them yet; a watcher further behind loses its place.
     private let hardLimit: Int
 
-    init(id: String, workflow: String, detached: Bool, bufferLimit: Int, desk: RequestDesk = RequestDesk()) {
+    init(
+        id: String, workflow: String, detached: Bool, bufferLimit: Int, source: Source = .workflow,
+        desk: RequestDesk = RequestDesk()
+    ) {
         self.desk = desk
         self.id = id
         self.workflow = workflow
         self.detached = detached
+        self.source = source
         self.bufferLimit = max(bufferLimit, 4)
         self.hardLimit = max(bufferLimit, 4) * 50
         self.started = Date()
@@ -90,12 +99,13 @@ public final class RunRecord: Sendable {
         public var finished: Date?
         public var agents: [String]
         public var events: Int
+        public var source: Source
     }
 
     public var summary: Summary {
         state.withLock {
             Summary(id: id, workflow: workflow, state: $0.state, started: started, finished: $0.finished,
-                    agents: $0.agents, events: $0.dropped + $0.events.count)
+                    agents: $0.agents, events: $0.dropped + $0.events.count, source: source)
         }
     }
 

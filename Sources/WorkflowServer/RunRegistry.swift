@@ -150,6 +150,34 @@ public final class RunRegistry: Sendable {
         }
     }
 
+    /// Publishes a traced run's new events (run id = trace id), opening its record on the first ones. A traced run
+    /// is not counted against `--max-runs`, has no deadline and no task: nothing here stops it, and a shutdown does
+    /// not wait for it. Its record is let go like any finished run's once its trace ends.
+    public func publishTraced(runId: String, events: [WorkflowEvent]) {
+        guard !events.isEmpty else { return }
+        let record = state.withLock { inner -> RunRecord in
+            if let existing = inner.runs[runId] { return existing }
+            var workflow = "trace"
+            if case let .runStarted(info)? = events.first?.kind { workflow = info.workflow }
+            let record = RunRecord(id: runId, workflow: workflow, detached: true,
+                                   bufferLimit: configuration.eventBufferLimit, source: .trace)
+            inner.runs[runId] = record
+            inner.order.append(runId)
+            return record
+        }
+        guard record.source == .trace else { return }
+        for event in events { record.publish(event) }
+        if events.last?.isTerminal == true {
+            state.withLock { evictFinished(&$0) }
+        }
+    }
+
+    /// Ends the runs feed's streams (shutdown, or a receiver that stopped): watchers get the last changes, then
+    /// their streams finish.
+    public func closeFeed() {
+        feed.close()
+    }
+
     public func run(id: String) -> RunRecord? {
         state.withLock { $0.runs[id] }
     }

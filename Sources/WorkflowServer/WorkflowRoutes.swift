@@ -24,7 +24,7 @@ struct WorkflowRoutes {
             try await startAGUI(request)
         }
         router.get("/api/runs") { _, _ in
-            RunListAnswer(registry.summaries())
+            RunListAnswer(registry.records())
         }
         router.get("/api/runs/feed") { request, _ in
             feed(request)

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TraceIngest
 import WorkflowCore
 
 /// flowtop's HTTP front door: the Hummingbird application with its routes, the run registry, and the service that
@@ -10,6 +11,8 @@ public struct WorkflowServer: Sendable {
     public let configuration: ServerConfiguration
     public let catalog: WorkflowCatalog
     public let registry: RunRegistry
+    /// OTLP spans sent to `POST /v1/traces` become traced runs in the registry.
+    public let traceReceiver: TraceReceiver
     /// The model's label for `workflow_started` ("scripted flowtop-scripted").
     let modelLabel: String?
     let logger: Logger
@@ -19,7 +22,11 @@ public struct WorkflowServer: Sendable {
         self.catalog = catalog
         self.modelLabel = modelLabel
         self.logger = logger
-        self.registry = RunRegistry(configuration: configuration, logger: logger)
+        let registry = RunRegistry(configuration: configuration, logger: logger)
+        self.registry = registry
+        self.traceReceiver = TraceReceiver { updates in
+            for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
+        }
     }
 
     /// The application; `onServerRunning` learns the bound port (useful with port 0).
@@ -31,6 +38,7 @@ public struct WorkflowServer: Sendable {
             router.add(middleware: APIKeyMiddleware(key: key))
         }
         WorkflowRoutes(server: self).register(on: router)
+        OTLPRoutes(receiver: traceReceiver).register(on: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flowtop"),
@@ -40,6 +48,7 @@ public struct WorkflowServer: Sendable {
 
     /// Ends runs gracefully on shutdown; run it in the same service group, after the application.
     public var drainService: DrainService {
-        DrainService(registry: registry, gracePeriod: configuration.shutdownGracePeriod, logger: logger)
+        DrainService(registry: registry, gracePeriod: configuration.shutdownGracePeriod, logger: logger,
+                     traceReceiver: traceReceiver)
     }
 }

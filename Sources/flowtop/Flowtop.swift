@@ -10,6 +10,6 @@ struct Flowtop: AsyncParsableCommand {
             each one streams, which tools run and where control passes.
             """,
         version: FlowtopVersion.current,
-        subcommands: [DemoCommand.self, RunCommand.self, ToolsCommand.self, ServeCommand.self, AttachCommand.self, TopCommand.self, ReplayCommand.self, SSECommand.self]
+        subcommands: [DemoCommand.self, RunCommand.self, ToolsCommand.self, ServeCommand.self, AttachCommand.self, TopCommand.self, OTelCommand.self, ReplayCommand.self, SSECommand.self]
     )
 }

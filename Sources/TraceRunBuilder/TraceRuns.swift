@@ -1,0 +1,183 @@
+import WorkflowCore
+
+/// Every trace being received, each becoming a run (run id = trace id), with bounded memory: a finished trace lets
+/// go of its spans at once, at most `maxOpenTraces` are assembled at a time (past it the one quiet longest is
+/// ended with what it has), a trace quiet for `idleTimeout` seconds is ended, and a trace takes at most
+/// `maxSpansPerTrace` spans (the rest are rejected, as OTLP's partial success reports).
+public struct TraceRuns: Sendable {
+    public struct Limits: Sendable {
+        public var maxOpenTraces: Int
+        public var maxSpansPerTrace: Int
+        /// Ids of ended traces remembered, so a late span does not start the run again.
+        public var endedTracesRemembered: Int
+        public var idleTimeout: Double
+        /// Seconds a trace must stay complete (root and every parent arrived) before its run ends, for spans of
+        /// the same trace still on their way in another request.
+        public var settleDelay: Double
+
+        public init(maxOpenTraces: Int = 10_000, maxSpansPerTrace: Int = 100_000, endedTracesRemembered: Int = 10_000,
+                    idleTimeout: Double = 300, settleDelay: Double = 0.5) {
+            self.maxOpenTraces = maxOpenTraces
+            self.maxSpansPerTrace = maxSpansPerTrace
+            self.endedTracesRemembered = endedTracesRemembered
+            self.idleTimeout = idleTimeout
+            self.settleDelay = settleDelay
+        }
+    }
+
+    /// New events for one run.
+    public struct Update: Sendable {
+        public var runId: String
+        public var events: [WorkflowEvent]
+    }
+
+    /// What one batch did.
+    public struct Outcome: Sendable {
+        public var updates: [Update] = []
+        /// Spans refused (no valid trace id, a trace past its span limit), with the first reason.
+        public var rejected = 0
+        public var rejectReason: String?
+        /// Spans of traces that are not runs (`workflow.build`).
+        public var ignored = 0
+        /// Spans of runs that had already ended.
+        public var late = 0
+    }
+
+    public let limits: Limits
+    private struct Open {
+        var assembly: TraceAssembly
+        var lastSeen: Double
+        /// When the trace became complete (nil while it is not).
+        var completeSince: Double?
+    }
+
+    private var open: [String: Open] = [:]
+    private var ended = RecentIDs()
+    private var notRuns = RecentIDs()
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
+    public var openTraces: Int { open.count }
+
+    public mutating func add(_ spans: [TraceSpan], now: Double) -> Outcome {
+        var outcome = Outcome()
+        var order: [String] = []
+        var byTrace: [String: [TraceSpan]] = [:]
+        for span in spans {
+            guard Self.isValidID(span.traceId, length: 32), Self.isValidID(span.spanId, length: 16) else {
+                outcome.rejected += 1
+                if outcome.rejectReason == nil { outcome.rejectReason = "a span without a valid trace or span id" }
+                continue
+            }
+            if byTrace[span.traceId] == nil { order.append(span.traceId) }
+            byTrace[span.traceId, default: []].append(span)
+        }
+        for traceId in order {
+            var batch = byTrace[traceId]!
+            if ended.contains(traceId) {
+                outcome.late += batch.count
+                continue
+            }
+            if notRuns.contains(traceId) || open[traceId] == nil && batch.allSatisfy({ SpanRole($0) == .workflowBuild }) {
+                notRuns.insert(traceId, keeping: limits.endedTracesRemembered)
+                outcome.ignored += batch.count
+                continue
+            }
+            var entry = open[traceId] ?? Open(assembly: TraceAssembly(traceId: traceId), lastSeen: now)
+            let room = limits.maxSpansPerTrace - entry.assembly.spanCount
+            if batch.count > room {
+                outcome.rejected += batch.count - max(room, 0)
+                if outcome.rejectReason == nil {
+                    outcome.rejectReason = "trace \(traceId) has more than \(limits.maxSpansPerTrace) spans"
+                }
+                batch = Array(batch.prefix(max(room, 0)))
+            }
+            entry.lastSeen = now
+            var events = entry.assembly.add(batch)
+            if entry.assembly.isComplete {
+                if entry.completeSince == nil { entry.completeSince = now }
+                if now - entry.completeSince! >= limits.settleDelay { events += entry.assembly.settle() }
+            } else {
+                entry.completeSince = nil
+            }
+            if !events.isEmpty { outcome.updates.append(Update(runId: traceId, events: events)) }
+            if entry.assembly.isFinished {
+                open[traceId] = nil
+                ended.insert(traceId, keeping: limits.endedTracesRemembered)
+            } else {
+                open[traceId] = entry
+            }
+        }
+        while open.count > limits.maxOpenTraces, let quietest = open.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
+            outcome.updates += end(quietest)
+        }
+        return outcome
+    }
+
+    /// Ends the runs of traces complete for the settle delay, and of traces quiet for longer than the idle
+    /// timeout; returns their last events. Call it on a clock (the receiver does, four times a second).
+    public mutating func expire(now: Double) -> [Update] {
+        var updates: [Update] = []
+        let settled = open.filter { entry in entry.value.completeSince.map { now - $0 >= limits.settleDelay } ?? false }.keys.sorted()
+        for traceId in settled {
+            guard var entry = open.removeValue(forKey: traceId) else { continue }
+            ended.insert(traceId, keeping: limits.endedTracesRemembered)
+            let events = entry.assembly.settle()
+            if !events.isEmpty { updates.append(Update(runId: traceId, events: events)) }
+        }
+        let quiet = open.filter { now - $0.value.lastSeen > limits.idleTimeout }.keys.sorted()
+        return updates + quiet.flatMap { end($0) }
+    }
+
+    /// Ends every open trace (shutdown).
+    public mutating func endAll() -> [Update] {
+        open.keys.sorted().flatMap { end($0) }
+    }
+
+    private mutating func end(_ traceId: String) -> [Update] {
+        guard var entry = open.removeValue(forKey: traceId) else { return [] }
+        ended.insert(traceId, keeping: limits.endedTracesRemembered)
+        let events = entry.assembly.finish()
+        return events.isEmpty ? [] : [Update(runId: traceId, events: events)]
+    }
+
+    /// Lower-case hex of the given length, not all zeros (OTLP's invalid id).
+    static func isValidID(_ id: String, length: Int) -> Bool {
+        let bytes = id.utf8
+        guard bytes.count == length else { return false }
+        var nonZero = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0"): break
+            case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): nonZero = true
+            default: return false
+            }
+        }
+        return nonZero
+    }
+}
+
+/// A bounded set of ids: the oldest is forgotten past the limit.
+struct RecentIDs: Sendable {
+    private var members: Set<String> = []
+    private var order: [String] = []
+    private var head = 0
+
+    func contains(_ id: String) -> Bool { members.contains(id) }
+
+    mutating func insert(_ id: String, keeping limit: Int) {
+        guard members.insert(id).inserted else { return }
+        order.append(id)
+        while members.count > limit, head < order.count {
+            members.remove(order[head])
+            head += 1
+        }
+        // Compact now and then rather than remove from the front each time.
+        if head > 1_024, head * 2 > order.count {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+}

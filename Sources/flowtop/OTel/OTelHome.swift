@@ -1,0 +1,47 @@
+import Dashboard
+import DashboardApp
+import Logging
+import Synchronization
+import TraceIngest
+import WorkflowServer
+
+/// What `flowtop otel` shows on a terminal: the runs list (as `flowtop top` shows a server's), over the traced runs
+/// its own receiver builds, in-process. Enter opens a run's dashboard and Esc comes back; the list stays live.
+enum OTelHome {
+    static func show(listeners: OTelListeners, options: DashboardOptions, keep: Int) async throws(CommandLineFailure) -> Int32 {
+        let theme = try options.loadTheme()
+        let backend: NcursesBackend
+        do {
+            backend = try NcursesBackend(colorMode: options.colorMode)
+        } catch {
+            throw CommandLineFailure("cannot start the runs list: \(error)")
+        }
+        // The same registry `flowtop serve` keeps traced runs in: runs past the limit are let go oldest first.
+        let registry = RunRegistry(
+            configuration: ServerConfiguration(finishedRunsKept: max(keep, 1)), logger: Logger(label: "flowtop.otel"))
+        let receiver = TraceReceiver(deliver: { updates in
+            for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
+        })
+        let failure = Mutex<String?>(nil)
+        let serving = Task {
+            do {
+                try await listeners.serve(receiver) { _ in }
+            } catch {
+                failure.withLock { $0 = (error as? CommandLineFailure)?.message ?? "\(error)" }
+                registry.closeFeed()
+            }
+        }
+        let source = RegistryRunSource(
+            registry: registry, label: listeners.label, failure: { failure.withLock { $0 } })
+        let outcome = await RunListLoop(backend: backend, theme: theme, source: source, keep: keep).run()
+        serving.cancel()
+        await serving.value
+        receiver.endAll()
+        if let message = failure.withLock({ $0 }) { throw CommandLineFailure(message) }
+        switch outcome.reason {
+        case .quit, .back: return 0
+        case let .signal(number): return 128 + number
+        case .inputClosed: return 1
+        }
+    }
+}
