@@ -32,6 +32,41 @@ struct WorkflowRoutes {
         router.get("/api/runs/{id}/events") { request, context in
             try watch(request, id: context.parameters.get("id") ?? "")
         }
+        router.get("/api/runs/{id}") { _, context in
+            RunAnswer(try record(context.parameters.get("id") ?? ""))
+        }
+        router.post("/api/runs/{id}/requests/{request_id}") { request, context in
+            try await answer(request, run: context.parameters.get("id") ?? "",
+                             request: context.parameters.get("request_id") ?? "")
+        }
+    }
+
+    // MARK: GET /api/runs/{id}, POST /api/runs/{id}/requests/{request_id}
+
+    private func record(_ id: String) throws(ErrorAnswer) -> RunRecord {
+        guard let record = registry.run(id: id) else {
+            throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'")
+        }
+        return record
+    }
+
+    /// A watcher answers a request the run waits on: the first answer wins, and every watcher sees the
+    /// resolution as an event on the run's stream.
+    private func answer(_ incoming: Request, run id: String, request requestId: String) async throws -> RequestAnswered {
+        var request = incoming
+        let record = try record(id)
+        let open = record.desk.pending.first { $0.id == requestId }
+        let answer = try RequestAnswer.parse(try await readBody(&request), for: open)
+        switch record.desk.answer(requestId, with: answer.response) {
+        case .accepted:
+            return RequestAnswered(requestId: requestId)
+        case .unknownRequest:
+            throw ErrorAnswer(status: .notFound, message: "run '\(id)' has no request '\(requestId)'")
+        case .alreadyAnswered:
+            throw ErrorAnswer(status: .conflict, message: "request '\(requestId)' was already answered (or expired)")
+        case .wrongKind:
+            throw ErrorAnswer(status: .unprocessableContent, message: "that answer does not fit request '\(requestId)'")
+        }
     }
 
     // MARK: POST /api/workflow/stream
