@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "WorkflowServerTests",
             dependencies: [
-                "WorkflowServer", "Wire", "WorkflowCore", "EventStream",
+                "WorkflowServer", "Wire", "WorkflowCore", "EventStream", "RemoteStream",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

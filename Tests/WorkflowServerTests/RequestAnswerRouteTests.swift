@@ -3,6 +3,8 @@ import Testing
 import Wire
 import WorkflowCore
 import WorkflowServer
+import RemoteStream
+import AsyncHTTPClient
 
 @Suite("Answering a served run's requests over HTTP")
 struct RequestAnswerRouteTests {
@@ -103,6 +105,29 @@ struct RequestAnswerRouteTests {
         #expect(keyed.status == 200)
         harness.server.registry.stopAll(reason: "test over")
         _ = try? await starter.value
+        try await harness.shutdown()
+    }
+}
+
+@Suite("attach answering a flowtop run where it lives")
+struct AttachAnswerTests {
+    @Test func anAnswerFromAttachGoesToTheRunsServerAndASecondAnswerIsRefusedInWords() async throws {
+        let harness = try await ServerHarness.start(workflow: "approval")
+        let starter = Task { try await harness.stream(RequestAnswerRouteTests.prompt) }
+        let (runId, approval) = try await RequestAnswerRouteTests().pending(harness)
+        let answers = try #require(FlowtopRequestAnswers(
+            streamURL: harness.base + "/api/runs/\(runId)/events", headers: [], client: HTTPClient.shared))
+        #expect(await answers.send(approval.id, .approval(.init(approved: true))) != nil, "no run id seen yet")
+        answers.observe(WorkflowEvent(sequence: 1, timestamp: 0, kind: .runStarted(.init(
+            runId: runId, workflow: "approval", participants: []))))
+        #expect(await answers.send(approval.id, .approval(.init(approved: false, reason: "no"))) == nil)
+        let again = await answers.send(approval.id, .approval(.init(approved: true)))
+        #expect(again?.contains("already answered") == true)
+        harness.server.registry.stopAll(reason: "test over")
+        let events = try await starter.value.events
+        let resolved = try #require(events.first { $0.type == "approval_resolved" })
+        #expect(resolved.data.contains(#""approved":false"#))
+        #expect(resolved.data.contains("attach"))
         try await harness.shutdown()
     }
 }

@@ -94,6 +94,19 @@ struct AttachCommand: AsyncParsableCommand {
         return EventSourceRequest(url: url, body: payload, headers: headers, secrets: secrets)
     }
 
+    /// Sends each answer the dashboard gives to the run's server; a refusal shows in the warnings.
+    static func answering(
+        with answers: FlowtopRequestAnswers, warningsTo shown: InboxSlot
+    ) -> @Sendable (String, HumanResponse) -> Void {
+        { requestId, response in
+            Task {
+                if let problem = await answers.send(requestId, response) {
+                    shown.inbox.withLock { $0 }?.post(DashboardInput.sourceWarning(problem))
+                }
+            }
+        }
+    }
+
     func run() async throws {
         let plan: AttachPlan
         do { plan = try await makePlan() } catch { throw error.exit() }
@@ -103,8 +116,14 @@ struct AttachCommand: AsyncParsableCommand {
         let failure = Mutex<String?>(nil)
         let status: Int32
         if ConsoleChoice.showsDashboard(output) {
+            // A flowtop run's requests are answered where it lives, over its server's answer route.
+            let answers = plan.isDevUI
+                ? nil : FlowtopRequestAnswers(streamURL: request.url, headers: request.headers, client: client.httpClient)
+            let shown = InboxSlot()
+            let onAnswer = answers.map { Self.answering(with: $0, warningsTo: shown) }
             do {
-                status = try await DashboardRun.show(options: dashboard) { inbox in
+                status = try await DashboardRun.show(options: dashboard, onAnswer: onAnswer) { inbox in
+                    shown.inbox.withLock { $0 = inbox }
                     if let warning = plan.graphWarning { inbox.post(.sourceWarning(warning)) }
                     let outcome = await RemoteAttach.run(
                         request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
@@ -113,6 +132,7 @@ struct AttachCommand: AsyncParsableCommand {
                         onSkipped: { inbox.setSkipped($0) },
                         onEvent: { event in
                             recorder?.record(event)
+                            answers?.observe(event)
                             inbox.append(event)
                         })
                     if let failed = outcome.failure {
@@ -160,4 +180,9 @@ struct AttachCommand: AsyncParsableCommand {
         }
         if status != 0 { throw ExitCode(status) }
     }
+}
+
+/// The dashboard's inbox once it exists, for what arrives from outside the stream (an answer the server refused).
+final class InboxSlot: Sendable {
+    let inbox = Mutex<EventInbox?>(nil)
 }
