@@ -259,7 +259,7 @@ struct OTLPProtobufReader {
             guard let (field, wire) = tag() else { return nil }
             switch field {
             case 1:
-                guard wire == 2, let text = string() else { return nil }
+                guard wire == 2, let text = attributeKey() else { return nil }
                 key = text
             case 2:
                 guard wire == 2, value == nil, var message = message(), let read = message.anyValue(depth: depth + 1) else { return nil }
@@ -380,6 +380,31 @@ struct OTLPProtobufReader {
         guard let data = lengthDelimited() else { return nil }
         return String(validating: data, as: UTF8.self)
     }
+
+    /// An attribute's key: the conventions' keys as shared strings (a key past 15 bytes would be a heap string per
+    /// span, kept while the trace is open), anything else read as a string.
+    private mutating func attributeKey() -> String? {
+        let start = position
+        guard let data = lengthDelimited() else { return nil }
+        if data.count > 15, let candidates = Self.knownKeys[data.count] {
+            for candidate in candidates where candidate.utf8.elementsEqual(data) { return candidate }
+        }
+        position = start
+        return string()
+    }
+
+    private static let knownKeys: [Int: [String]] = Dictionary(grouping: [
+        "gen_ai.operation.name", "gen_ai.request.model", "gen_ai.response.model", "gen_ai.response.id",
+        "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.prompt_tokens",
+        "gen_ai.usage.completion_tokens", "gen_ai.output.messages", "gen_ai.input.messages",
+        "gen_ai.system_instructions", "gen_ai.tool.name", "gen_ai.tool.call.id", "gen_ai.tool.call.arguments",
+        "gen_ai.tool.call.result", "gen_ai.tool.description", "gen_ai.tool.type", "gen_ai.agent.name",
+        "gen_ai.agent.id", "gen_ai.agent.description", "gen_ai.response.finish_reasons", "gen_ai.request.max_tokens",
+        "gen_ai.request.temperature", "gen_ai.request.top_p", "gen_ai.provider.name", "gen_ai.conversation.id",
+        "edge_group.delivery_status", "edge_group.delivered", "edge_group.type", "message.source_id",
+        "message.target_id", "message.type", "message.payload_type", "executor.type", "workflow.name",
+        "workflow.definition", "workflow.id", "server.address", "server.port",
+    ].filter { $0.utf8.count > 15 }, by: \.utf8.count)
 
     /// Skips a field of an unknown number; nil for groups, which SwiftProtobuf handles.
     private mutating func skip(_ wire: Int) -> Bool {

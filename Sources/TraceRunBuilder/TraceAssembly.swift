@@ -387,16 +387,32 @@ private final class SpanNode: Sendable {
     let finishReason: FinishReason?
 
     init(_ span: TraceSpan) {
-        self.span = span
         let role = SpanRole(span)
         self.role = role
+        usage = GenAIAttributes.usage(of: span)
+        finishReason = GenAIAttributes.finishReason(of: span)
         switch role {
         case .chat, .agent: outputParts = GenAIAttributes.outputParts(of: span)
         default: outputParts = []
         }
-        usage = GenAIAttributes.usage(of: span)
-        finishReason = GenAIAttributes.finishReason(of: span)
+        // Only a generic step is shown with all its attributes; the others keep the few read after this point, so
+        // an open trace (kept through the settle delay) does not hold every message's text and each key twice.
+        if role != .generic, span.attributes.keys.contains(where: { !Self.keysReadLater.contains($0) }) {
+            var kept = span
+            kept.attributes = span.attributes.filter { Self.keysReadLater.contains($0.key) }
+            self.span = kept
+        } else {
+            self.span = span
+        }
     }
+
+    /// The attributes `TraceAssembly` reads from a span that is not a generic step, once its role, output parts,
+    /// usage and finish reason are known.
+    private static let keysReadLater: Set<String> = [
+        "gen_ai.request.max_tokens", "gen_ai.agent.name", "gen_ai.response.model", "gen_ai.request.model",
+        "gen_ai.tool.call.id", "gen_ai.tool.name", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
+        "message.source_id", "message.target_id", "edge_group.delivered", "edge_group.delivery_status", "workflow.name",
+    ]
 
     var spanId: String { span.spanId }
     var parentSpanId: String? { span.parentSpanId }
