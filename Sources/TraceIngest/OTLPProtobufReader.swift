@@ -19,12 +19,13 @@ struct OTLPProtobufReader {
     static func spans(of body: [UInt8]) -> [TraceSpan]? {
         body.withUnsafeBytes { raw in
             var reader = OTLPProtobufReader(raw)
+            var ids = IDTexts()
             var spans: [TraceSpan] = []
             spans.reserveCapacity(body.count / 160)
             while !reader.atEnd {
                 guard let (field, wire) = reader.tag() else { return nil }
                 if field == 1 {
-                    guard wire == 2, var message = reader.message(), message.resourceSpans(into: &spans) else { return nil }
+                    guard wire == 2, var message = reader.message(), message.resourceSpans(into: &spans, ids: &ids) else { return nil }
                 } else if !reader.skip(wire) {
                     return nil
                 }
@@ -37,7 +38,7 @@ struct OTLPProtobufReader {
 
     // MARK: - Messages
 
-    private mutating func resourceSpans(into spans: inout [TraceSpan]) -> Bool {
+    private mutating func resourceSpans(into spans: inout [TraceSpan], ids: inout IDTexts) -> Bool {
         let first = spans.count
         var service: String?
         var sawResource = false
@@ -48,7 +49,7 @@ struct OTLPProtobufReader {
                 guard wire == 2, !sawResource, var resource = message(), resource.resource(service: &service) else { return false }
                 sawResource = true
             case 2:
-                guard wire == 2, var scope = message(), scope.scopeSpans(into: &spans) else { return false }
+                guard wire == 2, var scope = message(), scope.scopeSpans(into: &spans, ids: &ids) else { return false }
             case 3:
                 guard wire == 2, string() != nil else { return false }
             default:
@@ -78,7 +79,7 @@ struct OTLPProtobufReader {
         return true
     }
 
-    private mutating func scopeSpans(into spans: inout [TraceSpan]) -> Bool {
+    private mutating func scopeSpans(into spans: inout [TraceSpan], ids: inout IDTexts) -> Bool {
         var sawScope = false
         while !atEnd {
             guard let (field, wire) = tag() else { return false }
@@ -87,7 +88,7 @@ struct OTLPProtobufReader {
                 guard wire == 2, !sawScope, var scope = message(), scope.scope() else { return false }
                 sawScope = true
             case 2:
-                guard wire == 2, var message = message(), let span = message.span() else { return false }
+                guard wire == 2, var message = message(), let span = message.span(ids: &ids) else { return false }
                 spans.append(span)
             case 3:
                 guard wire == 2, string() != nil else { return false }
@@ -116,7 +117,7 @@ struct OTLPProtobufReader {
         return true
     }
 
-    private mutating func span() -> TraceSpan? {
+    private mutating func span(ids: inout IDTexts) -> TraceSpan? {
         var traceId: UnsafeRawBufferPointer?
         var spanId: UnsafeRawBufferPointer?
         var parentId: UnsafeRawBufferPointer?
@@ -158,8 +159,8 @@ struct OTLPProtobufReader {
             case 11:
                 guard wire == 2, var event = message(), event.event() else { return nil }
             case 13:
-                guard wire == 2, var link = message(), let ids = link.link() else { return nil }
-                links.append(ids)
+                guard wire == 2, var link = message(), let linked = link.link() else { return nil }
+                links.append(linked)
             case 15:
                 guard wire == 2, !sawStatus, var message = message(), let value = message.status() else { return nil }
                 status = value
@@ -170,7 +171,7 @@ struct OTLPProtobufReader {
                 guard skip(wire) else { return nil }
             }
         }
-        let trace = Self.hex(traceId)
+        let trace = ids.trace(traceId)
         return TraceSpan(
             traceId: trace, spanId: Self.hex(spanId), parentSpanId: parentId.flatMap { $0.isEmpty ? nil : Self.hex($0) },
             name: name, startNanos: start, endNanos: end, attributes: attributes,
@@ -414,6 +415,20 @@ struct OTLPProtobufReader {
         case 2: return lengthDelimited() != nil
         case 5: return fixed32()
         default: return false
+        }
+    }
+
+    /// The text of the last trace id read, shared by the spans that follow with the same id: a batch holds runs of
+    /// one trace's spans, so its spans hold one string rather than one each while the trace is open.
+    private struct IDTexts {
+        var lastBytes: UnsafeRawBufferPointer?
+        var lastText = ""
+
+        mutating func trace(_ bytes: UnsafeRawBufferPointer?) -> String {
+            if let bytes, let lastBytes, bytes.elementsEqual(lastBytes) { return lastText }
+            lastBytes = bytes
+            lastText = OTLPProtobufReader.hex(bytes)
+            return lastText
         }
     }
 
