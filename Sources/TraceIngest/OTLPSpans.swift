@@ -15,6 +15,12 @@ public enum OTLPSpans {
 
     /// A protobuf `ExportTraceServiceRequest`.
     public static func decodeProtobuf(_ bytes: [UInt8]) throws(DecodeFailure) -> [TraceSpan] {
+        if let spans = OTLPProtobufReader.spans(of: bytes) { return spans }
+        return try decodeWithSwiftProtobuf(bytes)
+    }
+
+    /// SwiftProtobuf's reading, which decides every body `OTLPProtobufReader` steps aside for.
+    static func decodeWithSwiftProtobuf(_ bytes: [UInt8]) throws(DecodeFailure) -> [TraceSpan] {
         let request: ExportTraceRequest
         do {
             request = try ExportTraceRequest(serializedBytes: bytes)

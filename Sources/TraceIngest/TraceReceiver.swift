@@ -5,8 +5,13 @@ import WorkflowCore
 
 /// Where received spans become runs, shared by the OTLP/HTTP routes and OTLP/gRPC: decodes a request, feeds the
 /// spans to `TraceRuns` and hands each run's new events to `deliver`, and counts what it refused. `deliver` is
-/// called under the receiver's lock, so every run's events reach it in sequence order even when requests arrive
-/// at once; keep it short (publish to a run record, append to an inbox, print a line).
+/// called under the lock of the run's shard, so every run's events reach it in sequence order even when requests
+/// arrive at once (runs of different shards may be delivered at the same time); keep it short (publish to a run
+/// record, append to an inbox, print a line).
+///
+/// The traces are split by trace id among shards, each a `TraceRuns` under a lock of its own, so requests carrying
+/// different traces are built at the same time rather than one after the other; the limits are shared out evenly
+/// (with limits under 1,024 open traces there is one shard, which keeps them exact).
 public final class TraceReceiver: Sendable {
     /// What the receiver took and refused since it started, for the dashboard's warnings overlay and logs.
     public struct Counters: Sendable, Hashable {
@@ -55,13 +60,17 @@ public final class TraceReceiver: Sendable {
         public var reason: String?
     }
 
-    private struct State {
-        var runs: TraceRuns
-        var counters = Counters()
-        var lastExpiry = 0.0
+    /// One share of the traces (a trace always lands in the same one).
+    private final class Shard: Sendable {
+        let runs: Mutex<TraceRuns>
+
+        init(limits: TraceRuns.Limits) {
+            runs = Mutex(TraceRuns(limits: limits))
+        }
     }
 
-    private let state: Mutex<State>
+    private let shards: [Shard]
+    private let counterState = Mutex(Counters())
     private let deliver: @Sendable ([TraceRuns.Update]) -> Void
     private let onCounters: @Sendable (Counters) -> Void
     /// Ends settled and idle traces four times a second: a trace's last request may be followed by none.
@@ -71,7 +80,11 @@ public final class TraceReceiver: Sendable {
         limits: TraceRuns.Limits = .init(), deliver: @escaping @Sendable ([TraceRuns.Update]) -> Void,
         onCounters: @escaping @Sendable (Counters) -> Void = { _ in }
     ) {
-        self.state = Mutex(State(runs: TraceRuns(limits: limits)))
+        let count = limits.maxOpenTraces >= 1_024 ? 8 : 1
+        var shared = limits
+        shared.maxOpenTraces = (limits.maxOpenTraces + count - 1) / count
+        shared.endedTracesRemembered = (limits.endedTracesRemembered + count - 1) / count
+        self.shards = (0..<count).map { _ in Shard(limits: shared) }
         self.deliver = deliver
         self.onCounters = onCounters
         let task = Task { [weak self] in
@@ -90,15 +103,20 @@ public final class TraceReceiver: Sendable {
 
     private func tick() {
         let now = Date().timeIntervalSince1970
-        state.withLock { state in
-            guard state.runs.openTraces > 0 else { return }
-            state.lastExpiry = now
-            let updates = state.runs.expire(now: now)
-            if !updates.isEmpty { deliver(updates) }
+        for shard in shards {
+            shard.runs.withLock { runs in
+                guard runs.openTraces > 0 else { return }
+                let updates = runs.expire(now: now)
+                if !updates.isEmpty { deliver(updates) }
+            }
         }
     }
 
-    public var counters: Counters { state.withLock { $0.counters } }
+    public var counters: Counters { counterState.withLock { $0 } }
+
+    private func shardIndex(_ traceId: String) -> Int {
+        shards.count == 1 ? 0 : Int(UInt(bitPattern: traceId.hashValue) % UInt(shards.count))
+    }
 
     /// Decodes one export request body (already inflated) and takes its spans.
     public func export(_ body: [UInt8], encoding: OTLPEncoding) throws(Refusal) -> Acceptance {
@@ -118,15 +136,41 @@ public final class TraceReceiver: Sendable {
     /// Takes decoded spans (the gRPC service decodes its own messages).
     public func accept(_ spans: [TraceSpan]) -> Acceptance {
         let now = Date().timeIntervalSince1970
-        let (acceptance, counters) = state.withLock { state -> (Acceptance, Counters) in
-            let outcome = state.runs.add(spans, now: now)
-            state.counters.requests += 1
-            state.counters.spans += spans.count - outcome.rejected
-            state.counters.rejectedSpans += outcome.rejected
-            state.counters.lateSpans += outcome.late
-            state.counters.ignoredSpans += outcome.ignored
-            if !outcome.updates.isEmpty { deliver(outcome.updates) }
-            return (Acceptance(rejected: outcome.rejected, reason: outcome.rejectReason), state.counters)
+        // Each shard's spans in their order, the shards in the order their first span came.
+        var groups: [[TraceSpan]] = Array(repeating: [], count: shards.count)
+        var order: [Int] = []
+        if shards.count == 1 {
+            groups[0] = spans
+            order = [0]
+        } else {
+            for span in spans {
+                let index = shardIndex(span.traceId)
+                if groups[index].isEmpty { order.append(index) }
+                groups[index].append(span)
+            }
+        }
+        var acceptance = Acceptance(rejected: 0, reason: nil)
+        var late = 0
+        var ignored = 0
+        for index in order {
+            let outcome = shards[index].runs.withLock { runs -> TraceRuns.Outcome in
+                var outcome = runs.add(groups[index], now: now)
+                if !outcome.updates.isEmpty { deliver(outcome.updates) }
+                outcome.updates = []
+                return outcome
+            }
+            acceptance.rejected += outcome.rejected
+            if acceptance.reason == nil { acceptance.reason = outcome.rejectReason }
+            late += outcome.late
+            ignored += outcome.ignored
+        }
+        let counters = counterState.withLock { counters -> Counters in
+            counters.requests += 1
+            counters.spans += spans.count - acceptance.rejected
+            counters.rejectedSpans += acceptance.rejected
+            counters.lateSpans += late
+            counters.ignoredSpans += ignored
+            return counters
         }
         if acceptance.rejected > 0 || counters.lateSpans > 0 { onCounters(counters) }
         return acceptance
@@ -134,23 +178,25 @@ public final class TraceReceiver: Sendable {
 
     /// Counts a request refused before its spans were read.
     public func refuse(_ refusal: Refusal) {
-        let counters = state.withLock { state -> Counters in
-            state.counters.requests += 1
+        let counters = counterState.withLock { counters -> Counters in
+            counters.requests += 1
             switch refusal {
-            case .malformed: state.counters.malformed += 1
-            case .oversized: state.counters.oversized += 1
-            case .unsupported: state.counters.unsupported += 1
+            case .malformed: counters.malformed += 1
+            case .oversized: counters.oversized += 1
+            case .unsupported: counters.unsupported += 1
             }
-            return state.counters
+            return counters
         }
         onCounters(counters)
     }
 
     /// Ends every run still open with what it has (shutdown).
     public func endAll() {
-        state.withLock { state in
-            let updates = state.runs.endAll()
-            if !updates.isEmpty { deliver(updates) }
+        for shard in shards {
+            shard.runs.withLock { runs in
+                let updates = runs.endAll()
+                if !updates.isEmpty { deliver(updates) }
+            }
         }
     }
 }

@@ -20,10 +20,9 @@ import WorkflowCore
 /// After the end the spans are let go; later ones are counted (`lateSpans`), not shown.
 public struct TraceAssembly: Sendable {
     public let traceId: String
-    private var spans: [String: TraceSpan] = [:]
-    private var roles: [String: SpanRole] = [:]
+    private var spans: [String: SpanNode] = [:]
     private var children: [String: [String]] = [:]
-    private var emitted: Set<String> = []
+    private var emitted: Set<EventKey> = []
     /// Turn roots (outermost span of a pane's turn) whose `agentStarted` went out, and nested spans that did.
     private var startedTurns: Set<String> = []
     private var nextSequence = 1
@@ -47,8 +46,7 @@ public struct TraceAssembly: Sendable {
         }
         for span in batch where span.traceId == traceId {
             if spans[span.spanId] == nil, let parent = span.parentSpanId { children[parent, default: []].append(span.spanId) }
-            spans[span.spanId] = span
-            roles[span.spanId] = SpanRole(span)
+            spans[span.spanId] = SpanNode(span)
             if serviceName == nil { serviceName = span.serviceName }
         }
         return derive(final: false)
@@ -68,7 +66,7 @@ public struct TraceAssembly: Sendable {
     }
 
     /// The root span (no parent), if it has arrived.
-    private var root: TraceSpan? {
+    private var root: SpanNode? {
         spans.values.filter { $0.parentSpanId == nil }.min { $0.startNanos < $1.startNanos }
     }
 
@@ -81,7 +79,7 @@ public struct TraceAssembly: Sendable {
     // MARK: - Derivation
 
     private struct Draft {
-        var key: String
+        var key: EventKey
         var time: Double
         var rank: Int
         var kinds: [WorkflowEvent.Kind]
@@ -98,16 +96,16 @@ public struct TraceAssembly: Sendable {
 
     private mutating func derive(final: Bool) -> [WorkflowEvent] {
         var drafts: [Draft] = []
-        func offer(_ key: String, at time: Double, rank: Int, turn: String? = nil, _ make: () -> [WorkflowEvent.Kind]) {
+        func offer(_ key: EventKey, at time: Double, rank: Int, turn: String? = nil, _ make: () -> [WorkflowEvent.Kind]) {
             guard !emitted.contains(key) else { return }
             let kinds = make()
             if !kinds.isEmpty { drafts.append(Draft(key: key, time: time, rank: rank, kinds: kinds, turn: turn)) }
         }
 
         let root = self.root
-        if !emitted.contains("run:start") {
+        if !emitted.contains(.runStart) {
             let first = spans.values.map(\.startSeconds).min() ?? 0
-            offer("run:start", at: first, rank: 0) {
+            offer(.runStart, at: first, rank: 0) {
                 [.runStarted(.init(runId: traceId, workflow: workflowName(root: root), participants: [], model: model))]
             }
         }
@@ -119,19 +117,19 @@ public struct TraceAssembly: Sendable {
         var lastTurn: (name: String, end: UInt64)?
         var failedPane: String?
         for span in spans.values {
-            let role = roles[span.spanId] ?? .generic
+            let role = span.role
             if role == .workflowRun || role == .workflowBuild { continue }
             if let pane = paneName(of: span) {
                 let turn = turnRoot(of: span)
                 if span.errorMessage != nil { failedPane = pane }
                 if turn.spanId == span.spanId {
                     if !startedTurns.contains(turn.spanId) {
-                        offer("start:" + turn.spanId, at: turn.startSeconds, rank: 2, turn: turn.spanId) { [.agentStarted(agent: pane)] }
+                        offer(.start(turn.spanId), at: turn.startSeconds, rank: 2, turn: turn.spanId) { [.agentStarted(agent: pane)] }
                     }
                     // Only an agent can sit inside a same-named span (its executor) that has not arrived yet.
-                    let outermost = turn.parentSpanId.map { spans[$0] != nil } ?? true || roles[turn.spanId]?.isExecutor == true
+                    let outermost = turn.parentSpanId.map { spans[$0] != nil } ?? true || turn.role.isExecutor
                     if outermost || final {
-                        offer("end:" + turn.spanId, at: turn.endSeconds, rank: 7) {
+                        offer(.end(turn.spanId), at: turn.endSeconds, rank: 7) {
                             [.agentCompleted(agent: pane, usage: usage(ofTurn: turn, pane: pane),
                                              finishReason: lastFinishReason(ofTurn: turn, pane: pane),
                                              maxTokens: span.int("gen_ai.request.max_tokens"))]
@@ -140,37 +138,37 @@ public struct TraceAssembly: Sendable {
                     }
                 }
                 if let message = span.errorMessage {
-                    offer("fail:" + span.spanId, at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "failed: \(message)")] }
+                    offer(.fail(span.spanId), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "failed: \(message)")] }
                 }
                 for link in span.links {
-                    guard let sent = spans[link], roles[link] == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
+                    guard let sent = spans[link], sent.role == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
                           from != pane
                     else { continue }
-                    offer("transition:\(link):\(from)>\(pane)", at: span.startSeconds, rank: 1) {
+                    offer(.transition(link, from: from, to: pane), at: span.startSeconds, rank: 1) {
                         [.transition(from: from, to: pane, reason: nil)]
                     }
                 }
-                if case .agent = role, !emitted.contains("text:" + span.spanId), !subtreeHasOutput(turn: span, pane: pane) {
-                    offer("text:" + span.spanId, at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                if case .agent = role, !emitted.contains(.text(span.spanId)), !subtreeHasOutput(turn: span, pane: pane) {
+                    offer(.text(span.spanId), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                 }
             }
             switch role {
             case .chat:
                 if case let .pane(pane, _) = owner(of: span, final: final) {
-                    offer("text:" + span.spanId, at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                    offer(.text(span.spanId), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                     if let message = span.errorMessage, paneName(of: span) == nil {
-                        offer("fail:" + span.spanId, at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "model call failed: \(message)")] }
+                        offer(.fail(span.spanId), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "model call failed: \(message)")] }
                     }
                 }
             case .tool, .generic:
                 guard paneName(of: span) == nil || role == .tool, case let .pane(pane, _) = owner(of: span, final: final) else { break }
                 let callId = role == .tool ? (span.string("gen_ai.tool.call.id") ?? span.spanId) : span.spanId
                 let tool = role == .tool ? toolName(of: span) : span.name
-                offer("tool:" + span.spanId, at: span.startSeconds, rank: 3) {
+                offer(.tool(span.spanId), at: span.startSeconds, rank: 3) {
                     [.toolCallStarted(agent: pane, callId: callId, tool: tool,
                                       arguments: role == .tool ? span.string("gen_ai.tool.call.arguments") ?? "" : attributeSummary(span))]
                 }
-                offer("result:" + span.spanId, at: span.endSeconds, rank: 5) {
+                offer(.result(span.spanId), at: span.endSeconds, rank: 5) {
                     let result = role == .tool ? span.string("gen_ai.tool.call.result") ?? span.errorMessage ?? "" : span.errorMessage ?? ""
                     return [.toolResult(.init(agent: pane, callId: callId, tool: tool, result: result,
                                               isError: span.errorMessage != nil, durationMs: span.durationMs))]
@@ -182,7 +180,7 @@ public struct TraceAssembly: Sendable {
                     return nil
                 }()
                 guard let source, source != target else { break }
-                offer("transition:\(span.spanId):\(source)>\(target)", at: span.startSeconds, rank: 1) {
+                offer(.transition(span.spanId, from: source, to: target), at: span.startSeconds, rank: 1) {
                     [.transition(from: source, to: target, reason: nil)]
                 }
             case .edgeGroup:
@@ -191,7 +189,7 @@ public struct TraceAssembly: Sendable {
                 guard delivered == false || (status != nil && status != "delivered") else { break }
                 let source = span.string("message.source_id")
                 let target = span.string("message.target_id")
-                offer("edge:" + span.spanId, at: span.endSeconds, rank: 6) {
+                offer(.edge(span.spanId), at: span.endSeconds, rank: 6) {
                     let from = source.map { "from \($0) " } ?? ""
                     let to = target.map { "to \($0)" } ?? "to its targets"
                     let agent = source.flatMap { $0.hasPrefix("internal:") ? nil : $0 }
@@ -205,9 +203,9 @@ public struct TraceAssembly: Sendable {
         if final {
             let end = root?.endSeconds ?? spans.values.map(\.endSeconds).max() ?? 0
             if let lastTurn, let text = lastText(of: lastTurn.name) {
-                offer("output", at: end, rank: 8) { [.output(agent: lastTurn.name, text: text)] }
+                offer(.output, at: end, rank: 8) { [.output(agent: lastTurn.name, text: text)] }
             }
-            offer("run:end", at: end, rank: 9) {
+            offer(.runEnd, at: end, rank: 9) {
                 if let root, let message = root.errorMessage {
                     return [.runFailed(error: message, agent: failedPane)]
                 }
@@ -222,7 +220,7 @@ public struct TraceAssembly: Sendable {
             let right = rhs.rank >= 8 ? Double.infinity : rhs.time
             if left != right { return left < right }
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            return lhs.key < rhs.key
+            return lhs.key.text < rhs.key.text
         }
         var events: [WorkflowEvent] = []
         for draft in drafts {
@@ -236,7 +234,6 @@ public struct TraceAssembly: Sendable {
         if final {
             isFinished = true
             spans.removeAll()
-            roles.removeAll()
             children.removeAll()
             emitted.removeAll()
             startedTurns.removeAll()
@@ -248,22 +245,23 @@ public struct TraceAssembly: Sendable {
 
     /// The pane a span opens: an executor's id, an agent's name, or the name of a top-level step of a trace from a
     /// framework flowtop does not know.
-    private func paneName(of span: TraceSpan) -> String? {
-        if let name = roles[span.spanId]?.paneName { return name }
+    private func paneName(of span: SpanNode) -> String? {
+        if let name = span.role.paneName { return name }
         return isTopStep(span) ? span.name : nil
     }
 
     /// A span of no known kind (or a model or tool call) right below the root, which has no panes of its own kind:
     /// frameworks flowtop does not know show as a tree whose top-level steps are panes.
-    private func isTopStep(_ span: TraceSpan) -> Bool {
-        guard let role = roles[span.spanId], role == .generic || role == .chat || role == .tool,
+    private func isTopStep(_ span: SpanNode) -> Bool {
+        let role = span.role
+        guard role == .generic || role == .chat || role == .tool,
               let parentId = span.parentSpanId, let parent = spans[parentId], parent.parentSpanId == nil
         else { return false }
-        return roles[parentId] != .workflowRun
+        return parent.role != .workflowRun
     }
 
     /// The outermost of the directly nested spans of the same pane (`executor.process X` around `invoke_agent X`).
-    private func turnRoot(of span: TraceSpan) -> TraceSpan {
+    private func turnRoot(of span: SpanNode) -> SpanNode {
         guard let pane = paneName(of: span) else { return span }
         var current = span
         while let parentId = current.parentSpanId, let parent = spans[parentId], paneName(of: parent) == pane {
@@ -272,7 +270,7 @@ public struct TraceAssembly: Sendable {
         return current
     }
 
-    private func owner(of span: TraceSpan, final: Bool) -> Owner {
+    private func owner(of span: SpanNode, final: Bool) -> Owner {
         if let pane = paneName(of: span) { return .pane(pane, turn: turnRoot(of: span).spanId) }
         var current = span
         while let parentId = current.parentSpanId {
@@ -290,8 +288,8 @@ public struct TraceAssembly: Sendable {
     }
 
     /// Spans below `turn` that belong to its pane (not to a nested pane of another name), `turn` included.
-    private func turnSpans(_ turn: TraceSpan, pane: String) -> [TraceSpan] {
-        var result: [TraceSpan] = [turn]
+    private func turnSpans(_ turn: SpanNode, pane: String) -> [SpanNode] {
+        var result: [SpanNode] = [turn]
         var stack = children[turn.spanId] ?? []
         while let id = stack.popLast() {
             guard let span = spans[id] else { continue }
@@ -302,42 +300,42 @@ public struct TraceAssembly: Sendable {
         return result
     }
 
-    private func usage(ofTurn turn: TraceSpan, pane: String) -> Usage? {
+    private func usage(ofTurn turn: SpanNode, pane: String) -> Usage? {
         let members = turnSpans(turn, pane: pane)
-        let calls = members.filter { roles[$0.spanId] == .chat }.compactMap(GenAIAttributes.usage(of:))
+        let calls = members.filter { $0.role == .chat }.compactMap(\.usage)
         if !calls.isEmpty { return calls.reduce(.zero, +) }
         // Some SDKs report usage on the agent's span only.
-        let own = members.compactMap(GenAIAttributes.usage(of:))
+        let own = members.compactMap(\.usage)
         return own.isEmpty ? nil : own.reduce(.zero, +)
     }
 
-    private func lastFinishReason(ofTurn turn: TraceSpan, pane: String) -> FinishReason? {
-        let calls = turnSpans(turn, pane: pane).filter { roles[$0.spanId] == .chat }.sorted { $0.endNanos < $1.endNanos }
-        return calls.last.flatMap(GenAIAttributes.finishReason(of:)) ?? GenAIAttributes.finishReason(of: turn)
+    private func lastFinishReason(ofTurn turn: SpanNode, pane: String) -> FinishReason? {
+        let calls = turnSpans(turn, pane: pane).filter { $0.role == .chat }.sorted { $0.endNanos < $1.endNanos }
+        return calls.last.flatMap(\.finishReason) ?? turn.finishReason
     }
 
-    private func subtreeHasOutput(turn: TraceSpan, pane: String) -> Bool {
-        turnSpans(turn, pane: pane).contains { roles[$0.spanId] == .chat && !GenAIAttributes.outputParts(of: $0).isEmpty }
+    private func subtreeHasOutput(turn: SpanNode, pane: String) -> Bool {
+        turnSpans(turn, pane: pane).contains { $0.role == .chat && !$0.outputParts.isEmpty }
     }
 
     private func totalUsage() -> Usage {
-        let calls = spans.values.filter { roles[$0.spanId] == .chat }.compactMap(GenAIAttributes.usage(of:))
+        let calls = spans.values.filter { $0.role == .chat }.compactMap(\.usage)
         if !calls.isEmpty { return calls.reduce(.zero, +) }
-        return spans.values.filter { if case .agent = roles[$0.spanId] { true } else { false } }
-            .compactMap(GenAIAttributes.usage(of:)).reduce(.zero, +)
+        return spans.values.filter { if case .agent = $0.role { true } else { false } }
+            .compactMap(\.usage).reduce(.zero, +)
     }
 
     /// The last text an agent wrote (the run's answer when it is the last to finish).
     private func lastText(of pane: String) -> String? {
         let candidates = spans.values.filter { span in
-            switch roles[span.spanId] {
-            case .chat?, .agent?: return true
+            switch span.role {
+            case .chat, .agent: return true
             default: return false
             }
         }.sorted { $0.endNanos < $1.endNanos }
         for span in candidates.reversed() {
             guard case let .pane(owner, _) = owner(of: span, final: true), owner == pane else { continue }
-            let texts = GenAIAttributes.outputParts(of: span).compactMap { part -> String? in
+            let texts = span.outputParts.compactMap { part -> String? in
                 if case let .text(text) = part { return text }
                 return nil
             }
@@ -346,8 +344,8 @@ public struct TraceAssembly: Sendable {
         return nil
     }
 
-    private func textEvents(of span: TraceSpan, pane: String) -> [WorkflowEvent.Kind] {
-        GenAIAttributes.outputParts(of: span).map { part in
+    private func textEvents(of span: SpanNode, pane: String) -> [WorkflowEvent.Kind] {
+        span.outputParts.map { part in
             switch part {
             case let .text(text): .textDelta(agent: pane, messageId: span.spanId, text: text)
             case let .reasoning(text): .reasoningDelta(agent: pane, messageId: span.spanId, text: text)
@@ -355,19 +353,19 @@ public struct TraceAssembly: Sendable {
         }
     }
 
-    private func toolName(of span: TraceSpan) -> String {
+    private func toolName(of span: SpanNode) -> String {
         if let name = span.string("gen_ai.tool.name") { return name }
         if span.name.hasPrefix("execute_tool ") { return String(span.name.dropFirst("execute_tool ".count)) }
         return span.name
     }
 
     /// A generic step's attributes as one JSON object (keys sorted), shown as its timeline entry's arguments.
-    private func attributeSummary(_ span: TraceSpan) -> String {
+    private func attributeSummary(_ span: SpanNode) -> String {
         SpanValue.map(span.attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).text
     }
 
-    private func workflowName(root: TraceSpan?) -> String {
-        if let root, roles[root.spanId] == .workflowRun { return root.string("workflow.name") ?? serviceName ?? "workflow" }
+    private func workflowName(root: SpanNode?) -> String {
+        if let root, root.role == .workflowRun { return root.string("workflow.name") ?? serviceName ?? "workflow" }
         return serviceName ?? root?.name ?? "trace"
     }
 
@@ -375,5 +373,90 @@ public struct TraceAssembly: Sendable {
     private var model: String? {
         spans.values.sorted { $0.startNanos < $1.startNanos }.lazy
             .compactMap { $0.string("gen_ai.response.model") ?? $0.string("gen_ai.request.model") }.first
+    }
+}
+
+/// A received span with what the builder reads from it again and again, worked out once when it arrives: its role,
+/// the parts of its output messages (JSON parsed once, not at every batch), its usage and finish reason. A class, so
+/// walking the tree passes references rather than copying every span's strings and attributes.
+private final class SpanNode: Sendable {
+    let span: TraceSpan
+    let role: SpanRole
+    let outputParts: [GenAIAttributes.Part]
+    let usage: Usage?
+    let finishReason: FinishReason?
+
+    init(_ span: TraceSpan) {
+        let role = SpanRole(span)
+        self.role = role
+        usage = GenAIAttributes.usage(of: span)
+        finishReason = GenAIAttributes.finishReason(of: span)
+        switch role {
+        case .chat, .agent: outputParts = GenAIAttributes.outputParts(of: span)
+        default: outputParts = []
+        }
+        // Only a generic step is shown with all its attributes; the others keep the few read after this point, so
+        // an open trace (kept through the settle delay) does not hold every message's text and each key twice.
+        if role != .generic, span.attributes.keys.contains(where: { !Self.keysReadLater.contains($0) }) {
+            var kept = span
+            kept.attributes = span.attributes.filter { Self.keysReadLater.contains($0.key) }
+            self.span = kept
+        } else {
+            self.span = span
+        }
+    }
+
+    /// The attributes `TraceAssembly` reads from a span that is not a generic step, once its role, output parts,
+    /// usage and finish reason are known.
+    private static let keysReadLater: Set<String> = [
+        "gen_ai.request.max_tokens", "gen_ai.agent.name", "gen_ai.response.model", "gen_ai.request.model",
+        "gen_ai.tool.call.id", "gen_ai.tool.name", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
+        "message.source_id", "message.target_id", "edge_group.delivered", "edge_group.delivery_status", "workflow.name",
+    ]
+
+    var spanId: String { span.spanId }
+    var parentSpanId: String? { span.parentSpanId }
+    var name: String { span.name }
+    var startNanos: UInt64 { span.startNanos }
+    var endNanos: UInt64 { span.endNanos }
+    var startSeconds: Double { span.startSeconds }
+    var endSeconds: Double { span.endSeconds }
+    var durationMs: Double { span.durationMs }
+    var attributes: [String: SpanValue] { span.attributes }
+    var links: [String] { span.links }
+    var errorMessage: String? { span.errorMessage }
+    func string(_ key: String) -> String? { span.string(key) }
+    func int(_ key: String) -> Int? { span.int(key) }
+}
+
+/// What an event is about, so it is handed out once: the span and the aspect (an agent's start or end, a tool
+/// call's start or result …). Compared as values; `text` (the key as words) only breaks ties in the sort.
+private enum EventKey: Hashable {
+    case runStart
+    case start(String)
+    case end(String)
+    case fail(String)
+    case transition(String, from: String, to: String)
+    case text(String)
+    case tool(String)
+    case result(String)
+    case edge(String)
+    case output
+    case runEnd
+
+    var text: String {
+        switch self {
+        case .runStart: "run:start"
+        case let .start(id): "start:" + id
+        case let .end(id): "end:" + id
+        case let .fail(id): "fail:" + id
+        case let .transition(id, from, to): "transition:\(id):\(from)>\(to)"
+        case let .text(id): "text:" + id
+        case let .tool(id): "tool:" + id
+        case let .result(id): "result:" + id
+        case let .edge(id): "edge:" + id
+        case .output: "output"
+        case .runEnd: "run:end"
+        }
     }
 }

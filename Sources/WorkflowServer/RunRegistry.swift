@@ -22,8 +22,13 @@ public final class RunRegistry: Sendable {
 
     private struct Inner {
         var runs: [String: RunRecord] = [:]
-        /// Ids in start order, to list runs and evict the oldest finished ones.
+        /// Ids in start order, to list runs; evicted ids are dropped from it in one pass now and then
+        /// (`evictFinished`), so `list` skips ids no longer kept and repeats of an id started again.
         var order: [String] = []
+        /// Ids of finished runs in the order they finished, the oldest evicted first: a queue, so a server with
+        /// thousands of traced runs in progress does not scan them all each time one ends.
+        var finished: [String] = []
+        var finishedHead = 0
         var active = 0
         /// When each running run times out.
         var deadlines: [String: ContinuousClock.Instant] = [:]
@@ -92,7 +97,6 @@ public final class RunRegistry: Sendable {
             inner.runs[record.id] = record
             inner.deadlines[record.id] = .now + configuration.runTimeout
             inner.order.append(record.id)
-            evictFinished(&inner)
             return record
         }
         let logger = logger
@@ -133,6 +137,8 @@ public final class RunRegistry: Sendable {
         let waiters = state.withLock { inner -> [CheckedContinuation<Void, Never>] in
             inner.active -= 1
             inner.deadlines[id] = nil
+            inner.finished.append(id)
+            evictFinished(&inner)
             guard inner.active == 0 else { return [] }
             defer { inner.idle.removeAll() }
             return inner.idle
@@ -141,12 +147,19 @@ public final class RunRegistry: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Lets go of the oldest finished runs past `finishedRunsKept`.
     private func evictFinished(_ inner: inout Inner) {
-        var finished = inner.order.filter { inner.runs[$0]?.isRunning == false }
-        while finished.count > configuration.finishedRunsKept, let oldest = finished.first {
-            finished.removeFirst()
-            inner.runs[oldest] = nil
-            inner.order.removeAll { $0 == oldest }
+        while inner.finished.count - inner.finishedHead > configuration.finishedRunsKept {
+            inner.runs[inner.finished[inner.finishedHead]] = nil
+            inner.finishedHead += 1
+        }
+        if inner.finishedHead > 1_024, inner.finishedHead * 2 > inner.finished.count {
+            inner.finished.removeFirst(inner.finishedHead)
+            inner.finishedHead = 0
+        }
+        // Evicted ids leave `order` in one pass once they are as many as the runs kept.
+        if inner.order.count > 2 * inner.runs.count + 64 {
+            inner.order.removeAll { inner.runs[$0] == nil }
         }
     }
 
@@ -168,7 +181,10 @@ public final class RunRegistry: Sendable {
         guard record.source == .trace else { return }
         for event in events { record.publish(event) }
         if events.last?.isTerminal == true {
-            state.withLock { evictFinished(&$0) }
+            state.withLock { inner in
+                inner.finished.append(runId)
+                evictFinished(&inner)
+            }
         }
     }
 
@@ -195,7 +211,11 @@ public final class RunRegistry: Sendable {
 
     /// The runs held, newest first.
     func records() -> [RunRecord] {
-        state.withLock { inner in inner.order.reversed().compactMap { inner.runs[$0] } }
+        // The start order may name a run twice or one let go (eviction leaves it for the next compaction).
+        state.withLock { inner in
+            var seen: Set<String> = []
+            return inner.order.reversed().compactMap { id in seen.insert(id).inserted ? inner.runs[id] : nil }
+        }
     }
 
     public var activeRuns: Int { state.withLock { $0.active } }

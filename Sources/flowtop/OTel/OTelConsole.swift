@@ -28,7 +28,7 @@ final class OTelConsole: Sendable {
         self.format = format
     }
 
-    /// Called under the receiver's lock, so each run's events come in order.
+    /// Called under the lock of the receiver's shard for this run (its own lock keeps lines whole), so each run's events come in order.
     @Sendable func print(_ updates: [TraceRuns.Update]) {
         state.withLock { state in
             for update in updates {
