@@ -19,9 +19,13 @@ enum OTelHome {
         // The same registry `flowtop serve` keeps traced runs in: runs past the limit are let go oldest first.
         let registry = RunRegistry(
             configuration: ServerConfiguration(finishedRunsKept: max(keep, 1)), logger: Logger(label: "flowtop.otel"))
-        let receiver = TraceReceiver(deliver: { updates in
-            for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
-        })
+        // What the receiver refused (bad bodies, late spans) is said when the list closes, so the screen stays the list's.
+        let problems = Mutex<[String: Int]>([:])
+        let receiver = TraceReceiver(
+            deliver: { updates in
+                for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
+            },
+            onCounters: { counters in problems.withLock { $0 = counters.problems } })
         let failure = Mutex<String?>(nil)
         let serving = Task {
             do {
@@ -37,6 +41,9 @@ enum OTelHome {
         serving.cancel()
         await serving.value
         receiver.endAll()
+        for (problem, count) in problems.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            printError("flowtop otel: \(problem): \(count)")
+        }
         if let message = failure.withLock({ $0 }) { throw CommandLineFailure(message) }
         switch outcome.reason {
         case .quit, .back: return 0
