@@ -45,10 +45,6 @@ enum OTelHome {
             printError("flowtop otel: \(problem): \(count)")
         }
         if let message = failure.withLock({ $0 }) { throw CommandLineFailure(message) }
-        switch outcome.reason {
-        case .quit, .back: return 0
-        case let .signal(number): return 128 + number
-        case .inputClosed: return 1
-        }
+        return outcome.reason.exitStatus
     }
 }

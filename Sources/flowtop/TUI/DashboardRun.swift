@@ -49,11 +49,7 @@ enum DashboardRun {
         producer.cancel()
         await producer.value
         printSummary(outcome, afterword: afterword)
-        switch outcome.reason {
-        case .quit, .back: return 0
-        case let .signal(number): return 128 + number
-        case .inputClosed: return 1
-        }
+        return outcome.reason.exitStatus
     }
 
     /// What stays on the terminal after the dashboard closes: how the run ended, its answer, the transcript path.
@@ -84,5 +80,17 @@ enum DashboardRun {
         if let path = outcome.transcriptPath { text += "\nTranscript: \(path)\n" }
         if let afterword { text += "\n" + afterword + "\n" }
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+extension DashboardLoop.Outcome.Reason {
+    /// The process's exit status for how a dashboard or the runs list closed: 0 when the person left, 128 + N for
+    /// signal N (as a shell reports it), 1 when the terminal's input went away.
+    var exitStatus: Int32 {
+        switch self {
+        case .quit, .back: 0
+        case let .signal(number): 128 + number
+        case .inputClosed: 1
+        }
     }
 }

@@ -89,11 +89,7 @@ struct TopCommand: AsyncParsableCommand {
             printError("flowtop: error: \(source.feedURL): \(reason)")
             return 1
         }
-        switch outcome.reason {
-        case .quit, .back: return 0
-        case let .signal(number): return 128 + number
-        case .inputClosed: return 1
-        }
+        return outcome.reason.exitStatus
     }
 
     private func printOnce(_ source: RemoteRunSource) async -> Int32 {
