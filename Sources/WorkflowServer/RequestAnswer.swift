@@ -30,7 +30,8 @@ struct RequestAnswer {
                 throw unprocessable("this request is an approval: answer with {\"approved\": true|false}")
             }
             let text = answer.stringValue ?? answer.jsonText
-            if case let .input(input)? = request, let problem = Self.problem(with: answer, schema: input.schema) {
+            if case let .input(input)? = request, let schema = input.schema,
+               let problem = JSONSchemaValidator(schema: schema, subject: "the answer").problems(in: answer).first {
                 throw unprocessable(problem)
             }
             return RequestAnswer(response: .input(InputAnswer(text: text, answeredBy: answeredBy)))
@@ -39,29 +40,6 @@ struct RequestAnswer {
         case (nil, nil):
             throw unprocessable("an answer needs \"approved\" (an approval) or \"response\" (a question)")
         }
-    }
-
-    /// What is wrong with `answer` against the request's schema: its type when it names one, and its fixed choices.
-    static func problem(with answer: JSONValue, schema: JSONValue?) -> String? {
-        guard let schema else { return nil }
-        if let choices = schema["enum"]?.arrayValue, !choices.contains(answer) {
-            let listed = choices.map { $0.stringValue ?? $0.jsonText }.joined(separator: ", ")
-            return "the answer must be one of: \(listed)"
-        }
-        if let type = schema["type"]?.stringValue {
-            let fits: Bool
-            switch type {
-            case "string": fits = answer.stringValue != nil
-            case "number": if case .number = answer { fits = true } else { fits = false }
-            case "integer": if case let .number(number) = answer { fits = number.rounded() == number } else { fits = false }
-            case "boolean": if case .bool = answer { fits = true } else { fits = false }
-            case "object": fits = answer.objectValue != nil
-            case "array": fits = answer.arrayValue != nil
-            default: fits = true
-            }
-            if !fits { return "the answer must be a JSON \(type)" }
-        }
-        return nil
     }
 
     private static func unprocessable(_ message: String) -> ErrorAnswer {

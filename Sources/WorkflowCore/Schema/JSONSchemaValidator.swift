@@ -1,15 +1,17 @@
-import WorkflowCore
-
 /// Checks a model's arguments against a tool's JSON schema before the call, so malformed arguments come back to
 /// the model as a readable tool error instead of reaching the server. Covers the subset MCP servers publish:
 /// `type`, `properties`, `required`, `additionalProperties`, `enum`, `const`, `items`, `anyOf`/`oneOf`/`allOf` and
 /// the numeric and length bounds. Keywords outside it (`$ref`, `pattern`, `format`) are not checked: the server
-/// still validates, this only catches what a model typically gets wrong.
+/// still validates, this only catches what a model typically gets wrong. A person's answer to a question with a
+/// schema (`POST /api/runs/{id}/requests/{request_id}`) is checked the same way.
 public struct JSONSchemaValidator: Sendable {
     public let schema: JSONValue
+    /// What the checked value is called in a problem at its top level ("the arguments", "the answer").
+    public let subject: String
 
-    public init(schema: JSONValue) {
+    public init(schema: JSONValue, subject: String = "the arguments") {
         self.schema = schema
+        self.subject = subject
     }
 
     /// The problems with `value`, each naming where it is (`timezone: expected a string, got 42`); empty when
@@ -22,7 +24,7 @@ public struct JSONSchemaValidator: Sendable {
 
     private func check(_ value: JSONValue, against schema: JSONValue, at path: String, into found: inout [String]) {
         guard case let .object(rules) = schema else { return }
-        let place = path.isEmpty ? "the arguments" : path
+        let place = path.isEmpty ? subject : path
         if let types = Self.types(rules["type"]), !types.contains(where: { Self.value(value, is: $0) }) {
             found.append("\(place): expected \(types.map(Self.article).joined(separator: " or ")), got \(Self.shown(value))")
             return

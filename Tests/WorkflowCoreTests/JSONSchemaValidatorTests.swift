@@ -1,4 +1,3 @@
-import MCPTools
 import Testing
 import WorkflowCore
 
