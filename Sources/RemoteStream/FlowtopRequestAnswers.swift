@@ -60,10 +60,9 @@ public final class FlowtopRequestAnswers: Sendable {
         request.body = .bytes(ByteBuffer(string: Self.body(for: response)))
         do {
             let answer = try await client.execute(request, timeout: .seconds(15))
-            let text = String(buffer: try await answer.body.collect(upTo: 64 << 10))
+            let body = await BoundedBody.read(answer, upTo: 64 << 10)
             guard answer.status.code != 200 else { return nil }
-            let reason = (try? JSONValue(parsing: text))?["error"]?.stringValue ?? "HTTP \(answer.status.code)"
-            return "the server did not take the answer to \(requestId): \(reason)"
+            return "the server did not take the answer to \(requestId): HTTP \(answer.status.code): \(ServerErrorMessage.quote(body))"
         } catch {
             return "cannot send the answer to \(requestId): \(error)"
         }
