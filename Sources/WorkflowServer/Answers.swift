@@ -82,18 +82,15 @@ struct RunListAnswer: ResponseEncodable {
 
     init(_ records: [RunRecord]) {
         let now = Date().timeIntervalSince1970
-        self.init(records.map { ($0.runSummary(now: now), $0.source) })
-    }
-
-    init(_ summaries: [(RunSummary, RunRecord.Source)]) {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         func iso(_ seconds: Double) -> String { formatter.string(from: Date(timeIntervalSince1970: seconds)) }
-        runs = summaries.map { run, source in
-            Run(id: run.id, workflow: run.workflow, state: run.state, started: iso(run.started),
+        runs = records.map { record in
+            let run = record.runSummary(now: now)
+            return Run(id: run.id, workflow: run.workflow, state: run.state, started: iso(run.started),
                 finished: run.finished.map(iso), agents: run.agents, events: run.events, currentAgent: run.currentAgent,
                 inputTokens: run.usage.inputTokens, outputTokens: run.usage.outputTokens, toolCalls: run.toolCalls,
-                eventsPerSecond: run.eventsPerSecond, source: source)
+                eventsPerSecond: run.eventsPerSecond, source: record.source)
         }
     }
 }

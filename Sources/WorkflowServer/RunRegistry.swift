@@ -203,12 +203,6 @@ public final class RunRegistry: Sendable {
         records().map(\.summary)
     }
 
-    /// Recent runs as the runs feed shows them, newest first.
-    public func summaries() -> [RunSummary] {
-        let now = Date().timeIntervalSince1970
-        return records().map { $0.runSummary(now: now) }
-    }
-
     /// The runs held, newest first.
     func records() -> [RunRecord] {
         // The start order may name a run twice or one let go (eviction leaves it for the next compaction).
