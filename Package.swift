@@ -83,6 +83,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Runs that outlive the process: the store protocol and its values (SQLite and PostgreSQL implement it).
+        .target(name: "RunStore", dependencies: ["WorkflowCore"], swiftSettings: strict),
         // The OTLP messages flowtop reads, generated once from Protos/ by scripts/generate-protos and committed.
         .target(
             name: "OTLPProto",
