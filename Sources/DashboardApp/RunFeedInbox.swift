@@ -10,6 +10,7 @@ public final class RunFeedInbox: Sendable {
         var snapshot: [RunSummary]?
         var changed: [String: RunSummary] = [:]
         var connection: ConnectionState?
+        var problems: [String: Int]?
     }
 
     private let contents = Mutex(Contents())
@@ -36,14 +37,21 @@ public final class RunFeedInbox: Sendable {
         wake()
     }
 
+    /// The source's problems so far (a receiver's counters), counted by description.
+    public func setProblems(_ counts: [String: Int]) {
+        contents.withLock { $0.problems = counts }
+        wake()
+    }
+
     /// Everything posted since the last drain, as the list's inputs: the snapshot, the runs that changed since,
-    /// then the connection.
+    /// then the connection and the problems.
     public func drain() -> [RunListInput] {
         contents.withLock { contents in
             var inputs: [RunListInput] = []
             if let snapshot = contents.snapshot { inputs.append(.feed(.snapshot(snapshot))) }
             if !contents.changed.isEmpty { inputs.append(.changed(Array(contents.changed.values))) }
             if let connection = contents.connection { inputs.append(.connection(connection)) }
+            if let problems = contents.problems { inputs.append(.problems(problems)) }
             contents = Contents()
             return inputs
         }

@@ -20,11 +20,12 @@ public final class RunListLoop: @unchecked Sendable {
     /// How many run dashboards were opened (tests and the closing summary).
     public private(set) var opened = 0
 
-    public init(backend: any TerminalBackend, theme: Theme, source: any RunSource, keep: Int = 500) {
+    /// `title`: the header's first word, the command showing the list.
+    public init(backend: any TerminalBackend, theme: Theme, source: any RunSource, title: String = "flowtop top", keep: Int = 500) {
         self.backend = backend
         self.theme = theme
         self.source = source
-        state = RunListState(source: source.label, keep: keep)
+        state = RunListState(source: source.label, title: title, keep: keep)
         inbox = RunFeedInbox(wake: backend.wake)
     }
 

@@ -144,7 +144,7 @@ struct RunListTests {
              ● running   run_000000000003 group-chat      Critic      96     2   01:37    14
              ✗ failed    run_000000000002 handoff         Weath…       –     0   00:05     –
              ✓ completed run_000000000001 research-writer Writer   1,580     1   00:05     –
-            """ + String(repeating: "\n", count: 18) + "\n q quit  Enter open  ↑↓ select  / filter  1-0 sort  Esc clear")
+            """ + String(repeating: "\n", count: 18) + "\n q quit  Enter open  ↑↓ select  / filter  1-0 sort  Esc clear  w warnings")
     }
 
     @Test func aWideTerminalShowsEveryColumnAndTheSortColumnIsMarked() {
@@ -191,5 +191,43 @@ struct RunListTests {
         #expect(lines[0].hasPrefix(" STATE"))
         #expect(lines[1].contains("● running") && lines[1].contains(Self.run(2).id))
         #expect(lines[2].contains("✓ completed"))
+    }
+
+    @Test func theHeaderNamesTheCommandShowingTheList() {
+        var state = Self.list([Self.run(1)])
+        state.title = "flowtop otel"
+        let header = RunListView.render(state).text.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.hasPrefix(" flowtop otel │"))
+    }
+
+    @Test func refusedRequestsShowAsAHeaderBadgeAndInTheWarningsOverlay() {
+        var state = Self.list([Self.run(1)], width: 100)
+        _ = state.update(.problems(["a body that is not valid protobuf (400)": 3, "late spans": 1]))
+        let screen = RunListView.render(state).text
+        #expect(screen.contains("⚠ 4 refused (w)"))
+        Self.press(&state, .character("w"))
+        let overlay = RunListView.render(state).text
+        #expect(overlay.contains("Refused or skipped (4)"))
+        #expect(overlay.contains("a body that is not valid protobuf (400)  ×3"))
+        #expect(overlay.contains("late spans  ×1"))
+        Self.press(&state, .escape)
+        #expect(!RunListView.render(state).text.contains("Refused or skipped"))
+    }
+
+    @Test func theWarningsOverlaySaysSoWhenNothingWasRefused() {
+        var state = Self.list([Self.run(1)])
+        Self.press(&state, .character("w"))
+        #expect(RunListView.render(state).text.contains("No warnings: nothing was refused"))
+        #expect(!RunListView.render(state).text.contains("refused (w)"))
+    }
+
+    @Test func keysUnderTheWarningsOverlayScrollItRatherThanMoveTheSelection() {
+        var state = Self.list([Self.run(1), Self.run(2)])
+        let selected = state.selectedId
+        Self.press(&state, .character("w"), .down, .down)
+        #expect(state.selectedId == selected)
+        #expect(state.warningsScroll == 2)
+        Self.press(&state, .character("w"))
+        #expect(!state.showingWarnings)
     }
 }

@@ -10,6 +10,8 @@ public enum RunListInput: Sendable {
     /// Runs that started, progressed or ended, coalesced to the latest summary of each (`RunFeedInbox`), applied
     /// at once so a busy feed costs one sort per frame, not one per run.
     case changed([RunSummary])
+    /// The source's problems so far, counted by description (they replace the previous counts).
+    case problems([String: Int])
 }
 
 /// What an input asks the app to do beyond changing the list.
@@ -38,6 +40,8 @@ extension RunListState {
             apply(event)
         case let .changed(summaries):
             apply(summaries)
+        case let .problems(counts):
+            problems = counts
         }
         return []
     }
@@ -48,8 +52,12 @@ extension RunListState {
         notice = nil
         if case .control("l") = key { return [.repaint] }
         if editingFilter { return handleFilterInput(key) }
+        if showingWarnings { return handleWarningsKey(key) }
         switch key {
         case .character("q"): return [.quit]
+        case .character("w"):
+            showingWarnings = true
+            warningsScroll = 0
         case .character("/"): editingFilter = true
         case .escape:
             filter = ""
@@ -79,6 +87,20 @@ extension RunListState {
             ? Sort(column: column, descending: !sort.descending)
             : Sort(column: column, descending: column.sortsDescendingFirst)
         keepSelection()
+    }
+
+    /// Keys while the problems overlay is up: scrolling, `w` or Esc to close; `q` still quits.
+    private mutating func handleWarningsKey(_ key: Key) -> [RunListEffect] {
+        switch key {
+        case .character("q"): return [.quit]
+        case .character("w"), .escape: showingWarnings = false
+        case .up, .character("k"): warningsScroll = max(0, warningsScroll - 1)
+        case .down, .character("j"): warningsScroll += 1
+        case .pageUp: warningsScroll = max(0, warningsScroll - pageSize)
+        case .pageDown: warningsScroll += pageSize
+        default: break
+        }
+        return []
     }
 
     private mutating func handleFilterInput(_ key: Key) -> [RunListEffect] {

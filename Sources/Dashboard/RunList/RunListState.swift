@@ -30,6 +30,14 @@ public struct RunListState: Sendable {
 
     /// What the header calls the source (a server's URL).
     public var source: String
+    /// The header's first word: the command showing the list (`flowtop top`, `flowtop otel`).
+    public var title: String
+    /// What the source refused or skipped, counted by description (a receiver's bad bodies, late spans): the
+    /// header's badge and the `w` overlay, so nothing refused goes unseen while the list is up.
+    public var problems: [String: Int] = [:]
+    /// `w`: the problems overlay, scrolled by `warningsScroll` rows.
+    public var showingWarnings = false
+    public var warningsScroll = 0
     public private(set) var runs: [String: RunSummary] = [:]
     /// Runs kept at most; past it the oldest finished ones are let go (running ones never are).
     public let keep: Int
@@ -52,8 +60,9 @@ public struct RunListState: Sendable {
     /// A one-line notice in the footer, until the next key.
     public var notice: String?
 
-    public init(source: String = "", keep: Int = 500) {
+    public init(source: String = "", title: String = "flowtop top", keep: Int = 500) {
         self.source = source
+        self.title = title
         self.keep = max(1, keep)
     }
 
@@ -73,6 +82,9 @@ public struct RunListState: Sendable {
             return a.id < b.id
         }
     }
+
+    /// Every problem counted so far.
+    public var problemTotal: Int { problems.values.reduce(0, +) }
 
     public var runningCount: Int { runs.values.reduce(0) { $0 + ($1.state == .running ? 1 : 0) } }
 

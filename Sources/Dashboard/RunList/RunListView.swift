@@ -24,13 +24,38 @@ public enum RunListView {
             drawRow(run, selected: run.id == state.selectedId, columns, state, y: 2 + offset, into: &grid)
         }
         drawFooter(state, into: &grid)
+        if state.showingWarnings { drawWarnings(state, into: &grid) }
         return grid
+    }
+
+    /// The problems overlay's lines: a title, then each problem with its count, the most frequent first.
+    static func warningLines(_ state: RunListState) -> [(text: String, style: StyleRole)] {
+        guard !state.problems.isEmpty else { return [("No warnings: nothing was refused", .overlayTitle)] }
+        let counted = state.problems.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return [("Refused or skipped (\(DashboardView.grouped(state.problemTotal)))", .overlayTitle)]
+            + counted.map { ("\($0.key)  ×\(DashboardView.grouped($0.value))", .overlay) }
+    }
+
+    static func drawWarnings(_ state: RunListState, into grid: inout CellGrid) {
+        let rect = ToolDetailOverlay.rect(in: grid)
+        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
+        DashboardView.box(rect, style: .overlayBorder, into: &grid)
+        grid.put(" Warnings ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
+        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
+        let lines = warningLines(state).flatMap { line in
+            TextWrap.rows(line.text, width: max(1, inner.width)).map { (text: $0, style: line.style) }
+        }
+        let start = min(max(0, state.warningsScroll), max(0, lines.count - inner.height))
+        for (row, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+            grid.put(line.text, x: inner.x, y: inner.y + row, style: line.style, maxWidth: inner.width)
+        }
+        grid.put(" ↑↓ scroll · Esc closes ", x: rect.x + rect.width - 26, y: rect.y + rect.height - 1, style: .overlayBorder)
     }
 
     static func drawHeader(_ state: RunListState, into grid: inout CellGrid) {
         let width = state.size.width
         grid.fill(x: 0, y: 0, width: width, height: 1, style: .header)
-        var x = grid.put(" flowtop top ", x: 0, y: 0, style: .headerAccent)
+        var x = grid.put(" \(state.title) ", x: 0, y: 0, style: .headerAccent)
         var full = false
         // Fields that do not fit whole are left out, as in the dashboard's header.
         func field(_ text: String, _ style: StyleRole = .header) {
@@ -50,6 +75,7 @@ public enum RunListView {
         }
         let running = state.runningCount
         field("\(state.runs.count) run" + (state.runs.count == 1 ? "" : "s") + (running > 0 ? " · \(running) running" : ""))
+        if state.problemTotal > 0 { field("⚠ \(DashboardView.grouped(state.problemTotal)) refused (w)", .warning) }
         if !state.filter.isEmpty, !state.editingFilter { field("/\(state.filter): \(state.visible.count)", .headerAccent) }
         field("sort: \(RunListColumns.title(state.sort.column).lowercased()) \(state.sort.descending ? "↓" : "↑")")
         if !state.source.isEmpty { field(state.source) }
@@ -104,6 +130,7 @@ public enum RunListView {
 
     static let hints: [(key: String, action: String)] = [
         ("q", "quit"), ("Enter", "open"), ("↑↓", "select"), ("/", "filter"), ("1-0", "sort"), ("Esc", "clear"),
+        ("w", "warnings"),
     ]
 
     static func drawFooter(_ state: RunListState, into grid: inout CellGrid) {

@@ -19,14 +19,22 @@ enum OTelHome {
         // The same registry `flowtop serve` keeps traced runs in: runs past the limit are let go oldest first.
         let registry = RunRegistry(
             configuration: ServerConfiguration(finishedRunsKept: max(keep, 1)), logger: Logger(label: "flowtop.otel"))
-        // What the receiver refused (bad bodies, late spans) is said when the list closes, so the screen stays the list's.
+        let failure = Mutex<String?>(nil)
+        let source = RegistryRunSource(
+            registry: registry, label: listeners.label, failure: { failure.withLock { $0 } })
+        let list = RunListLoop(backend: backend, theme: theme, source: source, title: "flowtop otel", keep: keep)
+        // What the receiver refused (bad bodies, late spans) is counted in the list's `w` overlay as it happens,
+        // and said again when the list closes.
         let problems = Mutex<[String: Int]>([:])
         let receiver = TraceReceiver(
             deliver: { updates in
                 for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
             },
-            onCounters: { counters in problems.withLock { $0 = counters.problems } })
-        let failure = Mutex<String?>(nil)
+            onCounters: { counters in
+                let counts = counters.problems
+                problems.withLock { $0 = counts }
+                list.inbox.setProblems(counts)
+            })
         let serving = Task {
             do {
                 try await listeners.serve(receiver) { _ in }
@@ -35,9 +43,7 @@ enum OTelHome {
                 registry.closeFeed()
             }
         }
-        let source = RegistryRunSource(
-            registry: registry, label: listeners.label, failure: { failure.withLock { $0 } })
-        let outcome = await RunListLoop(backend: backend, theme: theme, source: source, keep: keep).run()
+        let outcome = await list.run()
         serving.cancel()
         await serving.value
         receiver.endAll()
