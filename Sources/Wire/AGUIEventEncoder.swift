@@ -29,6 +29,12 @@ public struct AGUIEventEncoder: Sendable {
             if runId == nil { runId = info.runId }
             if threadId == nil { threadId = info.runId }
             out.append(object("RUN_STARTED", [("threadId", .string(threadId!)), ("runId", .string(runId!))]))
+        case let .runResumed(info):
+            var value: [(String, Field)] = [
+                ("checkpointSeq", .raw(String(info.checkpointSequence))), ("completedTurns", .raw(String(info.completedTurns))),
+            ]
+            if let agent = info.lastAgent { value.append(("lastAgent", .string(agent))) }
+            out.append(custom("run_resumed", value))
         case let .agentStarted(agent):
             out.append(object("STEP_STARTED", [("stepName", .string(agent))]))
         case let .textDelta(_, messageId, text):

@@ -43,6 +43,10 @@ public enum FlowtopWireDecoder {
                 runId: try fields.string("run_id"), workflow: try fields.string("workflow"),
                 participants: (object["participants"]?.arrayValue ?? []).compactMap(\.stringValue),
                 model: fields.optionalString("model"), graph: try object["graph"].map(WorkflowGraphWire.graph)))
+        case "run_resumed":
+            kind = .runResumed(.init(
+                checkpointSequence: object["checkpoint_seq"]?.intValue ?? 0,
+                completedTurns: object["completed_turns"]?.intValue ?? 0, lastAgent: fields.optionalString("last_agent")))
         case "agent_started":
             kind = .agentStarted(agent: try fields.string("agent"))
         case "text":

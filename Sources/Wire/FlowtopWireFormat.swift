@@ -20,6 +20,7 @@ public enum FlowtopWireFormat {
     public static func typeName(of kind: WorkflowEvent.Kind) -> String {
         switch kind {
         case .runStarted: return "workflow_started"
+        case .runResumed: return "run_resumed"
         case .agentStarted: return "agent_started"
         case .textDelta: return "text"
         case .reasoningDelta: return "reasoning"
@@ -71,6 +72,10 @@ public enum FlowtopWireFormat {
             object.addRaw("participants", JSONValue.array(info.participants.map(JSONValue.string)).jsonText)
             if let model = info.model { object.add("model", model) }
             if let graph = info.graph { object.addRaw("graph", WorkflowGraphWire.json(graph)) }
+        case let .runResumed(info):
+            object.addRaw("checkpoint_seq", String(info.checkpointSequence))
+            object.addRaw("completed_turns", String(info.completedTurns))
+            if let agent = info.lastAgent { object.add("last_agent", agent) }
         case let .agentStarted(agent):
             object.add("agent", agent)
         case let .textDelta(agent, messageId, text):

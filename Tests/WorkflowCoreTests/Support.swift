@@ -23,6 +23,7 @@ func preset(_ name: String, client: any ChatClient = ScriptedChatClient()) throw
 func label(_ event: WorkflowEvent) -> String {
     switch event.kind {
     case let .runStarted(info): return "run \(info.workflow)"
+    case let .runResumed(info): return "resumed \(info.completedTurns)"
     case let .agentStarted(agent): return "started \(agent)"
     case let .textDelta(agent, _, _): return "text \(agent)"
     case let .reasoningDelta(agent, _, _): return "reasoning \(agent)"

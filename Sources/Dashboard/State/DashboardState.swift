@@ -136,6 +136,25 @@ public struct DashboardState: Sendable {
             finishedAt = nil
             for name in info.participants { _ = paneIndex(name) }
             map.runStarted(graph: info.graph)
+        case let .runResumed(info):
+            // The turns cut short start again: their panes say so, and wait for the turn's new start.
+            commitStreamingLines()
+            runStatus = .running
+            finishedAt = nil
+            let marker = "↻ resumed after \(info.completedTurns) completed turn" + (info.completedTurns == 1 ? "" : "s")
+                + " · what follows replaces the cut turn "
+            for index in agents.indices {
+                switch agents[index].status {
+                case .streaming, .callingTool:
+                    agents[index].status = .waiting
+                    agents[index].append(PaneLine(kind: .transition, text: marker))
+                    keepFollowing(index)
+                default: break
+                }
+            }
+            warnings.append("the run was resumed from its checkpoint after event \(info.checkpointSequence)"
+                + (info.lastAgent.map { " (\($0)'s turn was the last completed)" } ?? ""))
+            activeAgent = nil
         case let .agentStarted(agent):
             let index = paneIndex(agent)
             agents[index].status = .streaming

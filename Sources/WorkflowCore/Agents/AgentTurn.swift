@@ -40,7 +40,24 @@ struct AgentTurn {
         }
     }
 
+    /// Runs the turn, or, in a resumed run, answers it from the checkpoint when it completed before the run was
+    /// cut; a completed live turn is checkpointed.
     func run(conversation: [ChatMessage]) async throws -> Result {
+        guard let log = sink.turnLog else { return try await live(conversation: conversation) }
+        if let recorded = log.replay(agent: agent.name) {
+            return Result(
+                text: recorded.text, usage: recorded.usage,
+                handoff: recorded.handoffTarget.map { Handoff(target: $0, reason: recorded.handoffReason) })
+        }
+        let result = try await WorkflowEventSink.$inLiveTurn.withValue(true) { try await live(conversation: conversation) }
+        log.complete(
+            .init(agent: agent.name, text: result.text, usage: result.usage, handoffTarget: result.handoff?.target,
+                  handoffReason: result.handoff?.reason),
+            sequence: sink.count)
+        return result
+    }
+
+    private func live(conversation: [ChatMessage]) async throws -> Result {
         if case let .human(question, schema) = agent.kind { return try await humanTurn(question: question, schema: schema) }
         sink.emit(.agentStarted(agent: agent.name))
         var messages = [ChatMessage.system(agent.instructions)] + conversation.map(asSeenByAgent)

@@ -15,6 +15,8 @@ public struct WorkflowEvent: Sendable, Hashable {
 
     public enum Kind: Sendable, Hashable {
         case runStarted(RunStarted)
+        /// The run goes on after its server died, from its last completed agent turn (`flowtop serve`'s resume).
+        case runResumed(RunResumed)
         case agentStarted(agent: String)
         /// A piece of an agent's streamed answer; `messageId` groups the deltas of one response.
         case textDelta(agent: String, messageId: String, text: String)
@@ -49,6 +51,21 @@ public struct WorkflowEvent: Sendable, Hashable {
         /// The run was stopped before it ended (Ctrl-C, a client that left, a timeout, a shutdown); `reason` says
         /// which when the one who stopped it knows.
         case runCancelled(reason: String?)
+    }
+
+    /// A run cut short (its server died mid-run) goes on from its last completed agent turn. Events between
+    /// `checkpointSequence` and this one belong to a turn that did not complete; it starts again.
+    public struct RunResumed: Sendable, Hashable {
+        public var checkpointSequence: Int
+        public var completedTurns: Int
+        /// Who completed the last turn kept (nil: the run goes on from the start).
+        public var lastAgent: String?
+
+        public init(checkpointSequence: Int, completedTurns: Int, lastAgent: String?) {
+            self.checkpointSequence = checkpointSequence
+            self.completedTurns = completedTurns
+            self.lastAgent = lastAgent
+        }
     }
 
     public struct RunStarted: Sendable, Hashable {
@@ -91,7 +108,7 @@ public struct WorkflowEvent: Sendable, Hashable {
     /// The agent an event belongs to, when it belongs to one.
     public var agent: String? {
         switch kind {
-        case .runStarted, .runCompleted, .runCancelled: return nil
+        case .runStarted, .runResumed, .runCompleted, .runCancelled: return nil
         case let .agentStarted(agent), let .textDelta(agent, _, _), let .reasoningDelta(agent, _, _),
             let .toolCallStarted(agent, _, _, _), let .toolCallArgumentsDelta(agent, _, _), let .toolProgress(agent, _, _),
             let .agentCompleted(agent, _, _, _):

@@ -24,13 +24,36 @@ public enum WorkflowRunner {
 
     /// Delivers the run's first event now, in the caller, and returns the run to `execute` (in a task of the
     /// caller's choosing). A server answers a request with this event before the run's task is even scheduled.
+    /// `onCheckpoint`: called at the end of each agent turn with the run's checkpoint (a store keeps it, so the run
+    /// can be resumed from there).
     public static func begin(
-        _ workflow: any Workflow, runId: String, model: String?, onEvent: @escaping @Sendable (WorkflowEvent) -> Void
+        _ workflow: any Workflow, runId: String, model: String?,
+        onCheckpoint: (@Sendable (WorkflowCheckpoint) -> Void)? = nil,
+        onEvent: @escaping @Sendable (WorkflowEvent) -> Void
     ) -> PendingRun {
-        let sink = WorkflowEventSink(deliver: onEvent)
+        let log = onCheckpoint.map { TurnLog(replaying: [], onCheckpoint: $0) }
+        let sink = WorkflowEventSink(firstSequence: 1, turnLog: log, deliver: onEvent)
         let start = ContinuousClock.now
         sink.emit(.runStarted(.init(runId: runId, workflow: workflow.name, participants: workflow.participants, model: model, graph: workflow.graph)))
         return PendingRun(workflow: workflow, sink: sink, start: start)
+    }
+
+    /// A run cut short (its server died) taken up again from `checkpoint`: its first event is `runResumed`, numbered
+    /// after `lastSequence` (the last event stored), and the turns the checkpoint holds are answered from it without
+    /// a model call or an event; the first turn it does not hold runs for real. `execute` then runs it to its end.
+    public static func resume(
+        _ workflow: any Workflow, from checkpoint: WorkflowCheckpoint, lastSequence: Int,
+        onCheckpoint: (@Sendable (WorkflowCheckpoint) -> Void)? = nil,
+        onEvent: @escaping @Sendable (WorkflowEvent) -> Void
+    ) -> PendingRun {
+        let log = TurnLog(replaying: checkpoint.turns, onCheckpoint: onCheckpoint)
+        let sink = WorkflowEventSink(firstSequence: lastSequence + 1, turnLog: log, deliver: onEvent)
+        WorkflowEventSink.$inLiveTurn.withValue(true) {
+            sink.emit(.runResumed(.init(
+                checkpointSequence: checkpoint.sequence, completedTurns: checkpoint.turns.count,
+                lastAgent: checkpoint.turns.last?.agent)))
+        }
+        return PendingRun(workflow: workflow, sink: sink, start: .now)
     }
 
     /// Runs a begun run to its end (as `run` does after the first event).

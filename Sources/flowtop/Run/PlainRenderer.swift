@@ -32,6 +32,11 @@ struct PlainRenderer {
         switch event.kind {
         case let .runStarted(info):
             line("▶ \(info.workflow) · \(info.model ?? "model unknown") · \(info.runId)")
+        case let .runResumed(info):
+            blankLine()
+            currentAgent = nil
+            line("↻ resumed after \(info.completedTurns) completed turn\(info.completedTurns == 1 ? "" : "s")"
+                + (info.lastAgent.map { " (last: \($0))" } ?? "") + " · event \(info.checkpointSequence) was the checkpoint")
         case let .agentStarted(agent):
             if currentAgent == nil || !currentIsActive { switchTo(agent) }
         case let .textDelta(agent, _, text), let .reasoningDelta(agent, _, text):
