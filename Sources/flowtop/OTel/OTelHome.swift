@@ -9,13 +9,7 @@ import WorkflowServer
 /// its own receiver builds, in-process. Enter opens a run's dashboard and Esc comes back; the list stays live.
 enum OTelHome {
     static func show(listeners: OTelListeners, options: DashboardOptions, keep: Int) async throws(CommandLineFailure) -> Int32 {
-        let theme = try options.loadTheme()
-        let backend: NcursesBackend
-        do {
-            backend = try NcursesBackend(colorMode: options.colorMode)
-        } catch {
-            throw CommandLineFailure("cannot start the runs list: \(error)")
-        }
+        let (theme, backend) = try options.openScreen(for: "the runs list")
         // The same registry `flowtop serve` keeps traced runs in: runs past the limit are let go oldest first.
         let registry = RunRegistry(
             configuration: ServerConfiguration(finishedRunsKept: max(keep, 1)), logger: Logger(label: "flowtop.otel"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dashboard
+import DashboardApp
 import Foundation
 import Terminal
 
@@ -16,6 +17,16 @@ struct DashboardOptions: ParsableArguments {
             return try ThemeLoader.load(theme, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CommandLineFailure("bad theme: \(error)")
+        }
+    }
+
+    /// The theme and the terminal a screen draws on; `what` names the screen in the error ("the dashboard").
+    func openScreen(for what: String) throws(CommandLineFailure) -> (Theme, NcursesBackend) {
+        let theme = try loadTheme()
+        do {
+            return (theme, try NcursesBackend(colorMode: colorMode))
+        } catch {
+            throw CommandLineFailure("cannot start \(what): \(error)")
         }
     }
 

@@ -30,13 +30,7 @@ enum DashboardRun {
         onAnswer: (@Sendable (String, HumanResponse) -> Void)? = nil,
         produce: @escaping @Sendable (EventInbox) async -> Void
     ) async throws(CommandLineFailure) -> Int32 {
-        let theme = try options.loadTheme()
-        let backend: NcursesBackend
-        do {
-            backend = try NcursesBackend(colorMode: options.colorMode)
-        } catch {
-            throw CommandLineFailure("cannot start the dashboard: \(error)")
-        }
+        let (theme, backend) = try options.openScreen(for: "the dashboard")
         var initial = DashboardState()
         initial.requests.answerable = onAnswer != nil
         let session = DashboardLoop(backend: backend, theme: theme, state: initial, onAnswer: onAnswer)

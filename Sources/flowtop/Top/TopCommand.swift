@@ -74,13 +74,9 @@ struct TopCommand: AsyncParsableCommand {
         let theme: Theme
         let backend: NcursesBackend
         do {
-            theme = try dashboard.loadTheme()
-            backend = try NcursesBackend(colorMode: dashboard.colorMode)
-        } catch let failure as CommandLineFailure {
-            printError("flowtop: error: \(failure.message)")
-            return 1
+            (theme, backend) = try dashboard.openScreen(for: "the runs list")
         } catch {
-            printError("flowtop: error: cannot start the list: \(error)")
+            printError("flowtop: error: \(error.message)")
             return 1
         }
         let outcome = await RunListLoop(backend: backend, theme: theme, source: source, keep: keep).run()
