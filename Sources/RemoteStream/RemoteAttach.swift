@@ -22,10 +22,11 @@ public enum RemoteAttach {
     /// `failure` with no events delivered; after events, the decoder's close (a failed run) is delivered too.
     /// `onSkipped` gets the counts of unknown event types each time one more is skipped (the decoder warns only
     /// about the first of each type), so a live view can show them. `graph`, the structure the caller learnt
-    /// elsewhere (DevUI's entity info), is given to a `runStarted` that carries none.
+    /// elsewhere (DevUI's entity info), is given to a `runStarted` that carries none. `followUps`: an AG-UI stream
+    /// that stops at requests for a person goes on with the follow-up run once they are answered, as the same run.
     public static func run(
         _ request: EventSourceRequest, client: EventSourceClient, format: WireDialect?, agentName: String?,
-        workflowName: String? = nil, graph: WorkflowGraph? = nil,
+        workflowName: String? = nil, graph: WorkflowGraph? = nil, followUps: AGUIFollowUps? = nil,
         onState: @Sendable (ConnectionState) -> Void,
         onSkipped: ([String: Int]) -> Void = { _ in },
         onEvent: (WorkflowEvent) -> Void
@@ -37,33 +38,45 @@ public enum RemoteAttach {
         var failure: EventSourceFailure?
         var cancelled = false
         var skipped = 0
-        do {
-            _ = try await client.stream(request, onState: onState) { event, arrival in
-                let events = decoder.decode(event, at: arrival)
-                for var decoded in events {
-                    if let graph, case var .runStarted(info) = decoded.kind, info.graph == nil {
-                        info.graph = graph
-                        decoded.kind = .runStarted(info)
+        var current = request
+        while true {
+            do {
+                _ = try await client.stream(current, onState: onState) { event, arrival in
+                    let events = decoder.decode(event, at: arrival)
+                    for var decoded in events {
+                        if let graph, case var .runStarted(info) = decoded.kind, info.graph == nil {
+                            info.graph = graph
+                            decoded.kind = .runStarted(info)
+                        }
+                        deliveredAny = true
+                        if decoder.dialect == .agui { followUps?.observe(decoded) }
+                        onEvent(decoded)
+                        if decoded.isTerminal { terminated = true }
                     }
-                    deliveredAny = true
-                    onEvent(decoded)
-                    if decoded.isTerminal { terminated = true }
-                }
-                // An unknown event decodes to nothing, or to its type's first warning: only then can the count move.
-                if events.isEmpty || events.first?.isWarning == true {
-                    let counts = decoder.unknownEventCounts
-                    let total = counts.values.reduce(0, +)
-                    if total != skipped {
-                        skipped = total
-                        onSkipped(counts)
+                    // An unknown event decodes to nothing, or to its type's first warning: only then can the count move.
+                    if events.isEmpty || events.first?.isWarning == true {
+                        let counts = decoder.unknownEventCounts
+                        let total = counts.values.reduce(0, +)
+                        if total != skipped {
+                            skipped = total
+                            onSkipped(counts)
+                        }
                     }
+                    return terminated ? .stop : .more
                 }
-                return terminated ? .stop : .more
+            } catch let error as EventSourceFailure {
+                failure = error
+            } catch {
+                cancelled = true
             }
-        } catch let error as EventSourceFailure {
-            failure = error
-        } catch {
-            cancelled = true
+            // AG-UI's way with a person: the stream stopped at requests; the follow-up run goes on as the same run.
+            if !terminated, !cancelled, failure == nil, let followUps, let interruption = decoder.aguiInterruption {
+                guard let next = await followUps.followUp(after: interruption) else { cancelled = true; break }
+                for decoded in decoder.resume(answering: next.answers, at: Date().timeIntervalSince1970) { onEvent(decoded) }
+                current = next.request
+                continue
+            }
+            break
         }
         if !terminated && !cancelled && (deliveredAny || failure == nil) {
             for decoded in decoder.finish(at: Date().timeIntervalSince1970) {

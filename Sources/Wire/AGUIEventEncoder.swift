@@ -6,7 +6,9 @@ import WorkflowCore
 /// REASONING_START, REASONING_MESSAGE_START/CONTENT/END, REASONING_END for a model's reasoning (its message id is
 /// the response's with a `reasoning_` prefix, so it never collides with the text message); TOOL_CALL_START/ARGS/END
 /// and TOOL_CALL_RESULT; CUSTOM for transitions, output and requests for a person (`approval_requested`,
-/// `approval_resolved`, `input_requested`, `input_provided`); RUN_FINISHED or RUN_ERROR last.
+/// `approval_resolved`, `input_requested`, `input_provided`, which flowtop's own clients read); a request also goes
+/// out as Agent Framework sends it (`AGUIHumanLoop`), and a stream that must end at one ends with `interrupt()`;
+/// RUN_FINISHED or RUN_ERROR last.
 public struct AGUIEventEncoder: Sendable {
     /// Echoed from the client's `RunAgentInput`; flowtop's run id stands in when the client gave none.
     public private(set) var threadId: String?
@@ -14,6 +16,11 @@ public struct AGUIEventEncoder: Sendable {
     private var openMessage: String?
     private var openReasoning: String?
     private var openToolCalls: Set<String> = []
+    /// Agent steps started and not finished, innermost last (an interrupted stream closes them, its follow-up
+    /// opens them again).
+    public internal(set) var openSteps: [String] = []
+    /// Requests announced and not yet resolved, oldest first: the interrupts of an interrupted stream.
+    public internal(set) var pendingRequests: [HumanRequest] = []
 
     public init(threadId: String? = nil, runId: String? = nil) {
         self.threadId = threadId
@@ -36,6 +43,7 @@ public struct AGUIEventEncoder: Sendable {
             if let agent = info.lastAgent { value.append(("lastAgent", .string(agent))) }
             out.append(custom("run_resumed", value))
         case let .agentStarted(agent):
+            openSteps.append(agent)
             out.append(object("STEP_STARTED", [("stepName", .string(agent))]))
         case let .textDelta(_, messageId, text):
             closeReasoning(into: &out)
@@ -80,6 +88,7 @@ public struct AGUIEventEncoder: Sendable {
             ]))
         case let .agentCompleted(agent, _, _, _):
             closeMessage(into: &out)
+            if let index = openSteps.lastIndex(of: agent) { openSteps.remove(at: index) }
             out.append(object("STEP_FINISHED", [("stepName", .string(agent))]))
         case let .transition(from, to, reason):
             var value: [(String, Field)] = []
@@ -99,6 +108,10 @@ public struct AGUIEventEncoder: Sendable {
                 ("toolCallId", .string(request.callId)), ("toolCallName", .string(request.tool)),
                 ("arguments", .string(request.arguments)),
             ]))
+            if openToolCalls.remove(request.callId) != nil {
+                out.append(object("TOOL_CALL_END", [("toolCallId", .string(request.callId))]))
+            }
+            announce(.approval(request), into: &out)
         case let .approvalResolved(resolution):
             var value: [(String, Field)] = [
                 ("requestId", .string(resolution.requestId)), ("agent", .string(resolution.agent)),
@@ -108,6 +121,7 @@ public struct AGUIEventEncoder: Sendable {
             if let reason = resolution.decision.reason { value.append(("reason", .string(reason))) }
             if let by = resolution.decision.answeredBy { value.append(("answeredBy", .string(by))) }
             out.append(custom("approval_resolved", value))
+            pendingRequests.removeAll { $0.id == resolution.requestId }
         case let .inputRequested(request):
             closeMessage(into: &out)
             var value: [(String, Field)] = [
@@ -116,6 +130,7 @@ public struct AGUIEventEncoder: Sendable {
             ]
             if let schema = request.schema { value.append(("schema", .raw(schema.jsonText))) }
             out.append(custom("input_requested", value))
+            announce(.input(request), into: &out)
         case let .inputProvided(provision):
             var value: [(String, Field)] = [
                 ("requestId", .string(provision.requestId)), ("agent", .string(provision.agent)),
@@ -123,6 +138,7 @@ public struct AGUIEventEncoder: Sendable {
             ]
             if let by = provision.answer.answeredBy { value.append(("answeredBy", .string(by))) }
             out.append(custom("input_provided", value))
+            pendingRequests.removeAll { $0.id == provision.requestId }
         case let .warning(agent, message):
             var value: [(String, Field)] = []
             if let agent { value.append(("agent", .string(agent))) }
@@ -150,7 +166,7 @@ public struct AGUIEventEncoder: Sendable {
     }
 
     /// Closes the open text message, and the open reasoning before it.
-    private mutating func closeMessage(into out: inout [String]) {
+    mutating func closeMessage(into out: inout [String]) {
         closeReasoning(into: &out)
         if let open = openMessage {
             out.append(object("TEXT_MESSAGE_END", [("messageId", .string(open))]))
@@ -160,15 +176,15 @@ public struct AGUIEventEncoder: Sendable {
 
     /// A `CUSTOM` event: how flowtop's requests for a person travel over AG-UI, which has no event of its own
     /// for them (the captures of Agent Framework's endpoint show none).
-    private func custom(_ name: String, _ value: [(String, Field)]) -> String {
+    func custom(_ name: String, _ value: [(String, Field)]) -> String {
         object("CUSTOM", [("name", .string(name)), ("value", .raw(ordered(value)))])
     }
 
-    private func object(_ type: String, _ fields: [(String, Field)]) -> String {
+    func object(_ type: String, _ fields: [(String, Field)]) -> String {
         ordered([("type", .string(type))] + fields)
     }
 
-    private func ordered(_ fields: [(String, Field)]) -> String {
+    func ordered(_ fields: [(String, Field)]) -> String {
         var text = "{"
         for (index, (key, value)) in fields.enumerated() {
             if index > 0 { text += "," }

@@ -11,6 +11,9 @@ import WorkflowCore
 /// does a new agent step after another agent's when the server announced none. Agent Framework reports each model
 /// call's tokens as `CUSTOM` `usage` (`{input_token_count, output_token_count}`), added to the agent whose step is
 /// open and to the run's total; an executor's `ACTIVITY_SNAPSHOT` with status `failed` is a warning on its agent.
+/// Requests for a person arrive as Agent Framework sends them or as flowtop's `CUSTOM` events (each request once);
+/// a `RUN_FINISHED` with an interrupt outcome does not end the run but leaves `interruption` for a follow-up run,
+/// whose stream this decoder goes on reading (`resume(answering:at:)`).
 public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// The pane for events outside any agent step.
     public let defaultAgentName: String
@@ -28,18 +31,29 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         "ACTIVITY_DELTA", "RAW",
     ]
 
-    private var ledger = DecoderLedger()
-    private var runStarted = false
+    var ledger = DecoderLedger()
+    var runStarted = false
     private var startTime = 0.0
     /// Open agent steps, innermost last.
-    private var openSteps: [String] = []
+    var openSteps: [String] = []
     /// Whether the default agent's pane was opened (events arrived outside any step).
     private var defaultAgentOpen = false
     private var lastAgent: String?
     /// The agent a transition already announced, so its step start does not announce it again.
     private var announced: String?
     private var messageAgents: [String: String] = [:]
-    private var calls: [String: (agent: String, tool: String, started: Double)] = [:]
+    var calls: [String: (agent: String, tool: String, started: Double)] = [:]
+    /// Requests announced so far, by id (each is shown once, whichever way it came); resolved ones are kept too.
+    var requests: [String: HumanRequest] = [:]
+    var resolved: Set<String> = []
+    /// Tool calls that stand for a request (`confirm_changes`, `request_info`): not tools the agent runs.
+    var requestCalls: Set<String> = []
+    /// The ids the run was given in its last `RUN_STARTED`, and the latest `MESSAGES_SNAPSHOT`'s messages.
+    var threadId: String?
+    var runId: String?
+    var snapshot: [JSONValue]?
+    /// Where the stream stopped at requests for a person (`RUN_FINISHED` with an interrupt outcome).
+    public internal(set) var interruption: AGUIInterruption?
     private var texts: [String: String] = [:]
     private var lastTextAgent: String?
     /// Tokens reported for each agent not yet completed, and for the whole run.
@@ -75,8 +89,14 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             return ledger.drain()
         }
         if type != "RUN_STARTED" { ensureRunStarted(runId: "", at: timestamp) }
+        if type.hasPrefix("TOOL_CALL_"), let id = object.string("toolCallId"), requestCalls.contains(id) {
+            ledger.ignore("\(type) (a request for a person)")
+            return ledger.drain()
+        }
         switch type {
         case "RUN_STARTED":
+            threadId = object.string("threadId") ?? threadId
+            runId = object.string("runId") ?? runId
             ensureRunStarted(runId: object.string("runId") ?? "", at: timestamp)
         case "STEP_STARTED":
             let name = object.string("stepName") ?? ""
@@ -114,6 +134,14 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             let agent = agent(forMessage: id, at: timestamp)
             guard let delta = object.string("delta") else { break }
             ledger.emit(.reasoningDelta(agent: agent, messageId: id, text: delta), at: timestamp)
+        case "TOOL_CALL_START" where isRequestCall(object):
+            requestCalls.insert(object.string("toolCallId") ?? "")
+            ledger.ignore("TOOL_CALL_START (a request for a person)")
+        case "MESSAGES_SNAPSHOT":
+            snapshot = object["messages"]?.arrayValue
+            ledger.ignore(type)
+        case "RUN_FINISHED" where object["outcome"]?["type"]?.stringValue == "interrupt":
+            interrupted(object, at: timestamp)
         case "TOOL_CALL_START":
             // `parentMessageId` may name a message that was never started: attribution does not depend on it.
             startCall(id: object.string("toolCallId") ?? "", tool: object.string("toolCallName") ?? "", at: timestamp)
@@ -150,6 +178,13 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
 
     public mutating func finish(at timestamp: Double) -> [WorkflowEvent] {
         guard !ledger.isTerminated else { return [] }
+        if let interruption {
+            let ids = interruption.requests.map(\.id).joined(separator: ", ")
+            ledger.emit(.runFailed(
+                error: "the run stopped to wait for a person (\(ids)); it goes on when a follow-up run on thread "
+                    + "\(interruption.threadId ?? "?") answers", agent: openSteps.last), at: timestamp)
+            return ledger.drain()
+        }
         ledger.emit(.runFailed(error: "the stream ended before RUN_FINISHED", agent: openSteps.last), at: timestamp)
         return ledger.drain()
     }
@@ -195,7 +230,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
 
     /// The innermost agent step, the agent a named message opened, or the default agent (opening its pane on
     /// first use).
-    private mutating func currentAgent(at timestamp: Double) -> String {
+    mutating func currentAgent(at timestamp: Double) -> String {
         if let agent = openSteps.last { return agent }
         if let named = namedAgentOpen { return named }
         if !defaultAgentOpen {
@@ -250,7 +285,12 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
             guard let kind = HumanRequestCustomEvent.kind(name: name, value: value, fallbackAgent: currentAgent(at: timestamp)) else {
                 return ledger.warn("CUSTOM \(name) without a request_id", at: timestamp)
             }
-            ledger.emit(kind, at: timestamp)
+            requestEvent(kind, at: timestamp)
+        case "function_approval_request", "request_info":
+            guard let kind = agentFrameworkRequest(name, value, at: timestamp) else {
+                return ledger.warn("CUSTOM \(name) without a request id", at: timestamp)
+            }
+            requestEvent(kind, at: timestamp)
         default:
             ledger.ignore("CUSTOM \(name)")
         }
@@ -287,7 +327,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.emit(.warning(agent: isAgentStep(executor) ? executor : nil, message: "\(executor) failed: \(error)"), at: timestamp)
     }
 
-    private mutating func finishRun(at timestamp: Double) {
+    mutating func finishRun(at timestamp: Double) {
         for agent in openSteps.reversed() {
             ledger.emit(.agentCompleted(agent: agent, usage: agentUsage.removeValue(forKey: agent)), at: timestamp)
         }

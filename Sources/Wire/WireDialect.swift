@@ -105,6 +105,21 @@ public struct AutoStreamDecoder: RemoteStreamDecoder, Sendable {
         }
     }
 
+    /// Where an AG-UI stream stopped to wait for a person (nil for other dialects, or when it did not).
+    public var aguiInterruption: AGUIInterruption? {
+        if case let .agui(value) = decoder { return value.interruption }
+        return nil
+    }
+
+    /// An AG-UI follow-up run is on its way with `answers`: `AGUIStreamDecoder.resume(answering:at:)`.
+    public mutating func resume(answering answers: [(request: HumanRequest, response: HumanResponse)], at timestamp: Double) -> [WorkflowEvent] {
+        guard case var .agui(value) = decoder else { return [] }
+        decoder = nil
+        let result = value.resume(answering: answers, at: timestamp)
+        decoder = .agui(value)
+        return shifted(result)
+    }
+
     public var unknownEventCounts: [String: Int] { inner?.unknownEventCounts ?? [:] }
     public var ignoredEventCounts: [String: Int] { inner?.ignoredEventCounts ?? [:] }
 

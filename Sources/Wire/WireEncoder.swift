@@ -31,11 +31,7 @@ public struct WireEncoder: Sendable {
             PythonJSONString.quote(text, into: &output)
             output.append(contentsOf: Self.textSuffix)
         case .agui:
-            for object in agui.encode(event) {
-                output.append(contentsOf: Self.dataPrefix)
-                output.append(contentsOf: object.utf8)
-                output.append(contentsOf: Self.blankLine)
-            }
+            appendObjects(agui.encode(event), to: &output)
         case .openai, .devui:
             preconditionFailure("unreachable: init refuses dialects flowtop does not write")
         }
@@ -46,6 +42,32 @@ public struct WireEncoder: Sendable {
     public mutating func appendFailure(_ message: String, sequence: Int, to output: inout [UInt8]) {
         append(WorkflowEvent(sequence: sequence, timestamp: Date().timeIntervalSince1970,
                              kind: .runFailed(error: message, agent: nil)), to: &output)
+    }
+
+    /// AG-UI: the agent steps open now (an interrupted stream closes them; its follow-up opens them again).
+    public var openSteps: [String] { dialect == .agui ? agui.openSteps : [] }
+
+    /// AG-UI: ends the stream at the requests it announced and that are still pending (`AGUIEventEncoder.interrupt()`).
+    /// False, and nothing written, when none is pending or the dialect has no such end.
+    public mutating func appendInterruption(to output: inout [UInt8]) -> Bool {
+        guard dialect == .agui else { return false }
+        let objects = agui.interrupt()
+        appendObjects(objects, to: &output)
+        return !objects.isEmpty
+    }
+
+    /// AG-UI: starts a follow-up run that continues an interrupted one (`AGUIEventEncoder.resume(steps:)`).
+    public mutating func appendResumption(steps: [String], to output: inout [UInt8]) {
+        guard dialect == .agui else { return }
+        appendObjects(agui.resume(steps: steps), to: &output)
+    }
+
+    private func appendObjects(_ objects: [String], to output: inout [UInt8]) {
+        for object in objects {
+            output.append(contentsOf: Self.dataPrefix)
+            output.append(contentsOf: object.utf8)
+            output.append(contentsOf: Self.blankLine)
+        }
     }
 
     /// The sample's `data: {"text": …}` framing (Python's spacing).

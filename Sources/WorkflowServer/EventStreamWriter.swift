@@ -15,8 +15,13 @@ struct EventStreamWriter {
     /// The most events written at once, which bounds a write's size.
     static let batchLimit = 512
 
-    /// Streams events after sequence `after` until the run's terminal event. Throws when the client is gone.
-    func write(encoder format: inout WireEncoder, after: Int, to writer: inout any ResponseBodyWriter) async throws {
+    /// Streams events after sequence `after` until the run's terminal event, or (`stopsAtRequests`, AG-UI's way)
+    /// until a batch leaves a request for a person pending: the stream then ends with the interrupt and the run
+    /// waits for a follow-up; `stopsAtRequests` is told the last event written and the steps the interrupt closes
+    /// just before the interrupt goes out. Throws when the client is gone.
+    func write(encoder format: inout WireEncoder, after: Int,
+               stopsAtRequests: (@Sendable (_ last: Int, _ steps: [String]) -> Void)? = nil,
+               to writer: inout any ResponseBodyWriter) async throws {
         let (signals, watcher) = record.watch(after: after, paces: paces)
         defer { record.unwatch(watcher) }
         // The registry's clock wakes this watcher now and then, which is when a due keepalive goes out.
@@ -46,6 +51,15 @@ struct EventStreamWriter {
                 for event in batch { format.append(event, to: &bytes) }
                 cursor = last.sequence
                 sawTerminal = last.isTerminal
+                if let stopsAtRequests, !sawTerminal {
+                    let steps = format.openSteps
+                    var interrupt: [UInt8] = []
+                    if format.appendInterruption(to: &interrupt) {
+                        stopsAtRequests(cursor, steps)
+                        try await writer.write(ByteBuffer(bytes: bytes + interrupt))
+                        return
+                    }
+                }
                 if !bytes.isEmpty {
                     try await writer.write(ByteBuffer(bytes: bytes))
                     lastWrite = clock.now

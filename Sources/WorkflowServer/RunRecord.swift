@@ -19,6 +19,8 @@ public final class RunRecord: Sendable {
     public let started: Date
     /// The run's open requests for a person; the answer route (next) answers through it, first answer wins.
     public let desk: RequestDesk
+    /// The AG-UI thread it runs on and where its AG-UI stream stopped at a request (`POST /api/agui` runs).
+    let agui = AGUIThread()
     public let source: Source
     let detached: Bool
     private let bufferLimit: Int

@@ -92,21 +92,30 @@ struct WorkflowRoutes {
 
     // MARK: POST /api/agui
 
+    /// A new AG-UI run, or a follow-up that answers the requests its thread's run waits on. An AG-UI run's stream
+    /// ends at a request for a person (`RUN_FINISHED` with the interrupts) and the run waits for the follow-up,
+    /// whose stream goes on from there (`AGUIFollowUp`).
     private func startAGUI(_ incoming: Request) async throws -> Response {
         var request = incoming
         let input = try AGUIRunInput.parse(try await readBody(&request))
+        if !input.answers.isEmpty {
+            return try AGUIFollowUp(input: input, registry: registry).answer(request: request, routes: self)
+        }
         guard let workflow = server.catalog.workflow(named: nil) else {
             throw ErrorAnswer(status: .internalServerError, message: "no default workflow")
         }
         return try startRun(workflow: workflow, prompt: input.prompt, detached: false, request: request,
-                            encoder: WireEncoder(dialect: .agui, threadId: input.threadId, runId: input.runId))
+                            encoder: WireEncoder(dialect: .agui, threadId: input.threadId, runId: input.runId),
+                            aguiThread: input.threadId)
     }
 
     // MARK: Shared
 
-    /// Starts the run and answers with its stream; a disconnect stops the run unless it is detached.
+    /// Starts the run and answers with its stream; a disconnect stops the run unless it is detached. An AG-UI run
+    /// (`aguiThread`, the client's thread id or nil for the run's own) joins its thread, and its stream stops at
+    /// requests for a person.
     private func startRun(workflow: any Workflow, prompt: String, detached: Bool, request: Request,
-                          encoder: WireEncoder) throws -> Response {
+                          encoder: WireEncoder, aguiThread: String?? = nil) throws -> Response {
         let record: RunRecord
         do {
             record = try registry.start(workflow: workflow, prompt: prompt, model: server.modelLabel, detached: detached)
@@ -122,22 +131,52 @@ struct WorkflowRoutes {
                 throw ErrorAnswer(status: .serviceUnavailable, message: "the server is shutting down", headers: retryAfter)
             }
         }
+        if let aguiThread { record.agui.begin(threadId: aguiThread ?? record.id) }
+        return runStream(record, encoder: encoder, after: 0, detached: detached, request: request,
+                         stopsAtRequests: aguiThread != nil)
+    }
+
+    /// The stream of the request that drives a run (it started it, or answered it to go on): events after `after`;
+    /// a disconnect stops the run unless it is detached or the stream ended at a request (the run then waits for
+    /// its AG-UI follow-up, and `resuming` are the steps that follow-up opens again).
+    func runStream(_ record: RunRecord, encoder: WireEncoder, after: Int, detached: Bool, request: Request,
+                   stopsAtRequests: Bool, resuming steps: [String]? = nil) -> Response {
         let streamWriter = EventStreamWriter(record: record, keepaliveInterval: configuration.keepaliveInterval, paces: true)
+        let waits = StreamEnding()
+        // Noted before the interrupt goes out, so neither the client leaving nor its follow-up can come first.
+        let onInterrupt = stopsAtRequests ? Self.notingPause(of: record, in: waits) : nil
         let body = ResponseBody { writer in
             var encoder = encoder
+            let stopUnlessWaiting: @Sendable () -> Void = {
+                if !detached && !waits.atRequest { record.stop(reason: "the client disconnected") }
+            }
             do {
                 try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await streamWriter.write(encoder: &encoder, after: 0, to: &writer)
+                    if let steps {
+                        var bytes: [UInt8] = []
+                        encoder.appendResumption(steps: steps, to: &bytes)
+                        try await writer.write(ByteBuffer(bytes: bytes))
+                    }
+                    try await streamWriter.write(encoder: &encoder, after: after, stopsAtRequests: onInterrupt, to: &writer)
                 } onInboundClosed: {
-                    if !detached { record.stop(reason: "the client disconnected") }
+                    stopUnlessWaiting()
                 }
             } catch {
-                if !detached { record.stop(reason: "the client disconnected") }
+                stopUnlessWaiting()
                 throw error
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: Self.streamHeaders(runId: record.id), body: body)
+    }
+
+    /// What a driving stream does just before it ends at a request: its client may leave now, and the follow-up
+    /// goes on from here.
+    private static func notingPause(of record: RunRecord, in ending: StreamEnding) -> @Sendable (Int, [String]) -> Void {
+        { last, steps in
+            ending.reachRequest()
+            record.agui.paused(AGUIThread.Pause(after: last, steps: steps))
+        }
     }
 
     // MARK: GET /api/runs/{id}/events

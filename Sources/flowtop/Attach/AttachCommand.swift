@@ -94,11 +94,13 @@ struct AttachCommand: AsyncParsableCommand {
         return EventSourceRequest(url: url, body: payload, headers: headers, secrets: secrets)
     }
 
-    /// Sends each answer the dashboard gives to the run's server; a refusal shows in the warnings.
+    /// Sends each answer the dashboard gives to the run's server; a refusal shows in the warnings. An AG-UI run's
+    /// requests are answered by its follow-up run instead (`followUps` keeps them).
     static func answering(
-        with answers: FlowtopRequestAnswers, warningsTo shown: InboxSlot
+        with answers: FlowtopRequestAnswers, followUps: AGUIFollowUps? = nil, warningsTo shown: InboxSlot
     ) -> @Sendable (String, HumanResponse) -> Void {
         { requestId, response in
+            if followUps?.answer(requestId, response) == true { return }
             Task {
                 if let problem = await answers.send(requestId, response) {
                     shown.inbox.withLock { $0 }?.post(DashboardInput.sourceWarning(problem))
@@ -120,14 +122,15 @@ struct AttachCommand: AsyncParsableCommand {
             let answers = plan.isDevUI
                 ? nil : FlowtopRequestAnswers(streamURL: request.url, headers: request.headers, client: client.httpClient)
             let shown = InboxSlot()
-            let onAnswer = answers.map { Self.answering(with: $0, warningsTo: shown) }
+            let followUps = plan.isDevUI ? nil : AGUIFollowUps(request: request)
+            let onAnswer = answers.map { Self.answering(with: $0, followUps: followUps, warningsTo: shown) }
             do {
                 status = try await DashboardRun.show(options: dashboard, onAnswer: onAnswer) { inbox in
                     shown.inbox.withLock { $0 = inbox }
                     if let warning = plan.graphWarning { inbox.post(.sourceWarning(warning)) }
                     let outcome = await RemoteAttach.run(
                         request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
-                        graph: plan.graph,
+                        graph: plan.graph, followUps: followUps,
                         onState: { inbox.setConnection($0) },
                         onSkipped: { inbox.setSkipped($0) },
                         onEvent: { event in
