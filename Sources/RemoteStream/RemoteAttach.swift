@@ -32,11 +32,31 @@ public enum RemoteAttach {
     ) async -> Outcome {
         var decoder = makeDecoder(
             format: format, agentName: agentName, workflowName: workflowName ?? Self.workflowName(for: request.url))
-        var deliveredAny = false
-        var terminated = false
+        var skipped = 0
+        let segment = await stream(
+            request, client: client, decoder: &decoder, graph: graph, skipped: &skipped, onState: onState,
+            onSkipped: onSkipped, onEvent: onEvent)
+        var outcome = finish(segment, decoder: &decoder, onEvent: onEvent)
+        outcome.dialect = decoder.dialect
+        return outcome
+    }
+
+    /// How one stream of a run ended.
+    struct Segment {
         var failure: EventSourceFailure?
         var cancelled = false
-        var skipped = 0
+        var terminated = false
+        var deliveredAny = false
+    }
+
+    /// One stream's events through `decoder`, which a run spanning several streams (a DevUI conversation) keeps
+    /// from one to the next; `skipped` is the unknown-event total last reported to `onSkipped`.
+    static func stream<Decoder: RemoteStreamDecoder>(
+        _ request: EventSourceRequest, client: EventSourceClient, decoder: inout Decoder, graph: WorkflowGraph?,
+        skipped: inout Int, onState: @Sendable (ConnectionState) -> Void, onSkipped: ([String: Int]) -> Void,
+        onEvent: (WorkflowEvent) -> Void
+    ) async -> Segment {
+        var segment = Segment()
         do {
             _ = try await client.stream(request, onState: onState) { event, arrival in
                 let events = decoder.decode(event, at: arrival)
@@ -45,9 +65,9 @@ public enum RemoteAttach {
                         info.graph = graph
                         decoded.kind = .runStarted(info)
                     }
-                    deliveredAny = true
+                    segment.deliveredAny = true
                     onEvent(decoded)
-                    if decoded.isTerminal { terminated = true }
+                    if decoded.isTerminal { segment.terminated = true }
                 }
                 // An unknown event decodes to nothing, or to its type's first warning: only then can the count move.
                 if events.isEmpty || events.first?.isWarning == true {
@@ -58,16 +78,26 @@ public enum RemoteAttach {
                         onSkipped(counts)
                     }
                 }
-                return terminated ? .stop : .more
+                return segment.terminated ? .stop : .more
             }
         } catch let error as EventSourceFailure {
-            failure = error
+            segment.failure = error
         } catch {
-            cancelled = true
+            segment.cancelled = true
         }
-        if !terminated && !cancelled && (deliveredAny || failure == nil) {
+        return segment
+    }
+
+    /// The run's end after its last stream: the decoder's close of a run that had no terminal event (a failure
+    /// given the stream's own reason), and the outcome.
+    static func finish<Decoder: RemoteStreamDecoder>(
+        _ segment: Segment, decoder: inout Decoder, deliveredBefore: Bool = false, dialect: WireDialect? = nil,
+        onEvent: (WorkflowEvent) -> Void
+    ) -> Outcome {
+        var deliveredAny = deliveredBefore || segment.deliveredAny
+        if !segment.terminated && !segment.cancelled && (deliveredAny || segment.failure == nil) {
             for decoded in decoder.finish(at: Date().timeIntervalSince1970) {
-                if let failure, case .runFailed = decoded.kind {
+                if let failure = segment.failure, case .runFailed = decoded.kind {
                     onEvent(WorkflowEvent(sequence: decoded.sequence, timestamp: decoded.timestamp,
                                           kind: .runFailed(error: failure.message, agent: nil)))
                 } else {
@@ -76,7 +106,9 @@ public enum RemoteAttach {
                 deliveredAny = true
             }
         }
-        return Outcome(failure: failure, cancelled: cancelled, deliveredAny: deliveredAny, dialect: decoder.dialect, unknownEventCounts: decoder.unknownEventCounts)
+        return Outcome(
+            failure: segment.failure, cancelled: segment.cancelled, deliveredAny: deliveredAny,
+            dialect: dialect, unknownEventCounts: decoder.unknownEventCounts)
     }
 
     /// The workflow name for dialects that carry none: the URL's host and path.
