@@ -72,11 +72,13 @@ struct DevUIAttachTests {
     static func approvalDevUI(followUps: [String] = ["devui_approval_approve_followup.sse"]) throws -> LoopbackServer {
         let entities = String(decoding: try fixture("devui_entities.json"), as: UTF8.self)
         let conversation = String(decoding: try fixture("devui_conversation_create_approve.json"), as: UTF8.self)
+        let info = String(decoding: try fixture("devui_entity_info_approval_flow.json"), as: UTF8.self)
         let streams = try (["devui_approval_flow.sse"] + followUps).map { try fixture($0) }
         let posted = Mutex(0)
         return LoopbackServer { request in
             switch (request.method, request.path) {
             case ("GET", "/v1/entities"): return .json(entities)
+            case ("GET", "/v1/entities/approval_flow/info"): return .json(info)
             case ("POST", "/v1/conversations"): return .json(conversation)
             case ("POST", "/v1/responses"):
                 let index = posted.withLock { count in
@@ -111,9 +113,12 @@ struct DevUIAttachTests {
         let tmux = try await Tmux(width: 100, height: 30)
         defer { tmux.kill() }
         try await tmux.run("\(FlowtopBinary.url.path) attach \(server.baseURL) --entity approval_flow --message 'Book a table for two at Luigi'\\''s tonight.'; echo EXIT=$?")
-        let asked = try await tmux.waitFor("the approval prompt") { $0.contains("y approve · n reject") }
+        // The prompt opens as the request arrives; the header says what the run waits for once its response ended.
+        let asked = try await tmux.waitFor("the approval prompt while nothing is open") {
+            $0.contains("y approve · n reject") && $0.contains("DevUI waits for an approval")
+        }
         #expect(asked.contains("approval_flow wants to call book_table"))
-        #expect(asked.contains("DevUI waits for an approval"))
+        #expect(!asked.contains("warning"))
         try await tmux.type("y")
         let done = try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
         #expect(done.contains("✔ approved by dashboard"))
