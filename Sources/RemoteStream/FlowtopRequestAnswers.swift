@@ -9,7 +9,7 @@ import WorkflowCore
 /// /api/runs/{id}/requests/{request_id}` on the server the stream comes from, with the stream's own headers (its API
 /// key). The run's id is learned from the stream's `runStarted`; a refusal (409: someone answered first) comes back
 /// as a sentence for the dashboard's warnings, and the stream shows the resolution either way.
-public final class FlowtopRequestAnswers: Sendable {
+public final class FlowtopRequestAnswers: RequestAnswers {
     private let base: String
     private let headers: [(name: String, value: String)]
     private let client: HTTPClient

@@ -33,54 +33,92 @@ public enum RemoteAttach {
     ) async -> Outcome {
         var decoder = makeDecoder(
             format: format, agentName: agentName, workflowName: workflowName ?? Self.workflowName(for: request.url))
-        var deliveredAny = false
-        var terminated = false
-        var failure: EventSourceFailure?
-        var cancelled = false
         var skipped = 0
         var current = request
+        var deliveredBefore = false
+        var segment: Segment
         while true {
-            do {
-                _ = try await client.stream(current, onState: onState) { event, arrival in
-                    let events = decoder.decode(event, at: arrival)
-                    for var decoded in events {
-                        if let graph, case var .runStarted(info) = decoded.kind, info.graph == nil {
-                            info.graph = graph
-                            decoded.kind = .runStarted(info)
-                        }
-                        deliveredAny = true
-                        if decoder.dialect == .agui { followUps?.observe(decoded) }
-                        onEvent(decoded)
-                        if decoded.isTerminal { terminated = true }
-                    }
-                    // An unknown event decodes to nothing, or to its type's first warning: only then can the count move.
-                    if events.isEmpty || events.first?.isWarning == true {
-                        let counts = decoder.unknownEventCounts
-                        let total = counts.values.reduce(0, +)
-                        if total != skipped {
-                            skipped = total
-                            onSkipped(counts)
-                        }
-                    }
-                    return terminated ? .stop : .more
-                }
-            } catch let error as EventSourceFailure {
-                failure = error
-            } catch {
-                cancelled = true
-            }
+            segment = await stream(
+                current, client: client, decoder: &decoder, graph: graph, skipped: &skipped, onState: onState,
+                onSkipped: onSkipped,
+                observe: { decoder, decoded in if decoder.dialect == .agui { followUps?.observe(decoded) } },
+                onEvent: onEvent)
             // AG-UI's way with a person: the stream stopped at requests; the follow-up run goes on as the same run.
-            if !terminated, !cancelled, failure == nil, let followUps, let interruption = decoder.aguiInterruption {
-                guard let next = await followUps.followUp(after: interruption) else { cancelled = true; break }
-                for decoded in decoder.resume(answering: next.answers, at: Date().timeIntervalSince1970) { onEvent(decoded) }
-                current = next.request
-                continue
+            guard !segment.terminated, !segment.cancelled, segment.failure == nil, let followUps,
+                  let interruption = decoder.aguiInterruption
+            else { break }
+            guard let next = await followUps.followUp(after: interruption) else {
+                segment.cancelled = true
+                break
             }
-            break
+            for decoded in decoder.resume(answering: next.answers, at: Date().timeIntervalSince1970) { onEvent(decoded) }
+            deliveredBefore = deliveredBefore || segment.deliveredAny
+            current = next.request
         }
-        if !terminated && !cancelled && (deliveredAny || failure == nil) {
+        var outcome = finish(segment, decoder: &decoder, deliveredBefore: deliveredBefore, onEvent: onEvent)
+        outcome.dialect = decoder.dialect
+        return outcome
+    }
+
+    /// How one stream of a run ended.
+    struct Segment {
+        var failure: EventSourceFailure?
+        var cancelled = false
+        var terminated = false
+        var deliveredAny = false
+    }
+
+    /// One stream's events through `decoder`, which a run spanning several streams (a DevUI conversation) keeps
+    /// from one to the next; `skipped` is the unknown-event total last reported to `onSkipped`.
+    static func stream<Decoder: RemoteStreamDecoder>(
+        _ request: EventSourceRequest, client: EventSourceClient, decoder: inout Decoder, graph: WorkflowGraph?,
+        skipped: inout Int, onState: @Sendable (ConnectionState) -> Void, onSkipped: ([String: Int]) -> Void,
+        observe: (Decoder, WorkflowEvent) -> Void = { _, _ in },
+        onEvent: (WorkflowEvent) -> Void
+    ) async -> Segment {
+        var segment = Segment()
+        do {
+            _ = try await client.stream(request, onState: onState) { event, arrival in
+                let events = decoder.decode(event, at: arrival)
+                for var decoded in events {
+                    if let graph, case var .runStarted(info) = decoded.kind, info.graph == nil {
+                        info.graph = graph
+                        decoded.kind = .runStarted(info)
+                    }
+                    segment.deliveredAny = true
+                    observe(decoder, decoded)
+                    onEvent(decoded)
+                    if decoded.isTerminal { segment.terminated = true }
+                }
+                // An unknown event decodes to nothing, or to its type's first warning: only then can the count move.
+                if events.isEmpty || events.first?.isWarning == true {
+                    let counts = decoder.unknownEventCounts
+                    let total = counts.values.reduce(0, +)
+                    if total != skipped {
+                        skipped = total
+                        onSkipped(counts)
+                    }
+                }
+                return segment.terminated ? .stop : .more
+            }
+        } catch let error as EventSourceFailure {
+            segment.failure = error
+        } catch {
+            segment.cancelled = true
+        }
+        return segment
+    }
+
+    /// The run's end after its last stream: the decoder's close of a run that had no terminal event (a failure
+    /// given the stream's own reason), and the outcome.
+    static func finish<Decoder: RemoteStreamDecoder>(
+        _ segment: Segment, decoder: inout Decoder, deliveredBefore: Bool = false, dialect: WireDialect? = nil,
+        onEvent: (WorkflowEvent) -> Void
+    ) -> Outcome {
+        var deliveredAny = deliveredBefore || segment.deliveredAny
+        if !segment.terminated && !segment.cancelled && (deliveredAny || segment.failure == nil) {
             for decoded in decoder.finish(at: Date().timeIntervalSince1970) {
-                if let failure, case .runFailed = decoded.kind {
+                if let failure = segment.failure, case .runFailed = decoded.kind {
                     onEvent(WorkflowEvent(sequence: decoded.sequence, timestamp: decoded.timestamp,
                                           kind: .runFailed(error: failure.message, agent: nil)))
                 } else {
@@ -89,7 +127,9 @@ public enum RemoteAttach {
                 deliveredAny = true
             }
         }
-        return Outcome(failure: failure, cancelled: cancelled, deliveredAny: deliveredAny, dialect: decoder.dialect, unknownEventCounts: decoder.unknownEventCounts)
+        return Outcome(
+            failure: segment.failure, cancelled: segment.cancelled, deliveredAny: deliveredAny,
+            dialect: dialect, unknownEventCounts: decoder.unknownEventCounts)
     }
 
     /// The workflow name for dialects that carry none: the URL's host and path.

@@ -13,6 +13,14 @@ import WorkflowCore
 /// result by `call_id`. `response.completed` ends the run with its usage; `error` and `response.failed` end it as
 /// failed. Spans and workflow bookkeeping (`response.trace.completed`, `response.workflow_event.complete[d]`, content
 /// parts) are known and dropped; anything else is counted as unknown.
+///
+/// A run that asks a person (`response.function_approval.requested`, `response.request_info.requested`) goes on
+/// over several responses of one conversation: its `response.completed` with requests pending does not end the run
+/// (`isWaiting`), and the follow-up response that carries the answers (`followUp(carrying:)`) is decoded by the same
+/// decoder, so its events continue the run's numbers, panes and usage with no second `runStarted`. DevUI never says
+/// it took an answer (`response.function_approval.responded` is not sent), so the resolution is emitted when the
+/// follow-up first shows work; an `error` and `response.failed` before that mean DevUI refused it, and the run is
+/// left as it was, still waiting (`followUpOutcome`).
 public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// The pane of an agent entity, whose stream names no executor.
     public let agentName: String
@@ -34,6 +42,23 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// A function-call item's id → its `call_id` (they are equal in what DevUI sends, but nothing promises it).
     private var itemCall: [String: String] = [:]
     private var lastError: String?
+    /// Requests for a person DevUI waits on, oldest first.
+    private var pending: [HumanRequest] = []
+    /// A response completed with requests pending: the run goes on in a follow-up response.
+    private var paused = false
+    /// The answers the follow-up now streaming carries, resolved once it shows it took them.
+    private var carried: [(request: HumanRequest, response: HumanResponse)] = []
+    /// What the last follow-up did with its answers (nil until it tells).
+    public private(set) var followUpOutcome: FollowUpOutcome?
+    /// The usage of the responses completed so far while the run waited.
+    private var usageSoFar = Usage.zero
+
+    /// Whether DevUI took the answers a follow-up response carried.
+    public enum FollowUpOutcome: Sendable, Hashable {
+        case taken
+        /// DevUI answered the follow-up with `error` / `response.failed` before any work: why, in its words.
+        case refused(String)
+    }
 
     public init(agentName: String = "agent", workflowName: String = "remote") {
         self.agentName = agentName
@@ -42,6 +67,23 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
 
     public var unknownEventCounts: [String: Int] { ledger.unknownCounts }
     public var ignoredEventCounts: [String: Int] { ledger.ignoredCounts }
+
+    /// Whether the run waits on a person: a response ended with requests pending, and only a follow-up response
+    /// with their answers continues it.
+    public var isWaiting: Bool { paused && !pending.isEmpty && !ledger.isTerminated }
+
+    /// The requests DevUI waits on, oldest first.
+    public var pendingRequests: [HumanRequest] { pending }
+
+    /// The next stream is the follow-up response carrying `answers` (to pending requests; others are ignored):
+    /// their resolutions are emitted when it shows it took them.
+    public mutating func followUp(carrying answers: [(requestId: String, response: HumanResponse)]) {
+        followUpOutcome = nil
+        lastError = nil
+        carried = answers.compactMap { answer in
+            pending.first { $0.id == answer.requestId && answer.response.fits($0) }.map { ($0, answer.response) }
+        }
+    }
 
     /// Types DevUI sends (or documents) that carry nothing a viewer shows.
     static let dropped: Set<String> = [
@@ -55,8 +97,11 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     public mutating func decode(_ event: SSEEvent, at timestamp: Double) -> [WorkflowEvent] {
         ledger.received += 1
         guard !ledger.isTerminated else { return [] }
-        if started, decodeDelta(event.data, at: timestamp) { return ledger.drain() }
+        if started, carried.isEmpty, decodeDelta(event.data, at: timestamp) { return ledger.drain() }
         if OpenAIChunk.isDone(event.data) {
+            if !carried.isEmpty { refuse(lastError ?? "DevUI ended the follow-up response without taking the answer") }
+            // A response that stopped for a person ends its stream; the run goes on in the follow-up.
+            if paused { return ledger.drain() }
             start(runId: "", at: timestamp)
             fail(lastError ?? "the stream ended with [DONE] before response.completed", at: timestamp)
             return ledger.drain()
@@ -65,6 +110,20 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
         guard let type = object.string("type") else {
             ledger.warn("an event without \"type\"", at: timestamp)
             return ledger.drain()
+        }
+        if !carried.isEmpty {
+            switch type {
+            case "error":
+                // Before any work, DevUI's error is its answer to the follow-up, not the run's failure.
+                lastError = object.string("message") ?? object["error"]?["message"]?.stringValue ?? "DevUI reported an error"
+                return ledger.drain()
+            case "response.failed":
+                refuse(lastError ?? object["response"]?["error"]?["message"]?.stringValue ?? "the follow-up response failed")
+                return ledger.drain()
+            case "response.created", "response.in_progress": break
+            default:
+                if !Self.dropped.contains(type) { takeCarried(at: timestamp) }
+            }
         }
         switch type {
         case "response.created":
@@ -86,18 +145,22 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
             let call = object["function_call"]
             let callId = call?["id"]?.stringValue ?? ""
             let arguments = call?["arguments"].map { $0.stringValue ?? $0.jsonText } ?? ""
-            ledger.emit(.approvalRequested(.init(
+            let request = ApprovalRequest(
                 requestId: object.string("request_id") ?? "", agent: calls[callId]?.agent ?? lastAgent ?? agentName,
-                callId: callId, tool: call?["name"]?.stringValue ?? "", arguments: arguments)), at: timestamp)
+                callId: callId, tool: call?["name"]?.stringValue ?? "", arguments: arguments)
+            pending.append(.approval(request))
+            ledger.emit(.approvalRequested(request), at: timestamp)
         case "response.request_info.requested":
             // Agent Framework's request_info: the executor's request data (its `question` when it has one) and
             // the schema the answer must fit.
             let data = object["request_data"]
             let question = data?["question"]?.stringValue ?? data?["prompt"]?.stringValue
                 ?? data.map { $0.stringValue ?? $0.jsonText } ?? "The workflow asks for input"
-            ledger.emit(.inputRequested(.init(
+            let request = InputRequest(
                 requestId: object.string("request_id") ?? "", agent: object.string("source_executor_id") ?? lastAgent ?? agentName,
-                question: question, schema: object["response_schema"])), at: timestamp)
+                question: question, schema: object["response_schema"])
+            pending.append(.input(request))
+            ledger.emit(.inputRequested(request), at: timestamp)
         case "error":
             lastError = object.string("message") ?? object["error"]?["message"]?.stringValue ?? "DevUI reported an error"
             ledger.emit(.warning(agent: lastAgent, message: lastError!), at: timestamp)
@@ -139,6 +202,18 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     public mutating func finish(at timestamp: Double) -> [WorkflowEvent] {
         guard !ledger.isTerminated else { return [] }
         start(runId: "", at: timestamp)
+        if isWaiting {
+            // No follow-up will come (nothing here can answer): say what the run is left waiting on.
+            let asked = pending.map { request -> String in
+                switch request {
+                case let .approval(approval): return "\(approval.agent)'s \(approval.tool) call needs approval"
+                case let .input(input): return "\(input.agent) asks: \(input.question)"
+                }
+            }
+            fail("DevUI waits for a person (" + asked.joined(separator: "; ")
+                + "); attach answers DevUI's requests from its dashboard", at: timestamp)
+            return ledger.drain()
+        }
         fail(
             lastError ?? "the stream ended before response.completed (DevUI cannot resume a response, so flowtop does not reconnect)",
             at: timestamp)
@@ -253,10 +328,16 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     }
 
     private mutating func complete(usage value: JSONValue?, at timestamp: Double) {
-        var usage = Usage.zero
+        var usage = usageSoFar
         if let fields = value?.objectValue {
-            usage = Usage(
+            usage = usage + Usage(
                 inputTokens: fields["input_tokens"]?.intValue ?? 0, outputTokens: fields["output_tokens"]?.intValue ?? 0)
+        }
+        // Stopped for a person: the run (and its agents) go on in the follow-up response.
+        if !pending.isEmpty {
+            paused = true
+            usageSoFar = usage
+            return
         }
         // An agent entity's message has no done event of its own: it ends with the response.
         let single = running.count == 1
@@ -265,6 +346,34 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.emit(.output(agent: final, text: final.flatMap { text[$0] } ?? ""), at: timestamp)
         ledger.emit(
             .runCompleted(finalAgent: final, usage: usage, durationMs: max(0, timestamp - startTime) * 1000), at: timestamp)
+    }
+
+    /// The follow-up showed work: the answers it carried were taken.
+    private mutating func takeCarried(at timestamp: Double) {
+        for (request, response) in carried {
+            pending.removeAll { $0.id == request.id }
+            switch (request, response) {
+            case let (.approval(approval), .approval(decision)):
+                ledger.emit(.approvalResolved(.init(
+                    requestId: approval.requestId, agent: approval.agent, callId: approval.callId, tool: approval.tool,
+                    decision: decision)), at: timestamp)
+            case let (.input(input), .input(answer)):
+                ledger.emit(.inputProvided(.init(requestId: input.requestId, agent: input.agent, answer: answer)), at: timestamp)
+            default:
+                break
+            }
+        }
+        carried = []
+        paused = false
+        lastError = nil
+        followUpOutcome = .taken
+    }
+
+    /// DevUI did not take the follow-up's answers: the run stays as it was, waiting on the same requests.
+    private mutating func refuse(_ reason: String) {
+        carried = []
+        lastError = nil
+        followUpOutcome = .refused(reason)
     }
 
     private mutating func fail(_ reason: String, at timestamp: Double) {

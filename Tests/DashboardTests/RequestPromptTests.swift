@@ -47,6 +47,32 @@ struct RequestPromptTests {
         #expect(!screen(state).contains("Approval"))
     }
 
+    @Test func anAnswerTheRunRefusedAsksAgainWithTheReasonInThePromptAndTheWarnings() {
+        var state = waiting([.approvalRequested(Self.approval)])
+        _ = press([.character("y")], on: &state)
+        let reason = "DevUI did not take the answer to req_1: OpenAI input message did not contain any supported message content"
+        _ = state.update(.answerRefused(requestId: "req_1", reason: reason))
+        #expect(state.requests.current?.id == "req_1")
+        #expect(state.warnings.contains(reason))
+        let text = screen(state)
+        #expect(text.contains("│ ✘ DevUI did not take the answer to req_1"), "\(text)")
+        #expect(text.contains("y approve · n reject"))
+        // Answered again, the reason goes with it.
+        _ = press([.character("y")], on: &state)
+        #expect(state.requests.isEmpty && state.requests.refusal == nil)
+    }
+
+    @Test func aRefusalAfterTheRunResolvedTheRequestOnlyWarns() {
+        var state = waiting([.approvalRequested(Self.approval)])
+        _ = press([.character("y")], on: &state)
+        _ = state.update(.events([event(5, .approvalResolved(.init(
+            requestId: "req_1", agent: "Researcher", callId: "call_1", tool: "send_report",
+            decision: .init(approved: false, answeredBy: "alice"))))]))
+        _ = state.update(.answerRefused(requestId: "req_1", reason: "already answered"))
+        #expect(state.requests.isEmpty)
+        #expect(state.warnings.contains("already answered"))
+    }
+
     @Test func nAsksForAReasonAndTypedLettersAreNotKeys() {
         var state = waiting([.approvalRequested(Self.approval)])
         var effects = press([.character("n")] + typing("quiet please"), on: &state)

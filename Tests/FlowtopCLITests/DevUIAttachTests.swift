@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import Synchronization
 import Testing
 
 extension FlowtopBinaryTests {
@@ -12,11 +13,12 @@ struct DevUIAttachTests {
         return Array(try Data(contentsOf: url))
     }
 
-    /// DevUI's routes: the entity list, research_writer's info (unless `withInfo` is false), and a run of
-    /// research_writer (its recorded stream, in small chunks).
-    static func devUI(status: Int? = nil, withInfo: Bool = true) throws -> LoopbackServer {
+    /// DevUI's routes: the entity list, research_writer's info (unless `withInfo` is false), a conversation (unless
+    /// `withConversations` is false), and a run of research_writer (its recorded stream, in small chunks).
+    static func devUI(status: Int? = nil, withInfo: Bool = true, withConversations: Bool = true) throws -> LoopbackServer {
         let entities = String(decoding: try fixture("devui_entities.json"), as: UTF8.self)
         let info = String(decoding: try fixture("devui_entity_info_research_writer.json"), as: UTF8.self)
+        let conversation = String(decoding: try fixture("devui_conversation_create_review.json"), as: UTF8.self)
         let stream = try fixture("devui_research_writer.sse")
         let unauthorized = String(decoding: try fixture("devui_401_missing_token.json"), as: UTF8.self)
         return LoopbackServer { request in
@@ -24,6 +26,7 @@ struct DevUIAttachTests {
             switch (request.method, request.path) {
             case ("GET", "/v1/entities"): return .json(entities)
             case ("GET", "/v1/entities/research_writer/info") where withInfo: return .json(info)
+            case ("POST", "/v1/conversations") where withConversations: return .json(conversation)
             case ("POST", "/v1/responses"): return .eventStream(ScriptedResponse.chunks(of: stream, size: 173))
             default: return .json(status: 404, #"{"error":{"message":"Not Found"}}"#)
             }
@@ -43,9 +46,109 @@ struct DevUIAttachTests {
         #expect(result.stdout.contains(#"⚙ get_weather({ "location": "Seattle, WA, USA " })"#))
         #expect(result.stdout.contains("Weather in Seattle, WA, USA : sunny, 21°C"))
         #expect(result.stdout.contains("✔ completed"))
-        let post = try #require(server.requests.first { $0.method == "POST" })
-        #expect(post.path == "/v1/responses")
-        #expect(post.bodyText == #"{"input":"Seattle weather?","metadata":{"entity_id":"research_writer"},"stream":true}"#)
+        let posts = server.requests.filter { $0.method == "POST" }
+        #expect(posts.map(\.path) == ["/v1/conversations", "/v1/responses"])
+        #expect(posts.first?.bodyText == #"{"metadata":{"entity_id":"research_writer","type":"workflow_session"}}"#)
+        #expect(posts.last?.bodyText == #"{"conversation":"conv_4042dec6bacd4b43a70165cdf7e18b76","input":"Seattle weather?","metadata":{"entity_id":"research_writer"},"stream":true}"#)
+    }
+
+    @Test func aDevUIWithoutConversationsIsAWarningAndTheRunGoesOnOutsideOne() async throws {
+        let server = try Self.devUI(withConversations: false)
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let result = try await FlowtopBinary.run([
+            "attach", server.baseURL, "--entity", "research_writer", "--message", "Seattle weather?", "--plain",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("flowtop: warning: cannot start a DevUI conversation"))
+        #expect(result.stderr.contains("research_writer's requests for a person cannot be answered from here"))
+        #expect(result.stdout.contains("✔ completed"))
+        let run = try #require(server.requests.last)
+        #expect(run.bodyText == #"{"input":"Seattle weather?","metadata":{"entity_id":"research_writer"},"stream":true}"#)
+    }
+
+    /// DevUI serving approval_flow: its conversation, the first response (which stops for an approval), then the
+    /// follow-ups in `followUps` order (the last past the end).
+    static func approvalDevUI(followUps: [String] = ["devui_approval_approve_followup.sse"]) throws -> LoopbackServer {
+        let entities = String(decoding: try fixture("devui_entities.json"), as: UTF8.self)
+        let conversation = String(decoding: try fixture("devui_conversation_create_approve.json"), as: UTF8.self)
+        let info = String(decoding: try fixture("devui_entity_info_approval_flow.json"), as: UTF8.self)
+        let streams = try (["devui_approval_flow.sse"] + followUps).map { try fixture($0) }
+        let posted = Mutex(0)
+        return LoopbackServer { request in
+            switch (request.method, request.path) {
+            case ("GET", "/v1/entities"): return .json(entities)
+            case ("GET", "/v1/entities/approval_flow/info"): return .json(info)
+            case ("POST", "/v1/conversations"): return .json(conversation)
+            case ("POST", "/v1/responses"):
+                let index = posted.withLock { count in
+                    defer { count += 1 }
+                    return min(count, streams.count - 1)
+                }
+                return .eventStream(ScriptedResponse.chunks(of: streams[index], size: 173))
+            default: return .json(status: 404, #"{"error":{"message":"Not Found"}}"#)
+            }
+        }
+    }
+
+    @Test func withPlainARunThatStopsForAPersonFailsSayingWhatItWaitsOn() async throws {
+        let server = try Self.approvalDevUI()
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let result = try await FlowtopBinary.run([
+            "attach", server.baseURL, "--entity", "approval_flow", "--message", "Book a table for two at Luigi's tonight.", "--plain",
+        ])
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("book_table"), "\(result.stdout)")
+        #expect(result.stdout.contains("approval_flow's book_table call needs approval"), "\(result.stdout)")
+        #expect(result.stdout.contains("attach answers DevUI's requests from its dashboard"))
+        #expect(server.requests.filter { $0.path == "/v1/responses" }.count == 1)
+    }
+
+    @Test func inTmuxYApprovesADevUICallAndTheFollowUpContinuesInTheSamePane() async throws {
+        try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+        let server = try Self.approvalDevUI()
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let tmux = try await Tmux(width: 100, height: 30)
+        defer { tmux.kill() }
+        try await tmux.run("\(FlowtopBinary.url.path) attach \(server.baseURL) --entity approval_flow --message 'Book a table for two at Luigi'\\''s tonight.'; echo EXIT=$?")
+        // The prompt opens as the request arrives; the header says what the run waits for once its response ended.
+        let asked = try await tmux.waitFor("the approval prompt while nothing is open") {
+            $0.contains("y approve · n reject") && $0.contains("DevUI waits for an approval")
+        }
+        #expect(asked.contains("approval_flow wants to call book_table"))
+        #expect(!asked.contains("warning"))
+        try await tmux.type("y")
+        let done = try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
+        #expect(done.contains("✔ approved by dashboard"))
+        #expect(done.contains("Booked a table for two"))
+        #expect(!done.contains("Approval"))
+        try await tmux.type("q")
+        let after = try await tmux.waitFor("the exit status after quitting") { Tmux.exitLine(in: $0) != nil }
+        #expect(Tmux.exitLine(in: after) == "EXIT=0")
+        let followUp = try #require(server.requests.last)
+        #expect(followUp.bodyText.contains(#""approved":true,"request_id":"af-call-d3c9a2ae37d243e5b43b881db2ca7cd5""#))
+    }
+
+    @Test func inTmuxAnAnswerDevUIRefusesIsAskedAgainWithItsReason() async throws {
+        try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+        let server = try Self.approvalDevUI(followUps: ["devui_approval_unknown_request_id.sse", "devui_approval_approve_followup.sse"])
+        try await server.start()
+        defer { Task { await server.shutdown() } }
+        let tmux = try await Tmux(width: 100, height: 30)
+        defer { tmux.kill() }
+        try await tmux.run("\(FlowtopBinary.url.path) attach \(server.baseURL) --entity approval_flow --message 'Book a table'; echo EXIT=$?")
+        try await tmux.waitFor("the approval prompt") { $0.contains("y approve · n reject") }
+        try await tmux.type("y")
+        let refused = try await tmux.waitFor("the refusal in the prompt") { $0.contains("✘ DevUI did not take the answer") }
+        #expect(refused.contains("y approve · n reject"))
+        #expect(!refused.contains("failed"))
+        try await tmux.type("y")
+        let done = try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
+        #expect(done.contains("✔ approved by dashboard"))
+        try await tmux.type("q")
+        try await tmux.waitFor("the shell prompt") { Tmux.exitLine(in: $0) != nil }
     }
 
     @Test func theEntitysStructureFromItsInfoRidesOnTheRunsFirstEvent() async throws {

@@ -34,6 +34,53 @@ struct PeerAttachTests {
         #expect(!listed.stderr.contains("peer-token-5150"))
     }
 
+    /// Attaches the real binary's dashboard to the DevUI peer's `entity` in tmux, waits for the prompt `asked`
+    /// shows, answers with `answer` (keys typed, then Enter unless it is `y`) and returns the screen once the run
+    /// completed.
+    static func answerInTmux(entity: String, message: String, asked: String, answer: [String]) async throws -> String {
+        try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+        return try await PeerKit.with("devui") { url in
+            let tmux = try await Tmux(width: 120, height: 40)
+            defer { tmux.kill() }
+            try await tmux.run("\(FlowtopBinary.url.path) attach \(url) --entity \(entity) --message '\(message)'; echo EXIT=$?")
+            try await tmux.waitFor("the prompt") { $0.contains(asked) }
+            for key in answer {
+                if key == "Enter" { try await tmux.press("Enter") } else { try await tmux.type(key) }
+            }
+            let done = try await tmux.waitFor("the run to complete", timeout: .seconds(60)) { $0.contains("✓ completed") }
+            try await tmux.type("q")
+            let after = try await tmux.waitFor("the exit status") { Tmux.exitLine(in: $0) != nil }
+            #expect(Tmux.exitLine(in: after) == "EXIT=0")
+            return done
+        }
+    }
+
+    @Test func devUIsApprovalFlowApprovedFromTheDashboardBooksTheTable() async throws {
+        let done = try await Self.answerInTmux(
+            entity: "approval_flow", message: "Book a table for two at Luigis tonight.",
+            asked: "approval_flow wants to call book_table", answer: ["y"])
+        #expect(done.contains("✔ approved by dashboard"), "\(done)")
+        #expect(done.contains("Booked a table"), "\(done)")
+    }
+
+    @Test func devUIsApprovalFlowRejectedFromTheDashboardTellsTheModel() async throws {
+        let done = try await Self.answerInTmux(
+            entity: "approval_flow", message: "Book a table for two at Luigis tonight.",
+            asked: "approval_flow wants to call book_table", answer: ["n", "not tonight", "Enter"])
+        #expect(done.contains("✘ rejected by dashboard: not tonight"), "\(done)")
+        #expect(done.contains("Tool call invocation was rejected by user"), "\(done)")
+        #expect(done.contains("I did not book the table"), "\(done)")
+    }
+
+    @Test func devUIsReviewFlowAnsweredFromTheDashboardGoesOnToTheWriter() async throws {
+        let done = try await Self.answerInTmux(
+            entity: "review_flow", message: "Research Seattle weather and write a short poem",
+            asked: "Reviewer asks", answer: ["Mention the light breeze.", "Enter"])
+        #expect(done.contains("✎ answered by dashboard"), "\(done)")
+        #expect(done.contains("Writer"), "\(done)")
+        #expect(!done.contains("failed"), "\(done)")
+    }
+
     @Test func agUIsWorkflowShowsBothAgentsTheToolAndTheTokens() async throws {
         let body = #"{"threadId":"t1","runId":"r1","messages":[{"id":"m1","role":"user","content":"What is the weather in Seattle?"}],"state":{},"tools":[],"context":[],"forwardedProps":{}}"#
         let result = try await PeerKit.with("agui") { url in

@@ -98,7 +98,14 @@ struct DevUIDecoderTests {
             callId: "call__0_book_table_cmpl-f2ffd339-d275-458b-bedd-4b4ac0c88602", tool: "book_table",
             arguments: #"{"restaurant":"L'Officiel de la Vie,"}"#))))
         #expect(!run.kinds.contains { if case .warning = $0 { true } else { false } })
-        #expect(run.all.last?.isTerminal == true)
+        // The response completed with the request pending: the run waits, and a stream that ends there (no
+        // follow-up) says what it waits on.
+        #expect(!run.events.contains { $0.isTerminal })
+        guard case let .runFailed(error, _)? = run.fromFinish.last?.kind else {
+            Issue.record("the end of the stream should fail the waiting run: \(run.fromFinish)")
+            return
+        }
+        #expect(error.contains("approval_flow's book_table call needs approval"))
     }
 
     @Test func aReviewersRequestInfoIsAQuestionWithItsAnswerSchema() throws {

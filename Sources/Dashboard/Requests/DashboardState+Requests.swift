@@ -25,6 +25,9 @@ extension DashboardState {
             agents[index].noteOutput(at: timestamp)
         case let .inputProvided(provision):
             requests.remove(provision.requestId)
+            let who = provision.answer.answeredBy.map { " by \($0)" } ?? ""
+            let first = provision.answer.text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            agents[paneIndex(provision.agent)].append(PaneLine(kind: .tool, text: "  ✎ answered\(who): \(first)"))
         default:
             break
         }
@@ -99,7 +102,15 @@ extension DashboardState {
 
     /// Takes the request off the queue at once (the run's own event confirms it) and sends the answer out.
     private mutating func answer(_ request: HumanRequest, with response: HumanResponse) -> [DashboardEffect] {
-        requests.remove(request.id)
+        requests.answered(request)
         return [.answer(requestId: request.id, response)]
+    }
+
+    /// The run did not take an answer sent from here: listed with the warnings, and the request asked again with
+    /// the reason in its prompt while the run still waits on it.
+    mutating func answerRefused(_ requestId: String, reason: String) {
+        warnings.append(reason)
+        guard runStatus == .running else { return }
+        _ = requests.refused(requestId, reason: reason)
     }
 }

@@ -13,6 +13,8 @@ public enum DashboardInput: Sendable {
     /// A problem of the source that is no event of the run (attach could not read a DevUI entity's structure),
     /// listed with the warnings.
     case sourceWarning(String)
+    /// The run did not take the answer sent to `requestId` (the server or DevUI refused it): `reason` says why.
+    case answerRefused(requestId: String, reason: String)
     /// A batch of workflow events, applied in order.
     case events([WorkflowEvent])
     /// Events are waiting while the dashboard is paused.
@@ -54,6 +56,8 @@ extension DashboardState {
             skippedEventCounts = counts
         case let .sourceWarning(message):
             warnings.append(message)
+        case let .answerRefused(requestId, reason):
+            answerRefused(requestId, reason: reason)
         case let .events(batch):
             for event in batch { apply(event) }
         case let .eventsWaiting(count):

@@ -43,7 +43,12 @@ enum RequestPromptView {
         guard let request = requests.current else { return }
         let width = max(24, min(grid.width - 4, 90))
         let inner = width - 4
-        let body = bodyLines(request, width: inner)
+        var body = bodyLines(request, width: inner)
+        if let refusal = requests.refusal {
+            // The last answer was not taken: why, above what is asked again.
+            let rows = TextWrap.rows("✘ " + refusal, width: inner).map { (text: String($0), style: StyleRole.toolError) }
+            body = rows + [("", .overlay)] + body
+        }
         let answer = answerLines(requests, request, width: inner)
         let height = min(max(6, grid.height - 4), body.count + answer.count + 3)
         let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)

@@ -94,16 +94,17 @@ struct AttachCommand: AsyncParsableCommand {
         return EventSourceRequest(url: url, body: payload, headers: headers, secrets: secrets)
     }
 
-    /// Sends each answer the dashboard gives to the run's server; a refusal shows in the warnings. An AG-UI run's
-    /// requests are answered by its follow-up run instead (`followUps` keeps them).
+    /// Sends each answer the dashboard gives where the run lives; a refusal shows in the warnings, and the request
+    /// is asked again while the run still waits on it. An AG-UI run's requests are answered by its follow-up run
+    /// instead (`followUps` keeps them).
     static func answering(
-        with answers: FlowtopRequestAnswers, followUps: AGUIFollowUps? = nil, warningsTo shown: InboxSlot
+        with answers: any RequestAnswers, followUps: AGUIFollowUps? = nil, warningsTo shown: InboxSlot
     ) -> @Sendable (String, HumanResponse) -> Void {
         { requestId, response in
             if followUps?.answer(requestId, response) == true { return }
             Task {
                 if let problem = await answers.send(requestId, response) {
-                    shown.inbox.withLock { $0 }?.post(DashboardInput.sourceWarning(problem))
+                    shown.inbox.withLock { $0 }?.post(DashboardInput.answerRefused(requestId: requestId, reason: problem))
                 }
             }
         }
@@ -118,26 +119,37 @@ struct AttachCommand: AsyncParsableCommand {
         let failure = Mutex<String?>(nil)
         let status: Int32
         if ConsoleChoice.showsDashboard(output) {
-            // A flowtop run's requests are answered where it lives, over its server's answer route.
-            let answers = plan.isDevUI
-                ? nil : FlowtopRequestAnswers(streamURL: request.url, headers: request.headers, client: client.httpClient)
+            // Requests are answered where the run lives: a flowtop run over its server's answer route, a DevUI run
+            // with a follow-up response in its conversation.
+            let devUIAnswers = plan.devUI?.conversation != nil ? DevUIRequestAnswers() : nil
+            let answers: (any RequestAnswers)? = plan.isDevUI
+                ? devUIAnswers
+                : FlowtopRequestAnswers(streamURL: request.url, headers: request.headers, client: client.httpClient)
             let shown = InboxSlot()
             let followUps = plan.isDevUI ? nil : AGUIFollowUps(request: request)
             let onAnswer = answers.map { Self.answering(with: $0, followUps: followUps, warningsTo: shown) }
             do {
                 status = try await DashboardRun.show(options: dashboard, onAnswer: onAnswer) { inbox in
                     shown.inbox.withLock { $0 = inbox }
-                    if let warning = plan.graphWarning { inbox.post(.sourceWarning(warning)) }
-                    let outcome = await RemoteAttach.run(
-                        request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
-                        graph: plan.graph, followUps: followUps,
-                        onState: { inbox.setConnection($0) },
-                        onSkipped: { inbox.setSkipped($0) },
-                        onEvent: { event in
-                            recorder?.record(event)
-                            answers?.observe(event)
-                            inbox.append(event)
-                        })
+                    for warning in plan.warnings { inbox.post(.sourceWarning(warning)) }
+                    let onEvent = { (event: WorkflowEvent) in
+                        recorder?.record(event)
+                        answers?.observe(event)
+                        inbox.append(event)
+                    }
+                    let outcome = if let run = plan.devUI, let conversation = run.conversation, let devUIAnswers {
+                        await DevUIConversationRun.run(
+                            server: run.server, entity: run.entity, conversation: conversation, message: run.message,
+                            answers: devUIAnswers, client: client, agentName: agent ?? run.entity, graph: plan.graph,
+                            onState: { inbox.setConnection($0) }, onSkipped: { inbox.setSkipped($0) }, onEvent: onEvent)
+                    } else {
+                        await RemoteAttach.run(
+                            request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,
+                            graph: plan.graph, followUps: followUps,
+                            onState: { inbox.setConnection($0) },
+                            onSkipped: { inbox.setSkipped($0) },
+                            onEvent: onEvent)
+                    }
                     if let failed = outcome.failure {
                         let error = plan.reword(failed)
                         failure.withLock { $0 = error.message }
@@ -155,7 +167,7 @@ struct AttachCommand: AsyncParsableCommand {
                 throw error.exit()
             }
         } else {
-            if let warning = plan.graphWarning { printError("flowtop: warning: \(warning)") }
+            for warning in plan.warnings { printError("flowtop: warning: \(warning)") }
             status = await WorkflowConsole.show(format: output.json ? .json : .plain, stopNotice: "disconnected from the stream") { yield in
                 let outcome = await RemoteAttach.run(
                     request, client: client, format: dialect, agentName: agent, workflowName: plan.workflowName,

@@ -17,6 +17,20 @@ struct AttachPlan: Sendable {
     var graph: WorkflowGraph?
     /// Why the structure could not be read (never fatal: the map then shows the agents seen).
     var graphWarning: String?
+    /// A DevUI run: what it runs and the conversation it runs in (nil when DevUI would not make one: its requests
+    /// then cannot be answered from here, and `conversationWarning` says why).
+    var devUI: DevUIRun?
+    var conversationWarning: String?
+
+    struct DevUIRun: Sendable {
+        var server: DevUIServer
+        var entity: String
+        var message: String
+        var conversation: String?
+    }
+
+    /// Warnings about what the dashboard or the console will lack, for the `w` list or stderr.
+    var warnings: [String] { [graphWarning, conversationWarning].compactMap(\.self) }
 
     /// A failure in the words that help: DevUI's 401 says where its token comes from.
     func reword(_ failure: EventSourceFailure) -> EventSourceFailure {
@@ -73,9 +87,22 @@ extension AttachCommand {
         } catch {
             graphWarning = "cannot read \(chosen)'s structure for the map (\(error.message)); it shows the executors seen"
         }
+        // DevUI keeps a run's requests for a person by conversation: only a run in one can be answered.
+        var conversation: String?
+        var conversationWarning: String?
+        do {
+            if let picked = entities.first(where: { $0.id == chosen }) {
+                conversation = try await server.createConversation(for: picked, using: client.httpClient)
+            }
+        } catch {
+            conversationWarning = "cannot start a DevUI conversation (\(error.message)); \(chosen)'s requests for a person cannot be answered from here"
+        }
         return AttachPlan(
-            request: server.run(entity: chosen, message: message), dialect: .devui, agentName: agentName,
-            workflowName: chosen, client: client, isDevUI: true, graph: graph, graphWarning: graphWarning)
+            request: server.run(entity: chosen, message: message, conversation: conversation), dialect: .devui,
+            agentName: agentName, workflowName: chosen, client: client, isDevUI: true, graph: graph,
+            graphWarning: graphWarning,
+            devUI: AttachPlan.DevUIRun(server: server, entity: chosen, message: message, conversation: conversation),
+            conversationWarning: conversationWarning)
     }
 
     /// On a terminal, the entities as a numbered list and the person's pick; nil without a terminal or a pick.
