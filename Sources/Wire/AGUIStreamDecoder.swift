@@ -257,9 +257,12 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     private mutating func custom(name: String, value: JSONValue?, at timestamp: Double) {
         switch name {
         case "handoff_sent":
-            guard let target = value?["target"]?.stringValue else { return ledger.warn("handoff_sent without a target", at: timestamp) }
-            let source = value?["source"]?.stringValue ?? lastAgent
-            ledger.emit(.transition(from: source, to: target, reason: "handoff"), at: timestamp)
+            // Agent Framework names the two ends `source`/`target`; flowtop's own encoder `from`/`to`, with a reason.
+            guard let target = (value?["target"] ?? value?["to"])?.stringValue else {
+                return ledger.warn("handoff_sent without a target", at: timestamp)
+            }
+            let source = (value?["source"] ?? value?["from"])?.stringValue ?? lastAgent
+            ledger.emit(.transition(from: source, to: target, reason: value?["reason"]?.stringValue ?? "handoff"), at: timestamp)
             announced = target
         case "group_chat":
             // The Agent Framework sends one when a participant is asked and one when it answered; only a change of

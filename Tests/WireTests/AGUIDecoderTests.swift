@@ -117,6 +117,21 @@ struct AGUIDecoderTests {
         #expect(!custom.isAgentStep("superstep:3"))
     }
 
+    @Test func flowtopsOwnHandoffSentWithFromAndToIsOneTransitionWithItsReason() {
+        var decoder = AGUIStreamDecoder()
+        let run = Decoded(&decoder, [
+            sse(#"{"type":"RUN_STARTED","threadId":"t","runId":"r"}"#),
+            sse(#"{"type":"STEP_STARTED","stepName":"Researcher"}"#),
+            sse(#"{"type":"STEP_FINISHED","stepName":"Researcher"}"#),
+            sse(#"{"type":"CUSTOM","name":"handoff_sent","value":{"from":"Researcher","to":"Writer","reason":"next in sequence"}}"#),
+            sse(#"{"type":"STEP_STARTED","stepName":"Writer"}"#),
+            sse(#"{"type":"STEP_FINISHED","stepName":"Writer"}"#),
+            sse(#"{"type":"RUN_FINISHED","threadId":"t","runId":"r"}"#),
+        ])
+        #expect(run.transitions.map { "\($0.from ?? "-")>\($0.to):\($0.reason ?? "")" } == ["Researcher>Writer:next in sequence"])
+        #expect(run.warnings.isEmpty)
+    }
+
     @Test func handoffAndGroupChatBecomeTransitions() {
         var decoder = AGUIStreamDecoder()
         let run = Decoded(&decoder, [
