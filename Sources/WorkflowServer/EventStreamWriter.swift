@@ -16,7 +16,10 @@ struct EventStreamWriter {
     static let batchLimit = 512
 
     /// Streams events after sequence `after` until the run's terminal event. Throws when the client is gone.
-    func write(encoder format: inout WireEncoder, after: Int, to writer: inout any ResponseBodyWriter) async throws {
+    /// `resumed`: events before `after` were written already (from the store), so a gap is reported, not skipped.
+    func write(
+        encoder format: inout WireEncoder, after: Int, resumed: Bool = false, to writer: inout any ResponseBodyWriter
+    ) async throws {
         let (signals, watcher) = record.watch(after: after, paces: paces)
         defer { record.unwatch(watcher) }
         // The registry's clock wakes this watcher now and then, which is when a due keepalive goes out.
@@ -28,7 +31,7 @@ struct EventStreamWriter {
         bytes.reserveCapacity(4096)
         var cursor = after
         var sawTerminal = false
-        var delivered = false
+        var delivered = resumed
         while true {
             let (batch, ended) = record.events(after: cursor, limit: Self.batchLimit, watcher: watcher)
             if let first = batch.first, first.sequence > cursor + 1, delivered {
