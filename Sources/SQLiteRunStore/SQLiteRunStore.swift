@@ -298,7 +298,8 @@ public final class SQLiteRunStore: RunStore {
             _ = try await rows("COMMIT")
             return result
         } catch {
-            _ = try? await rows("ROLLBACK")
+            // In a task of its own: a cancelled caller must not leave the connection inside the transaction.
+            await Task { _ = try? await rows("ROLLBACK") }.value
             throw error
         }
     }

@@ -15,7 +15,7 @@ struct RunListColumns {
     /// Title, width, the most a flexible column grows to, and priority (0: always shown).
     private static func spec(_ column: RunListState.Column) -> (title: String, width: Int, grows: Int, priority: Int) {
         switch column {
-        case .state: return ("STATE", 13, 0, 0)
+        case .state: return ("STATE", 11, 0, 0)
         case .id: return ("RUN", 16, 0, 1)
         case .workflow: return ("WORKFLOW", 8, 16, 2)
         case .agent: return ("AGENT", 6, 12, 3)
@@ -84,7 +84,7 @@ struct RunListColumns {
         case .completed: return "✓ completed"
         case .failed: return "✗ failed"
         case .cancelled: return "■ cancelled"
-        case .interrupted: return "↯ interrupted"
+        case .interrupted: return "↯ interrupt"
         }
     }
 

@@ -40,6 +40,8 @@ public final class StoreWriter: Sendable {
         var outage: String?
         var incompleteRuns = 0
         var written = 0
+        /// Set by `finish`: the task ends after its pass in flight (never cancelled mid-write).
+        var stopping = false
     }
 
     public init(store: any RunStore, instance: String = "flowtop-" + RandomID.make(), settings: StoreSettings,
@@ -91,9 +93,10 @@ public final class StoreWriter: Sendable {
 
     /// Writes what is queued (shutdown: after the runs ended), then stops the task and closes the store.
     public func finish() async {
-        // The task's pass in flight ends first: two passes at once could write a run's batches out of order.
+        // The task's pass in flight ends first: two passes at once could write a run's batches out of order, and a
+        // cancelled task would cut a transaction short.
         let task = loop.withLock { $0 }
-        task?.cancel()
+        state.withLock { $0.stopping = true }
         await task?.value
         for _ in 0..<20 where state.withLock({ !$0.pending.isEmpty }) {
             if await drain() == nil { try? await Task.sleep(for: .milliseconds(100)) }
@@ -109,8 +112,9 @@ public final class StoreWriter: Sendable {
         var lastPrune = clock.now
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
         var failures = 0
-        while !Task.isCancelled {
+        while !state.withLock({ $0.stopping }) {
             guard let written = await drain() else {
+                if state.withLock({ $0.stopping }) { return }
                 failures += 1
                 try? await Task.sleep(for: backoff.delay(attempt: failures))
                 continue
