@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        // The embedded run store: SQLite compiled in (no system library), its calls on NIO's thread pool.
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -85,6 +87,17 @@ let package = Package(
         ),
         // Runs that outlive the process: the store protocol and its values (SQLite and PostgreSQL implement it).
         .target(name: "RunStore", dependencies: ["WorkflowCore"], swiftSettings: strict),
+        // The embedded store (the default): one SQLite file in WAL mode.
+        .target(
+            name: "SQLiteRunStore",
+            dependencies: [
+                "RunStore", "WorkflowCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The OTLP messages flowtop reads, generated once from Protos/ by scripts/generate-protos and committed.
         .target(
             name: "OTLPProto",
@@ -121,7 +134,7 @@ let package = Package(
         .target(
             name: "WorkflowServer",
             dependencies: [
-                "Wire", "WorkflowCore", "TraceIngest",
+                "Wire", "WorkflowCore", "TraceIngest", "RunStore", "HTTPExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,7 +158,8 @@ let package = Package(
             name: "flowtop",
             dependencies: [
                 "EventStream", "WorkflowCore", "HTTPExchange", "ModelClients", "Wire", "RemoteStream", "Dashboard",
-                "DashboardApp", "Terminal", "WorkflowServer", "MCPTools", "TraceIngest", "TraceGRPC",
+                "DashboardApp", "Terminal", "WorkflowServer", "MCPTools", "TraceIngest", "TraceGRPC", "RunStore",
+                "RunStoreOpening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -157,7 +171,7 @@ let package = Package(
             name: "flowtop-bench",
             dependencies: [
                 "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer", "MCPTools",
-                "TraceIngest", "OTLPProto",
+                "TraceIngest", "OTLPProto", "RunStore", "RunStoreOpening", "SQLiteRunStore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -186,6 +200,24 @@ let package = Package(
             name: "EventStreamTests",
             dependencies: ["EventStream", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        // A `--store` location opened as its store (SQLite here; PostgreSQL beside it), and read from the command line.
+        .target(
+            name: "RunStoreOpening",
+            dependencies: [
+                "RunStore", "SQLiteRunStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The contract every RunStore keeps, run against each store on real files (and servers).
+        .testTarget(
+            name: "RunStoreTests",
+            dependencies: [
+                "RunStore", "SQLiteRunStore", "WorkflowCore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "WorkflowCoreTests", dependencies: ["WorkflowCore", "TestSupport"], swiftSettings: strict),
@@ -218,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "WorkflowServerTests",
             dependencies: [
-                "WorkflowServer", "Wire", "WorkflowCore", "EventStream", "RemoteStream",
+                "WorkflowServer", "Wire", "WorkflowCore", "EventStream", "RemoteStream", "RunStore", "SQLiteRunStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import RunStore
+import RunStoreOpening
+import SQLiteRunStore
 
 /// Load test of the workflow server over loopback: a server process per phase (the scripted model at full speed),
 /// N concurrent streams from this process, events/s delivered, time to first event, the server's memory.
@@ -24,11 +27,22 @@ struct ServeBenchCommand: AsyncParsableCommand {
     @Option(help: "Events to deliver per phase (split across its streams).")
     var events = 1_000_000
 
+    @Option(help: "A store to measure against memory: sqlite:PATH runs each phase twice, in memory and on a new file at PATH (which must not exist; it is removed after each phase).")
+    var store: StoreLocation = .memory
+
     func validate() throws {
         guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 && $0 <= 5000 }) else {
             throw ValidationError("--streams takes numbers from 1 to 5000, e.g. 1,100,1000")
         }
         guard events >= 1000 else { throw ValidationError("--events must be at least 1000") }
+        switch store {
+        case .memory: break
+        case let .sqlite(path):
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("--store \(store): the file exists; the benchmark writes a new one")
+            }
+        case .postgres: throw ValidationError("--store takes memory or sqlite:PATH")
+        }
     }
 
     var counts: [Int] { streams.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -42,29 +56,55 @@ struct ServeBenchCommand: AsyncParsableCommand {
 
     private func phases(group: MultiThreadedEventLoopGroup) async throws {
         for count in counts {
-            // Two agents answer per run; each token is one event. A stream gets at most 100,000 tokens per answer:
-            // the scripted model writes far faster than any reader, and a reader that falls too far behind a run
-            // has its stream ended (see docs/PERFORMANCE.md).
-            let tokens = min(100_000, max(50, events / (2 * count)))
-            let server = try BenchServerProcess(answerTokens: tokens, maxRuns: count + 10)
-            defer { server.stop() }
-            // One run first, as a server in service has had: the measured phase then times serving streams, not
-            // the new process's first-use costs (lazy initialisation, page faults, thread start-up).
-            let warmUp = await StreamLoadClient.stream(port: server.port, group: group)
-            guard warmUp.ok else { throw BenchFailure("the warm-up request failed") }
-            let result = try await phase(group: group, port: server.port, streams: count, server: server)
-            let ttfb = result.ttfb.sorted()
-            func percentile(_ p: Double) -> Double { ttfb[min(ttfb.count - 1, Int(Double(ttfb.count) * p))] * 1000 }
-            print("  \(count) stream\(count == 1 ? "" : "s") × \(2 * tokens) tokens: "
-                + "\(formatRate(Double(result.events))) events in \(format3(result.seconds)) s = "
-                + "\(formatRate(Double(result.events) / result.seconds)) events/s; "
-                + "first event p50 \(format3(percentile(0.5))) ms, p99 \(format3(percentile(0.99))) ms; "
-                + "errors \(result.errors); server RSS peak \(format3(Double(result.peakRSS) / 1_048_576)) MiB")
-            // The same bytes over one raw loopback socket, as the in-run reference.
-            let reference = try RawLoopbackRead.seconds(of: [UInt8](repeating: 0x61, count: result.bytes))
-            print("    reference, a raw loopback read of the same \(format3(Double(result.bytes) / 1_048_576)) MiB: "
-                + "\(format3(reference * 1000)) ms; the phase takes \(Reference.ratio(result.seconds, to: reference))")
+            let memory = try await measure(group: group, streams: count, store: .memory)
+            guard case let .sqlite(path) = store else { continue }
+            let stored = try await measure(group: group, streams: count, store: store)
+            let statistics = try await Self.storedStatistics(path: path)
+            for file in [path, path + "-wal", path + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+            let ratio = stored.rate / memory.rate
+            let perMillion = Double(statistics.bytes ?? 0) / Double(max(1, statistics.events)) * 1_000_000
+            print("    \(store) against memory: \(formatRate(stored.rate)) / \(formatRate(memory.rate)) events/s = "
+                + "\(Int((ratio * 100).rounded())) % (target >= 70 %); stored \(formatRate(Double(statistics.events))) "
+                + "events of \(statistics.runs) runs in \(format3(Double(statistics.bytes ?? 0) / 1_048_576)) MiB = "
+                + "\(format3(perMillion / 1_048_576)) MiB per million events")
         }
+    }
+
+    /// The store a phase left behind (its server has stopped and written everything).
+    static func storedStatistics(path: String) async throws -> RunStoreStatistics {
+        let store = try await SQLiteRunStore.open(path: path)
+        let statistics = try await store.statistics()
+        await store.close()
+        return statistics
+    }
+
+    /// One phase: a server on `store`, `streams` clients; prints its line and returns its events/s.
+    private func measure(group: MultiThreadedEventLoopGroup, streams count: Int, store: StoreLocation) async throws
+        -> (rate: Double, events: Int)
+    {
+        // Two agents answer per run; each token is one event. A stream gets at most 100,000 tokens per answer:
+        // the scripted model writes far faster than any reader, and a reader that falls too far behind a run
+        // has its stream ended (see docs/PERFORMANCE.md).
+        let tokens = min(100_000, max(50, events / (2 * count)))
+        let server = try BenchServerProcess(answerTokens: tokens, maxRuns: count + 10, store: store)
+        defer { server.stop() }
+        // One run first, as a server in service has had: the measured phase then times serving streams, not
+        // the new process's first-use costs (lazy initialisation, page faults, thread start-up).
+        let warmUp = await StreamLoadClient.stream(port: server.port, group: group)
+        guard warmUp.ok else { throw BenchFailure("the warm-up request failed") }
+        let result = try await phase(group: group, port: server.port, streams: count, server: server)
+        let ttfb = result.ttfb.sorted()
+        func percentile(_ p: Double) -> Double { ttfb[min(ttfb.count - 1, Int(Double(ttfb.count) * p))] * 1000 }
+        print("  \(count) stream\(count == 1 ? "" : "s") × \(2 * tokens) tokens, store \(store): "
+            + "\(formatRate(Double(result.events))) events in \(format3(result.seconds)) s = "
+            + "\(formatRate(Double(result.events) / result.seconds)) events/s; "
+            + "first event p50 \(format3(percentile(0.5))) ms, p99 \(format3(percentile(0.99))) ms; "
+            + "errors \(result.errors); server RSS peak \(format3(Double(result.peakRSS) / 1_048_576)) MiB")
+        // The same bytes over one raw loopback socket, as the in-run reference.
+        let reference = try RawLoopbackRead.seconds(of: [UInt8](repeating: 0x61, count: result.bytes))
+        print("    reference, a raw loopback read of the same \(format3(Double(result.bytes) / 1_048_576)) MiB: "
+            + "\(format3(reference * 1000)) ms; the phase takes \(Reference.ratio(result.seconds, to: reference))")
+        return (Double(result.events) / result.seconds, result.events)
     }
 
     struct PhaseResult {
@@ -113,11 +153,12 @@ final class BenchServerProcess: Sendable {
     let port: Int
     private let process: Process
 
-    init(answerTokens: Int, maxRuns: Int) throws {
+    init(answerTokens: Int, maxRuns: Int, store: StoreLocation = .memory) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             "serve-child", "--port", "0", "--max-runs", String(maxRuns), "--answer-tokens", String(answerTokens),
+            "--store", store.description,
         ]
         let output = Pipe()
         process.standardOutput = output

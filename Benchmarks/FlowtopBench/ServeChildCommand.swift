@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RunStore
+import RunStoreOpening
 import ServiceLifecycle
 import WorkflowCore
 import WorkflowServer
@@ -26,6 +28,9 @@ struct ServeChildCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-runs"), help: "Runs allowed at once.")
     var maxRuns = 64
 
+    @Option(help: "Where runs are stored: memory or sqlite:PATH.")
+    var store: StoreLocation = .memory
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard answerTokens > 0, maxRuns > 0 else { throw ValidationError("--answer-tokens and --max-runs must be positive") }
@@ -46,7 +51,13 @@ struct ServeChildCommand: AsyncParsableCommand {
         let catalog = WorkflowCatalog(defaultName: "research-writer", workflows: workflows)
         let configuration = ServerConfiguration(host: "127.0.0.1", port: port, maxConcurrentRuns: maxRuns)
         let modelLabel = client.model.description
-        let server = WorkflowServer(configuration: configuration, catalog: catalog, modelLabel: modelLabel, logger: logger)
+        var storeWriter: StoreWriter?
+        if let opened = try await store.open(logger: logger) {
+            storeWriter = StoreWriter(store: opened, settings: StoreSettings(), logger: logger)
+            try await storeWriter?.start()
+        }
+        let server = WorkflowServer(
+            configuration: configuration, catalog: catalog, modelLabel: modelLabel, logger: logger, storeWriter: storeWriter)
         let app = server.makeApplication { port in
             let line = "flowtop serve: listening on http://127.0.0.1:\(port) (workflow \(catalog.defaultName), model \(modelLabel))\n"
             // Straight to the descriptor: the parent waits for this line.

@@ -66,6 +66,16 @@ public struct Recording: Sendable {
     /// Set when the file ends mid-line or has a line that does not read: replay stops there and says so.
     public var truncationNotice: String?
 
+    /// A stored run (its events from a server or a store) as a recording: offsets from the events' own times, and
+    /// the same notice as a recording cut short when the run never ended (`interrupted`).
+    public init(storedRun name: String, events: [WorkflowEvent]) {
+        source = name
+        let start = events.first?.timestamp ?? 0
+        self.events = events.map { (max(0, ($0.timestamp - start) * 1000), $0) }
+        truncationNotice = events.last?.isTerminal == true
+            ? nil : "the stored run \(name) ends before the run did; replayed up to its last stored event"
+    }
+
     public init(contentsOf path: String) throws(RecordingError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RecordingError("cannot read the recording \(path)")

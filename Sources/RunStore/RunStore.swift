@@ -103,10 +103,9 @@ public struct StoredRun: Sendable, Hashable {
     }
 }
 
-/// A stored run's state: the live states, and `interrupted` for a run whose server died before it ended.
-public enum StoredRunState: String, Sendable, Hashable, CaseIterable {
-    case running, completed, failed, cancelled, interrupted
-}
+/// A stored run's state is WorkflowCore's `RunState` (the feed and `flowtop top` show the same states), whose
+/// `interrupted` marks a run whose server died before it ended.
+public typealias StoredRunState = RunState
 
 /// One event as stored: its sequence and its flowtop wire JSON (`FlowtopWireFormat.json(for:)`, decoded back with
 /// `FlowtopWireDecoder.decode(json:)`), so a stored run replays byte for byte as it was streamed.

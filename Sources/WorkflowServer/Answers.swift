@@ -42,9 +42,11 @@ struct UnknownWorkflow: HTTPResponseError, Encodable {
 struct HealthAnswer: ResponseEncodable {
     var status = "ok"
     var activeRuns: Int
+    /// The run store's writer: ok or retrying, events waiting, runs stored incompletely (absent with no store).
+    var store: StoreHealth?
 
     enum CodingKeys: String, CodingKey {
-        case status
+        case status, store
         case activeRuns = "active_runs"
     }
 }
@@ -80,17 +82,17 @@ struct RunListAnswer: ResponseEncodable {
         }
     }
 
-    init(_ records: [RunRecord]) {
-        let now = Date().timeIntervalSince1970
+    /// Runs held in memory and runs read from the store, as `RunListing` picked them.
+    init(_ listed: [RunListing.Entry]) {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         func iso(_ seconds: Double) -> String { formatter.string(from: Date(timeIntervalSince1970: seconds)) }
-        runs = records.map { record in
-            let run = record.runSummary(now: now)
+        runs = listed.map { entry in
+            let run = entry.summary
             return Run(id: run.id, workflow: run.workflow, state: run.state, started: iso(run.started),
                 finished: run.finished.map(iso), agents: run.agents, events: run.events, currentAgent: run.currentAgent,
                 inputTokens: run.usage.inputTokens, outputTokens: run.usage.outputTokens, toolCalls: run.toolCalls,
-                eventsPerSecond: run.eventsPerSecond, source: record.source)
+                eventsPerSecond: run.eventsPerSecond, source: entry.source)
         }
     }
 }

@@ -12,6 +12,8 @@ public struct DrainService: Service {
     let logger: Logger
     /// Traced runs still open end with what their spans show, so their watchers' streams close too.
     var traceReceiver: TraceReceiver?
+    /// The store gets the last events of every run before the process ends.
+    var storeWriter: StoreWriter?
 
     public func run() async throws {
         try? await gracefulShutdown()
@@ -33,6 +35,7 @@ public struct DrainService: Service {
         traceReceiver?.endAll()
         // The runs feed's streams never end on their own: after the last run's end has gone out, they do.
         registry.feed.close()
+        await storeWriter?.finish()
         logger.info("all runs ended")
     }
 }

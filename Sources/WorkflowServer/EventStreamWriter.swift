@@ -18,8 +18,9 @@ struct EventStreamWriter {
     /// Streams events after sequence `after` until the run's terminal event, or (`stopsAtRequests`, AG-UI's way)
     /// until a batch leaves a request for a person pending: the stream then ends with the interrupt and the run
     /// waits for a follow-up; `stopsAtRequests` is told the last event written and the steps the interrupt closes
-    /// just before the interrupt goes out. Throws when the client is gone.
-    func write(encoder format: inout WireEncoder, after: Int,
+    /// just before the interrupt goes out. Throws when the client is gone. `resumed`: events before `after` were
+    /// written already (from the store), so a gap is reported, not skipped.
+    func write(encoder format: inout WireEncoder, after: Int, resumed: Bool = false,
                stopsAtRequests: (@Sendable (_ last: Int, _ steps: [String]) -> Void)? = nil,
                to writer: inout any ResponseBodyWriter) async throws {
         let (signals, watcher) = record.watch(after: after, paces: paces)
@@ -33,7 +34,7 @@ struct EventStreamWriter {
         bytes.reserveCapacity(4096)
         var cursor = after
         var sawTerminal = false
-        var delivered = false
+        var delivered = resumed
         while true {
             let (batch, ended) = record.events(after: cursor, limit: Self.batchLimit, watcher: watcher)
             if let first = batch.first, first.sequence > cursor + 1, delivered {

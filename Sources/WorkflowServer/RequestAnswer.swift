@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunStore
 import WorkflowCore
 
 /// A watcher's answer to one of a run's requests for a person (`POST /api/runs/{id}/requests/{request_id}`):
@@ -102,5 +103,15 @@ struct RunAnswer: ResponseEncodable {
                 Pending(requestId: input.requestId, kind: "input", agent: input.agent, question: input.question)
             }
         }
+    }
+
+    /// A run only the store still has (finished before a restart, or interrupted): nothing waits on a person.
+    init(_ stored: StoredRun) {
+        id = stored.id
+        workflow = stored.workflow
+        state = stored.state
+        agents = stored.agents
+        events = stored.lastSequence
+        pendingRequests = []
     }
 }

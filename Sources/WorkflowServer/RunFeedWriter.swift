@@ -2,6 +2,7 @@ import EventStream
 import Foundation
 import Hummingbird
 import NIOCore
+import RunStore
 import Wire
 import WorkflowCore
 
@@ -15,6 +16,10 @@ struct RunFeedWriter {
     let keepaliveInterval: Duration
     /// The least time between two `run_progress` events of one run.
     let interval: Duration
+    /// Stored history the snapshot adds after the runs held in memory (nil: memory only).
+    var history: (any RunStore)? = nil
+    /// How many stored runs the snapshot carries at most.
+    static let historyLimit = 200
 
     func write(to writer: inout any ResponseBodyWriter) async throws {
         let (wakeups, watcher) = registry.feed.watch()
@@ -28,7 +33,10 @@ struct RunFeedWriter {
             for event in events { RunFeedWire.appendSSE(for: event, now: now, encoder: &encoder, to: &bytes) }
             return bytes
         }
-        try await writer.write(ByteBuffer(bytes: sse([looks.snapshot(registry.records())])))
+        // The store answering late or not at all leaves the snapshot with what memory holds.
+        let stored = (try? await history?.runs(StoredRunQuery(limit: Self.historyLimit))) ?? []
+        try await writer.write(
+            ByteBuffer(bytes: sse([looks.snapshot(registry.records(), history: stored.map(\.summary))])))
         var lastWrite = clock.now
         for await _ in wakeups {
             let bytes = sse(looks.changes(registry.records(), at: clock.now))
@@ -59,11 +67,15 @@ struct RunFeedLooks {
     }
 
     /// The `snapshot` of `records` (newest first, as the registry lists them).
-    mutating func snapshot(_ records: [RunRecord], at instant: ContinuousClock.Instant = .now) -> RunFeedEvent {
+    /// `history`: stored runs, listed after the records except those the records hold.
+    mutating func snapshot(
+        _ records: [RunRecord], history: [RunSummary] = [], at instant: ContinuousClock.Instant = .now
+    ) -> RunFeedEvent {
         let now = Date().timeIntervalSince1970
         let summaries = records.map { $0.runSummary(now: now) }
         for summary in summaries { sent[summary.id] = (summary, instant) }
-        return .snapshot(summaries)
+        let held = Set(summaries.map(\.id))
+        return .snapshot(summaries + history.filter { !held.contains($0.id) })
     }
 
     /// The events since the last look: new runs oldest first (started, and ended if already over), then the ends

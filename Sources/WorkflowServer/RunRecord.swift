@@ -22,17 +22,19 @@ public final class RunRecord: Sendable {
     /// The AG-UI thread it runs on and where its AG-UI stream stopped at a request (`POST /api/agui` runs).
     let agui = AGUIThread()
     public let source: Source
+    /// What the run was asked and on which model (the store keeps them with the run).
+    public let prompt: String
+    public let model: String?
     let detached: Bool
+    /// Where the run's events go to outlive the process (nil: memory only); handed each event without waiting.
+    let journal: StoreWriter?
     private let bufferLimit: Int
     private let state: Mutex<Inner>
 
     private struct Inner {
-        var state: State = .running
-        var agents: [String] = []
-        /// What the runs feed shows: the agent speaking now, tokens, tool calls, events/s.
-        var currentAgent: String?
-        var usage = Usage.zero
-        var toolCalls = 0
+        /// State, agents, the agent speaking now, tokens, tool calls: what the feed and the store show.
+        var progress = RunProgress()
+        var state: State { progress.state }
         var rate = EventRate()
         var events: [WorkflowEvent] = []
         var dropped = 0
@@ -79,9 +81,12 @@ public final class RunRecord: Sendable {
 
     init(
         id: String, workflow: String, detached: Bool, bufferLimit: Int, source: Source = .workflow,
-        desk: RequestDesk = RequestDesk()
+        desk: RequestDesk = RequestDesk(), prompt: String = "", model: String? = nil, journal: StoreWriter? = nil
     ) {
         self.desk = desk
+        self.prompt = prompt
+        self.model = model
+        self.journal = journal
         self.id = id
         self.workflow = workflow
         self.detached = detached
@@ -107,7 +112,7 @@ public final class RunRecord: Sendable {
     public var summary: Summary {
         state.withLock {
             Summary(id: id, workflow: workflow, state: $0.state, started: started, finished: $0.finished,
-                    agents: $0.agents, events: $0.dropped + $0.events.count, source: source)
+                    agents: $0.progress.agents, events: $0.dropped + $0.events.count, source: source)
         }
     }
 
@@ -116,8 +121,9 @@ public final class RunRecord: Sendable {
         state.withLock {
             RunSummary(
                 id: id, workflow: workflow, state: $0.state, started: started.timeIntervalSince1970,
-                finished: $0.finished?.timeIntervalSince1970, agents: $0.agents, currentAgent: $0.currentAgent,
-                usage: $0.usage, toolCalls: $0.toolCalls, events: $0.dropped + $0.events.count,
+                finished: $0.finished?.timeIntervalSince1970, agents: $0.progress.agents,
+                currentAgent: $0.progress.currentAgent, usage: $0.progress.usage, toolCalls: $0.progress.toolCalls,
+                events: $0.dropped + $0.events.count,
                 eventsPerSecond: $0.state == .running ? $0.rate.perSecond(at: now) : 0)
         }
     }
@@ -126,6 +132,9 @@ public final class RunRecord: Sendable {
     public var bufferedEvents: [WorkflowEvent] { state.withLock { $0.events } }
 
     public var isRunning: Bool { state.withLock { $0.state == .running } }
+
+    /// The oldest event still in the buffer (nil before any): a watcher asking for older ones reads the store.
+    var firstBufferedSequence: Int? { state.withLock { $0.events.first?.sequence } }
 
     /// Events published that the stream pacing the run has not taken yet (0 when nothing paces it).
     var pacingLag: Int { state.withLock { $0.pacerLag } }
@@ -142,16 +151,10 @@ public final class RunRecord: Sendable {
             if case .runCancelled(nil) = event.kind, let reason = inner.stopReason {
                 event.kind = .runCancelled(reason: reason)
             }
-            switch event.kind {
-            case let .agentStarted(agent):
-                if !inner.agents.contains(agent) { inner.agents.append(agent) }
-                inner.currentAgent = agent
-            case let .transition(_, to, _): inner.currentAgent = to
-            case .toolCallStarted: inner.toolCalls += 1
-            case let .agentCompleted(_, usage?, _, _): inner.usage = inner.usage + usage
-            case let .runCompleted(_, usage, _) where usage.totalTokens > 0: inner.usage = usage
-            default: break
-            }
+            inner.progress.apply(event)
+            if event.isTerminal { inner.finished = Date() }
+            // In the lock, so the store gets each run's events in order; it only queues them.
+            journal?.enqueue(event, progress: inner.progress, finished: inner.finished, of: self)
             inner.rate.record(at: event.timestamp)
             inner.events.append(event)
             // Trim in steps of a quarter of the limit: removing from an array's front moves every element, so
@@ -167,12 +170,6 @@ public final class RunRecord: Sendable {
             }
             for continuation in inner.watchers.values { continuation.yield() }
             if event.isTerminal {
-                switch event.kind {
-                case .runCompleted: inner.state = .completed
-                case .runCancelled: inner.state = .cancelled
-                default: inner.state = .failed
-                }
-                inner.finished = Date()
                 for continuation in inner.watchers.values { continuation.finish() }
                 inner.watchers.removeAll()
                 // Watchers still reading keep their cursors until they unwatch.

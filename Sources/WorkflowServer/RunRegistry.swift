@@ -19,6 +19,8 @@ public final class RunRegistry: Sendable {
     private let clock = Mutex<Task<Void, Never>?>(nil)
     /// The runs feed's watchers, woken by starts, ends and the clock.
     let feed = RunFeed()
+    /// Where runs' events are written to outlive the process (nil: `--store memory`).
+    let journal: StoreWriter?
 
     private struct Inner {
         var runs: [String: RunRecord] = [:]
@@ -39,9 +41,10 @@ public final class RunRegistry: Sendable {
         var idle: [CheckedContinuation<Void, Never>] = []
     }
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    public init(configuration: ServerConfiguration, logger: Logger, journal: StoreWriter? = nil) {
         self.configuration = configuration
         self.logger = logger
+        self.journal = journal
         let tick = min(
             Self.tickInterval(runTimeout: configuration.runTimeout, keepalive: configuration.keepaliveInterval),
             max(.milliseconds(10), configuration.feedInterval))
@@ -93,7 +96,8 @@ public final class RunRegistry: Sendable {
             inner.active += 1
             let record = RunRecord(
                 id: "run_" + RandomID.make(), workflow: workflow.name, detached: detached,
-                bufferLimit: configuration.eventBufferLimit, desk: RequestDesk(timeout: configuration.requestTimeout))
+                bufferLimit: configuration.eventBufferLimit, desk: RequestDesk(timeout: configuration.requestTimeout),
+                prompt: prompt, model: model, journal: journal)
             inner.runs[record.id] = record
             inner.deadlines[record.id] = .now + configuration.runTimeout
             inner.order.append(record.id)
@@ -173,7 +177,7 @@ public final class RunRegistry: Sendable {
             var workflow = "trace"
             if case let .runStarted(info)? = events.first?.kind { workflow = info.workflow }
             let record = RunRecord(id: runId, workflow: workflow, detached: true,
-                                   bufferLimit: configuration.eventBufferLimit, source: .trace)
+                                   bufferLimit: configuration.eventBufferLimit, source: .trace, journal: journal)
             inner.runs[runId] = record
             inner.order.append(runId)
             return record

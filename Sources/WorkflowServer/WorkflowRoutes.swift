@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import RunStore
 import Wire
 import WorkflowCore
 
@@ -15,7 +16,7 @@ struct WorkflowRoutes {
 
     func register(on router: Router<ServerRequestContext>) {
         router.get("/api/health") { _, _ in
-            HealthAnswer(activeRuns: registry.activeRuns)
+            HealthAnswer(activeRuns: registry.activeRuns, store: server.storeWriter?.health)
         }
         router.post("/api/workflow/stream") { request, _ in
             try await startStream(request)
@@ -23,17 +24,18 @@ struct WorkflowRoutes {
         router.post("/api/agui") { request, _ in
             try await startAGUI(request)
         }
-        router.get("/api/runs") { _, _ in
-            RunListAnswer(registry.records())
+        router.get("/api/runs") { request, _ in
+            RunListAnswer(
+                try await RunListing(parameters: request.uri.queryParameters).entries(registry: registry, store: server.store))
         }
         router.get("/api/runs/feed") { request, _ in
             feed(request)
         }
         router.get("/api/runs/{id}/events") { request, context in
-            try watch(request, id: context.parameters.get("id") ?? "")
+            try await watch(request, id: context.parameters.get("id") ?? "")
         }
         router.get("/api/runs/{id}") { _, context in
-            RunAnswer(try record(context.parameters.get("id") ?? ""))
+            try await runAnswer(context.parameters.get("id") ?? "")
         }
         router.post("/api/runs/{id}/requests/{request_id}") { request, context in
             try await answer(request, run: context.parameters.get("id") ?? "",
@@ -42,6 +44,24 @@ struct WorkflowRoutes {
     }
 
     // MARK: GET /api/runs/{id}, POST /api/runs/{id}/requests/{request_id}
+
+    /// A run held in memory, else the store's row of it (after a restart).
+    private func runAnswer(_ id: String) async throws(ErrorAnswer) -> RunAnswer {
+        if let record = registry.run(id: id) { return RunAnswer(record) }
+        guard let stored = try await storedRun(id) else {
+            throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'")
+        }
+        return RunAnswer(stored)
+    }
+
+    private func storedRun(_ id: String) async throws(ErrorAnswer) -> StoredRun? {
+        guard let store = server.store else { return nil }
+        do {
+            return try await store.run(id: id)
+        } catch {
+            throw ErrorAnswer(status: .serviceUnavailable, message: error.description)
+        }
+    }
 
     private func record(_ id: String) throws(ErrorAnswer) -> RunRecord {
         guard let record = registry.run(id: id) else {
@@ -181,22 +201,47 @@ struct WorkflowRoutes {
 
     // MARK: GET /api/runs/{id}/events
 
-    private func watch(_ request: Request, id: String) throws -> Response {
-        guard let record = registry.run(id: id) else {
+    /// A run's events after `Last-Event-ID`: from the store what memory no longer (or never) held, then live from
+    /// memory while the run goes on here.
+    private func watch(_ request: Request, id: String) async throws -> Response {
+        let record = registry.run(id: id)
+        let stored = record == nil ? try await storedRun(id) : nil
+        guard record != nil || stored != nil else {
             throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'")
         }
         let lastEventId = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("last_event_id")
         let after = lastEventId.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
         let dialect = try negotiate(body: nil, request)
-        let streamWriter = EventStreamWriter(record: record, keepaliveInterval: configuration.keepaliveInterval)
+        let replay = server.store.map { StoredEventReplay(store: $0, runId: id) }
+        let streamWriter = record.map { EventStreamWriter(record: $0, keepaliveInterval: configuration.keepaliveInterval) }
         let body = ResponseBody { writer in
             var encoder = WireEncoder(dialect: dialect)
             try await request.body.consumeWithInboundCloseHandler { _ in
-                try await streamWriter.write(encoder: &encoder, after: after, to: &writer)
+                var cursor = after
+                var sawTerminal = false
+                if let replay {
+                    // Memory's buffer starts later than asked (or the run is not in memory): the store first.
+                    let firstBuffered = streamWriter?.record.firstBufferedSequence ?? .max
+                    if firstBuffered > cursor + 1 {
+                        (cursor, sawTerminal) = try await replay.write(
+                            encoder: &encoder, after: cursor, through: firstBuffered == .max ? .max : firstBuffered - 1,
+                            to: &writer)
+                    }
+                }
+                if let streamWriter, !sawTerminal {
+                    try await streamWriter.write(encoder: &encoder, after: cursor, resumed: cursor > after, to: &writer)
+                } else if !sawTerminal {
+                    var bytes: [UInt8] = []
+                    let state = stored?.state ?? .interrupted
+                    encoder.appendFailure(
+                        "run \(id) was \(state == .interrupted ? "interrupted (its server stopped)" : "not finished") after event \(cursor); nothing more was stored",
+                        sequence: cursor + 1, to: &bytes)
+                    if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                }
             } onInboundClosed: {}
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: Self.streamHeaders(runId: record.id), body: body)
+        return Response(status: .ok, headers: Self.streamHeaders(runId: id), body: body)
     }
 
     // MARK: GET /api/runs/feed
@@ -204,7 +249,8 @@ struct WorkflowRoutes {
     /// The runs feed: a snapshot, then starts, progress and ends, until the client leaves or the server stops.
     private func feed(_ request: Request) -> Response {
         let feedWriter = RunFeedWriter(
-            registry: registry, keepaliveInterval: configuration.keepaliveInterval, interval: configuration.feedInterval)
+            registry: registry, keepaliveInterval: configuration.keepaliveInterval, interval: configuration.feedInterval,
+            history: server.store)
         let body = ResponseBody { writer in
             try await request.body.consumeWithInboundCloseHandler { _ in
                 try await feedWriter.write(to: &writer)

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import RunStore
 import ServiceLifecycle
 import TraceIngest
 import WorkflowCore
@@ -17,12 +18,20 @@ public struct WorkflowServer: Sendable {
     let modelLabel: String?
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, catalog: WorkflowCatalog, modelLabel: String?, logger: Logger) {
+    /// Where runs outlive the process (nil: memory only); started with `storeWriter.start()` before the app runs.
+    public let storeWriter: StoreWriter?
+    var store: (any RunStore)? { storeWriter?.store }
+
+    public init(
+        configuration: ServerConfiguration, catalog: WorkflowCatalog, modelLabel: String?, logger: Logger,
+        storeWriter: StoreWriter? = nil
+    ) {
         self.configuration = configuration
         self.catalog = catalog
         self.modelLabel = modelLabel
         self.logger = logger
-        let registry = RunRegistry(configuration: configuration, logger: logger)
+        self.storeWriter = storeWriter
+        let registry = RunRegistry(configuration: configuration, logger: logger, journal: storeWriter)
         self.registry = registry
         self.traceReceiver = TraceReceiver { updates in
             for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
@@ -49,6 +58,6 @@ public struct WorkflowServer: Sendable {
     /// Ends runs gracefully on shutdown; run it in the same service group, after the application.
     public var drainService: DrainService {
         DrainService(registry: registry, gracePeriod: configuration.shutdownGracePeriod, logger: logger,
-                     traceReceiver: traceReceiver)
+                     traceReceiver: traceReceiver, storeWriter: storeWriter)
     }
 }

@@ -62,15 +62,18 @@ enum ChildProcess {
     }
 
     /// Starts `flowtop serve --port 0 arguments`, waits for its listening line, runs `body` with the port, then stops
-    /// the server with SIGTERM and returns `body`'s value with the server's exit status.
+    /// the server with SIGTERM (or `stopSignal`: `.kill` for a crash) and returns `body`'s value with the server's exit status.
     static func withServer<R: Sendable>(
         _ arguments: [String], environment: [String: String?] = [:], timeLimit: Duration = .seconds(120),
+        stopWith stopSignal: Signal = .terminate,
         _ body: @escaping @Sendable (_ port: Int, _ listeningLine: String) async throws -> R
     ) async throws -> (value: R, status: Int32) {
         var changes = environment
         for key in ["OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "FLOWTOP_PROVIDER"] where changes[key] == nil {
             changes[key] = .some(nil)
         }
+        // Never the user's own store: a test about the store passes its own.
+        if changes["FLOWTOP_STORE"] == nil { changes["FLOWTOP_STORE"] = "memory" }
         let environment = environmentUpdating(changes)
         let executable = FlowtopBinary.url.path
         return try await withTimeLimit(timeLimit, command: "flowtop serve " + arguments.joined(separator: " ")) {
@@ -94,7 +97,7 @@ enum ChildProcess {
                         throw ServerDidNotStart(firstLine: line)
                     }
                     let value = try await body(port, line)
-                    try execution.send(signal: .terminate)
+                    try execution.send(signal: stopSignal)
                     try await group.waitForAll()
                     return value
                 }

@@ -32,7 +32,9 @@ enum FlowtopBinary {
     /// Runs flowtop with `arguments`, writing `input` to its standard input, and returns once it has exited.
     /// Runs must not pick up a developer's real provider settings, so those variables are removed.
     static func run(_ arguments: [String], input: [UInt8] = [], environment changes: [String: String?] = [:]) async throws -> Result {
-        var environment: [String: String?] = ["OPENAI_API_KEY": nil, "AZURE_OPENAI_ENDPOINT": nil, "AZURE_OPENAI_API_KEY": nil]
+        var environment: [String: String?] = [
+            "OPENAI_API_KEY": nil, "AZURE_OPENAI_ENDPOINT": nil, "AZURE_OPENAI_API_KEY": nil, "FLOWTOP_STORE": "memory",
+        ]
         for (key, value) in changes { environment[key] = value }
         return try await ChildProcess.run(url.path, arguments, input: input, environment: environment)
     }

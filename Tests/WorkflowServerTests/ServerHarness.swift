@@ -28,7 +28,8 @@ final class ServerHarness: Sendable {
     static func start(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         client: ScriptedChatClient = ScriptedChatClient(pace: .instant),
-        workflow: String = "research-writer"
+        workflow: String = "research-writer",
+        storeWriter: StoreWriter? = nil
     ) async throws -> ServerHarness {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configure(&configuration)
@@ -40,7 +41,8 @@ final class ServerHarness: Sendable {
         logger.logLevel = .warning
         let server = WorkflowServer(
             configuration: configuration, catalog: WorkflowCatalog(defaultName: workflow, workflows: workflows),
-            modelLabel: "scripted", logger: logger)
+            modelLabel: "scripted", logger: logger, storeWriter: storeWriter)
+        try await storeWriter?.start()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = server.makeApplication { port in
             continuation.yield(port)

@@ -84,6 +84,7 @@ struct RunListColumns {
         case .completed: return "✓ completed"
         case .failed: return "✗ failed"
         case .cancelled: return "■ cancelled"
+        case .interrupted: return "↯ interrupt"
         }
     }
 
@@ -92,7 +93,7 @@ struct RunListColumns {
         case .running: return .statusStreaming
         case .completed: return .statusDone
         case .failed: return .statusFailed
-        case .cancelled: return .warning
+        case .cancelled, .interrupted: return .warning
         }
     }
 }

@@ -185,8 +185,9 @@ extension RunListState.Column {
         switch state {
         case .running: return 0
         case .failed: return 1
-        case .cancelled: return 2
-        case .completed: return 3
+        case .interrupted: return 2
+        case .cancelled: return 3
+        case .completed: return 4
         }
     }
 }

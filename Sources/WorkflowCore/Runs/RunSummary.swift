@@ -1,6 +1,7 @@
-/// How far a run got; `cancelled` is a run stopped from outside (a client that left, a timeout, shutdown).
+/// How far a run got; `cancelled` is a run stopped from outside (a client that left, a timeout, shutdown), and
+/// `interrupted` a stored run whose server died before it ended (`kill -9`, a crash), found by its expired lease.
 public enum RunState: String, Sendable, Hashable, Encodable, CaseIterable {
-    case running, completed, failed, cancelled
+    case running, completed, failed, cancelled, interrupted
 
     public var isFinished: Bool { self != .running }
 }

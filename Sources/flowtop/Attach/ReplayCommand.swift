@@ -2,21 +2,28 @@ import ArgumentParser
 import DashboardApp
 import Foundation
 import RemoteStream
+import RunStore
+import RunStoreOpening
 import WorkflowCore
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Play back a recording made with --record, at the pace it was recorded.",
+        abstract: "Play back a recording made with --record, or a stored run, at the pace it was recorded.",
         discussion: """
               flowtop demo --record demo.ndjson
               flowtop replay demo.ndjson --speed 4
               flowtop replay demo.ndjson --speed max --plain
+              flowtop replay http://127.0.0.1:7071/api/runs/run_1a2b3c
+              flowtop replay --store sqlite:runs.sqlite run_1a2b3c --speed max --plain
             """
     )
 
-    @Argument(help: "A recording written by `run`, `demo` or `attach` with --record.")
+    @Argument(help: "A recording written by `run`, `demo` or `attach` with --record; a stored run's address (http://HOST/api/runs/ID); or, with --store, a run id.")
     var file: String
+
+    @Option(help: ArgumentHelp("Replay a run from this store (sqlite:PATH); the argument is then the run's id.", valueName: "store"))
+    var store: StoreLocation?
 
     @Option(help: "How much faster than recorded to play: a number (2, 0.5) or max.")
     var speed: ReplaySpeed = .factor(1)
@@ -31,7 +38,13 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let recording: Recording
         do {
-            recording = try Recording(contentsOf: file)
+            if let store {
+                recording = try await StoredRunRecording.load(id: file, from: store)
+            } else if file.hasPrefix("http://") || file.hasPrefix("https://") {
+                recording = try await StoredRunRecording.load(url: file)
+            } else {
+                recording = try Recording(contentsOf: file)
+            }
         } catch {
             throw CommandLineFailure(error.message).exit()
         }

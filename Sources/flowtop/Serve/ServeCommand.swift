@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RunStore
+import RunStoreOpening
 import ServiceLifecycle
 import WorkflowCore
 import WorkflowServer
@@ -55,11 +57,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes; larger gets 413.")
     var maxBody = 1 << 20
 
+    @Option(help: ArgumentHelp(
+        "Where runs outlive the process: memory, sqlite:PATH or postgres://USER:PASSWORD@HOST/DATABASE. Default: $FLOWTOP_STORE, else sqlite:$XDG_DATA_HOME/flowtop/runs.sqlite (~/.local/share/flowtop/).",
+        valueName: "store"))
+    var store: StoreLocation?
+
+    @Option(help: ArgumentHelp("Prune finished runs older than this (30m, 12h, 7d).", valueName: "age"))
+    var retain: RetentionAge?
+
+    @Option(help: "Keep at most this many runs (the oldest finished ones go first).")
+    var retainRuns: Int?
+
+    /// How long a run's lease holds: a restarted server marks a dead server's runs interrupted once it lapsed.
+    @Option(help: .hidden)
+    var storeLease = 30.0
+
     @Option(help: "How much to log (to standard error).")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        if let retainRuns, retainRuns < 1 { throw ValidationError("--retain-runs must be positive") }
+        guard storeLease > 0 else { throw ValidationError("--store-lease must be positive") }
         guard maxRuns > 0 else { throw ValidationError("--max-runs must be positive") }
         guard runTimeout > 0, keepalive > 0, requestTimeout > 0, shutdownGrace >= 0 else {
             throw ValidationError("--run-timeout, --request-timeout and --keepalive must be positive, --shutdown-grace not negative")
@@ -99,7 +118,16 @@ struct ServeCommand: AsyncParsableCommand {
             apiKey: key.flatMap { $0.isEmpty ? nil : $0 }, shutdownGracePeriod: .milliseconds(Int(shutdownGrace * 1000)))
         settings.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
         let configuration = settings
-        let server = WorkflowServer(configuration: configuration, catalog: catalog, modelLabel: prepared.modelLabel, logger: logger)
+        let storeWriter: StoreWriter?
+        do {
+            storeWriter = try await openStore(logger: logger)
+        } catch {
+            try? await prepared.shutdown()
+            throw error
+        }
+        let server = WorkflowServer(
+            configuration: configuration, catalog: catalog, modelLabel: prepared.modelLabel, logger: logger,
+            storeWriter: storeWriter)
         let host = host
         let modelLabel = prepared.modelLabel
         let app = server.makeApplication { port in
@@ -117,5 +145,36 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandLineFailure("\(error)").exit()
         }
         try await prepared.shutdown()
+    }
+
+    /// The store `--store` (else `FLOWTOP_STORE`, else the default file) names, opened, its dead runs marked
+    /// interrupted and pruned; nil for memory. A store that cannot be opened is an error that names it.
+    private func openStore(logger: Logger) async throws -> StoreWriter? {
+        let location: StoreLocation
+        if let store {
+            location = store
+        } else if let text = ProcessInfo.processInfo.environment["FLOWTOP_STORE"], !text.isEmpty {
+            do {
+                location = try StoreLocation(parsing: text)
+            } catch {
+                throw CommandLineFailure("FLOWTOP_STORE: \(error)").exit()
+            }
+        } else {
+            location = .defaultSQLite()
+        }
+        do {
+            guard let opened = try await location.open(logger: logger) else { return nil }
+            let writer = StoreWriter(
+                store: opened,
+                settings: StoreSettings(
+                    leaseDuration: .milliseconds(Int(storeLease * 1000)), retainAge: retain?.duration,
+                    retainRuns: retainRuns),
+                logger: logger)
+            try await writer.start()
+            logger.info("runs are stored", metadata: ["store": .string(opened.description)])
+            return writer
+        } catch {
+            throw CommandLineFailure("\(error)").exit()
+        }
     }
 }

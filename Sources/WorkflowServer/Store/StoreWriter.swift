@@ -1,0 +1,297 @@
+import Foundation
+import HTTPExchange
+import Logging
+import RunStore
+import Synchronization
+import Wire
+import WorkflowCore
+
+/// Writes every run's events to the store beside the streams, never on their path: `RunRecord.publish` only queues
+/// an event here (under a lock, no I/O); a task of its own drains the queue every `interval` (at once while events
+/// keep coming) into one `appendEvents` per run. A store that went away (`.unavailable`) is retried with backoff
+/// while the streams go on from memory; the queue is bounded, and a run that loses events past the bound is
+/// marked `incompletelyStored` and logged, never silently. The same task renews this instance's leases on its
+/// live runs, marks runs whose owner died as `interrupted`, and prunes by the retention settings.
+public final class StoreWriter: Sendable {
+    public let store: any RunStore
+    /// This server's id in the store's leases.
+    public let instance: String
+    let settings: StoreSettings
+    private let logger: Logger
+    private let state = Mutex(Inner())
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+
+    private struct Pending {
+        var record: RunRecord
+        var events: [WorkflowEvent] = []
+        var progress = RunProgress()
+        var finished: Date?
+        /// Events dropped past the bound: the run is stored incompletely.
+        var lost = 0
+    }
+
+    private struct Inner {
+        var pending: [String: Pending] = [:]
+        var buffered = 0
+        /// Runs whose row exists in the store.
+        var created: Set<String> = []
+        /// Runs this instance writes and renews the lease of, until their terminal event is stored.
+        var live: [String: RunRecord] = [:]
+        var outage: String?
+        var incompleteRuns = 0
+        var written = 0
+        /// Set by `finish`: the task ends after its pass in flight (never cancelled mid-write).
+        var stopping = false
+    }
+
+    public init(store: any RunStore, instance: String = "flowtop-" + RandomID.make(), settings: StoreSettings,
+                logger: Logger) {
+        self.store = store
+        self.instance = instance
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// At start-up, before runs start: runs left `running` by a server that died are marked `interrupted`, and
+    /// the store is pruned; then the writer's task starts.
+    public func start() async throws(RunStoreError) {
+        let interrupted = try await store.markInterrupted(leasesExpiredBefore: Date())
+        if !interrupted.isEmpty {
+            logger.warning("runs interrupted by a server that stopped", metadata: [
+                "store": .string(store.description), "runs": .string(interrupted.joined(separator: ",")),
+            ])
+        }
+        try await prune()
+        let task = Task(priority: .medium) { [self] in await run() }
+        loop.withLock { $0 = task }
+    }
+
+    /// Queues one published event (called in the record's lock, so each run's events arrive in order).
+    func enqueue(_ event: WorkflowEvent, progress: RunProgress, finished: Date?, of record: RunRecord) {
+        state.withLock { inner in
+            var pending = inner.pending[record.id] ?? Pending(record: record)
+            if inner.buffered >= settings.bufferLimit {
+                if pending.lost == 0 { inner.incompleteRuns += 1 }
+                pending.lost += 1
+            } else {
+                pending.events.append(event)
+                inner.buffered += 1
+            }
+            pending.progress = progress
+            pending.finished = finished
+            inner.pending[record.id] = pending
+        }
+    }
+
+    /// What `GET /api/health` says about the store.
+    public var health: StoreHealth {
+        state.withLock {
+            StoreHealth(store: store.description, state: $0.outage == nil ? .ok : .retrying, buffered: $0.buffered,
+                        incompleteRuns: $0.incompleteRuns, lastError: $0.outage)
+        }
+    }
+
+    /// Writes what is queued (shutdown: after the runs ended), then stops the task and closes the store.
+    public func finish() async {
+        // The task's pass in flight ends first: two passes at once could write a run's batches out of order, and a
+        // cancelled task would cut a transaction short.
+        let task = loop.withLock { $0 }
+        state.withLock { $0.stopping = true }
+        await task?.value
+        for _ in 0..<20 where state.withLock({ !$0.pending.isEmpty }) {
+            if await drain() == nil { try? await Task.sleep(for: .milliseconds(100)) }
+        }
+        await store.close()
+    }
+
+    // MARK: The writer's task
+
+    private func run() async {
+        let clock = ContinuousClock()
+        var lastLease = clock.now
+        var lastPrune = clock.now
+        let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
+        var failures = 0
+        while !state.withLock({ $0.stopping }) {
+            guard let written = await drain() else {
+                if state.withLock({ $0.stopping }) { return }
+                failures += 1
+                try? await Task.sleep(for: backoff.delay(attempt: failures))
+                continue
+            }
+            failures = 0
+            if clock.now - lastLease >= settings.leaseDuration / 3 {
+                lastLease = clock.now
+                await renewLeases()
+            }
+            if clock.now - lastPrune >= settings.pruneInterval {
+                lastPrune = clock.now
+                try? await prune()
+            }
+            if written < settings.batchEvents { try? await Task.sleep(for: settings.interval) }
+        }
+    }
+
+    /// One pass over the queue: each run's events in one batch. Returns the events written, or nil when the store
+    /// is unavailable (what could not be written stays queued, in order).
+    private func drain() async -> Int? {
+        let taken = state.withLock { inner -> [(String, Pending)] in
+            defer {
+                inner.pending.removeAll(keepingCapacity: true)
+                inner.buffered = 0
+            }
+            return inner.pending.map { ($0.key, $0.value) }
+        }
+        var written = 0
+        for (index, (id, pending)) in taken.enumerated() {
+            do throws(RunStoreError) {
+                try await write(id, pending)
+                written += pending.events.count
+            } catch .unavailable(_, let reason) {
+                requeue(taken[index...])
+                noteOutage(reason)
+                return nil
+            } catch {
+                logger.error("the run store refused a run's events; they are kept in memory only", metadata: [
+                    "store": .string(store.description), "run_id": .string(id), "error": .string(error.description),
+                ])
+                state.withLock { _ = $0.live.removeValue(forKey: id) }
+            }
+        }
+        if state.withLock({ $0.outage != nil }) {
+            logger.notice("the run store is back; buffered events written", metadata: ["store": .string(store.description)])
+            state.withLock { $0.outage = nil }
+        }
+        state.withLock { $0.written += written }
+        return written
+    }
+
+    private func write(_ id: String, _ pending: Pending) async throws(RunStoreError) {
+        let record = pending.record
+        var run = StoredRun(
+            id: id, workflow: record.workflow, prompt: record.prompt, model: record.model, state: pending.progress.state,
+            started: record.started, ended: pending.finished, agents: pending.progress.agents,
+            currentAgent: pending.progress.currentAgent, usage: pending.progress.usage,
+            toolCalls: pending.progress.toolCalls, source: record.source.rawValue, owner: instance,
+            leaseExpires: Date().addingTimeInterval(settings.leaseDuration.seconds),
+            incompletelyStored: pending.lost > 0)
+        if !state.withLock({ $0.created.contains(id) }) {
+            var created = run
+            created.state = .running
+            created.ended = nil
+            do throws(RunStoreError) {
+                try await store.createRun(created)
+            } catch .duplicateRun {
+                // Created by an attempt whose reply was lost.
+            }
+            state.withLock { inner in
+                inner.created.insert(id)
+                inner.live[id] = record
+            }
+        }
+        if pending.lost > 0 {
+            logger.error("the run store was away longer than the buffer holds; the run is stored incompletely",
+                         metadata: ["run_id": .string(id), "events_lost": .stringConvertible(pending.lost)])
+        }
+        let events = pending.events.map { StoredEvent(sequence: $0.sequence, json: FlowtopWireFormat.json(for: $0)) }
+        run.lastSequence = events.last?.sequence ?? 0
+        try await store.appendEvents(StoredEventBatch(run: run, events: events))
+        if pending.events.last?.isTerminal == true || pending.progress.state.isFinished {
+            state.withLock { _ = $0.live.removeValue(forKey: id) }
+        }
+    }
+
+    /// Puts runs' events back in front of anything queued since.
+    private func requeue(_ runs: ArraySlice<(String, Pending)>) {
+        state.withLock { inner in
+            for (id, old) in runs {
+                var merged = old
+                if let newer = inner.pending[id] {
+                    merged.events += newer.events
+                    merged.progress = newer.progress
+                    merged.finished = newer.finished
+                    merged.lost += newer.lost
+                }
+                inner.buffered += old.events.count
+                inner.pending[id] = merged
+            }
+        }
+    }
+
+    private func noteOutage(_ reason: String) {
+        let first = state.withLock { inner -> Bool in
+            defer { inner.outage = reason }
+            return inner.outage == nil
+        }
+        if first {
+            logger.warning("the run store is unavailable; streams go on from memory, writes are retried", metadata: [
+                "store": .string(store.description), "reason": .string(reason),
+            ])
+        }
+    }
+
+    private func renewLeases() async {
+        let live = state.withLock { Array($0.live.keys) }
+        let expires = Date().addingTimeInterval(settings.leaseDuration.seconds)
+        for id in live {
+            do throws(RunStoreError) {
+                if try await !store.acquireLease(runId: id, owner: instance, expires: expires) {
+                    logger.error("another instance took a run's lease", metadata: ["run_id": .string(id)])
+                    state.withLock { _ = $0.live.removeValue(forKey: id) }
+                }
+            } catch {
+                noteOutage(error.description)
+                return
+            }
+        }
+        _ = try? await store.markInterrupted(leasesExpiredBefore: Date())
+    }
+
+    private func prune() async throws(RunStoreError) {
+        guard settings.retainAge != nil || settings.retainRuns != nil else { return }
+        let cutoff = settings.retainAge.map { Date().addingTimeInterval(-$0.seconds) }
+        let removed = try await store.prune(olderThan: cutoff, keepingAtMost: settings.retainRuns)
+        if removed > 0 {
+            logger.info("pruned stored runs", metadata: ["runs": .stringConvertible(removed)])
+        }
+    }
+}
+
+/// How the writer batches, how long leases last, and what the store keeps.
+public struct StoreSettings: Sendable {
+    /// The longest an event waits in the queue when events are few.
+    public var interval: Duration = .milliseconds(50)
+    /// At this many events a pass follows the last at once.
+    public var batchEvents = 256
+    /// Events queued at most while the store is away; past it, runs are stored incompletely.
+    public var bufferLimit = 200_000
+    /// How long a run's lease holds unless renewed (renewed every third of it).
+    public var leaseDuration: Duration = .seconds(30)
+    /// Finished runs older than this are pruned (nil: kept).
+    public var retainAge: Duration?
+    /// At most this many runs are kept (nil: no limit).
+    public var retainRuns: Int?
+    public var pruneInterval: Duration = .seconds(600)
+
+    public init(leaseDuration: Duration = .seconds(30), retainAge: Duration? = nil, retainRuns: Int? = nil) {
+        self.leaseDuration = leaseDuration
+        self.retainAge = retainAge
+        self.retainRuns = retainRuns
+    }
+}
+
+/// The store as `GET /api/health` shows it.
+public struct StoreHealth: Sendable, Encodable {
+    public enum State: String, Sendable, Encodable { case ok, retrying }
+    public var store: String
+    public var state: State
+    public var buffered: Int
+    public var incompleteRuns: Int
+    public var lastError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case store, state, buffered
+        case incompleteRuns = "incomplete_runs"
+        case lastError = "last_error"
+    }
+}

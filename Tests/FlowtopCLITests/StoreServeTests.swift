@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+/// `flowtop serve --store sqlite:PATH` as a process: a run cut by `kill -9` is `interrupted` after a restart with
+/// every event it committed, and a file that is not a store is refused by name and left as it was.
+extension FlowtopBinaryTests {
+@Suite("flowtop serve --store")
+struct StoreServeTests {
+    static func storeFile() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flowtop-cli-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("runs.sqlite").path
+    }
+
+    static func get(_ url: String, headers: [(String, String)] = []) async throws -> String {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return String(buffer: try await response.body.collect(upTo: 16 << 20))
+    }
+
+    /// The `id:` lines of an SSE body, in order.
+    static func ids(_ body: String) -> [Int] {
+        body.split(separator: "\n").compactMap { $0.hasPrefix("id: ") ? Int($0.dropFirst(4)) : nil }
+    }
+
+    @Test func aRunCutByKill9IsInterruptedAfterARestartWithEveryCommittedEventAndNoGap() async throws {
+        let path = try Self.storeFile()
+        let arguments = ["--store", "sqlite:\(path)", "--store-lease", "1", "--pace", "demo"]
+        let (runId, _) = try await ChildProcess.withServer(arguments, stopWith: .kill) { port, _ in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather","detach":true}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let runId = response.headers.first(name: "X-Run-Id") ?? ""
+            var seen = ""
+            for try await chunk in response.body {
+                seen += String(buffer: chunk)
+                if Self.ids(seen).count >= 20 { break }
+            }
+            // Long enough for the writer (every 50 ms) to commit what was seen.
+            try await Task.sleep(for: .milliseconds(500))
+            return runId
+        }
+        #expect(runId.hasPrefix("run_"))
+        // The dead server's lease (1 s) lapses before the next one starts.
+        try await Task.sleep(for: .milliseconds(1_500))
+        _ = try await ChildProcess.withServer(["--store", "sqlite:\(path)"]) { port, _ in
+            let run = try await Self.get("http://127.0.0.1:\(port)/api/runs/\(runId)")
+            #expect(run.contains(#""state":"interrupted""#))
+            let events = try await Self.get("http://127.0.0.1:\(port)/api/runs/\(runId)/events")
+            let ids = Self.ids(events)
+            // Every stored event from the first, no gap, then the error that says the run was interrupted.
+            #expect(ids.count >= 21)
+            #expect(ids == Array(1...ids.count))
+            #expect(events.contains("interrupted"))
+        }
+    }
+
+    @Test func aFileThatIsNotAStoreIsRefusedByNameAndLeftByteForByte() async throws {
+        let path = try Self.storeFile()
+        let bytes = Data("a shopping list, not a database\n".utf8)
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let result = try await FlowtopBinary.run(["serve", "--port", "0", "--store", "sqlite:\(path)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(path))
+        #expect(result.stderr.contains("not a flowtop run store"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+    }
+
+    @Test func aPasswordInTheStoreURLNeverAppearsInTheError() async throws {
+        let result = try await FlowtopBinary.run(
+            ["serve", "--port", "0", "--store", "postgres://flowtop:s3cret-pw@127.0.0.1:1/runs"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("postgres://flowtop:***@127.0.0.1:1/runs"))
+        #expect(!result.stderr.contains("s3cret-pw"))
+    }
+}
+}
