@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        // The shared run store (several servers on one PostgreSQL).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -84,7 +86,19 @@ let package = Package(
             swiftSettings: strict
         ),
         // Runs that outlive the process: the store protocol and its values (SQLite and PostgreSQL implement it).
-        .target(name: "RunStore", dependencies: ["WorkflowCore"], swiftSettings: strict),
+        .target(name: "RunStore", dependencies: ["WorkflowCore", "HTTPExchange"], swiftSettings: strict),
+        // The shared run store: PostgreSQL through postgres-nio, with runs live across instances (LISTEN/NOTIFY).
+        .target(
+            name: "PostgresRunStore",
+            dependencies: [
+                "RunStore", "HTTPExchange",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The OTLP messages flowtop reads, generated once from Protos/ by scripts/generate-protos and committed.
         .target(
             name: "OTLPProto",
@@ -157,7 +171,7 @@ let package = Package(
             name: "flowtop-bench",
             dependencies: [
                 "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer", "MCPTools",
-                "TraceIngest", "OTLPProto",
+                "TraceIngest", "OTLPProto", "RunStore", "PostgresRunStore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -245,6 +259,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PostgresRunStoreTests",
+            dependencies: ["PostgresRunStore", "RunStore", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         .testTarget(
