@@ -46,10 +46,11 @@ struct PostgresRunStoreTests {
     func reopenKeepsRuns() async throws {
         let url = try await TestPostgres.freshDatabase()
         let first = try await TestPostgres.store(url)
-        try await first.createRun(Self.run("r1"))
+        let run = Self.run("r1")
+        try await first.createRun(run)
         await first.close()
         let second = try await TestPostgres.store(url)
-        #expect(try await second.run(id: "r1") == Self.run("r1"))
+        #expect(try await second.run(id: "r1") == run)
         await second.close()
     }
 

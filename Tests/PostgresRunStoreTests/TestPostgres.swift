@@ -82,11 +82,17 @@ struct OwnPostgres {
         var environment = ProcessInfo.processInfo.environment
         environment["FLOWTOP_TEST_POSTGRES_DIR"] = directory
         process.environment = environment
-        let output = Pipe()
+        // A file, not a pipe: the server pg_ctl leaves running inherits the descriptor, and a pipe would then
+        // never reach its end.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("test-postgres-\(UUID()).out")
+        _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputPath) }
+        let output = try FileHandle(forWritingTo: outputPath)
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try output.close()
+        let data = try Data(contentsOf: outputPath)
         guard process.terminationStatus == 0 else {
             throw ScriptFailure(arguments: arguments, status: process.terminationStatus)
         }
