@@ -45,7 +45,7 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
         warnIfDebugBuild()
         let writer = try await PostgresRunStore.open(url: store)
         let reader = try await PostgresRunStore.open(url: store)
-        print("flowtop bench live-store: \(writer), \(runs) live runs × \(events) events, \(batch) per append "
+        print("flowtop bench live-store: \(writer.description), \(runs) live runs × \(events) events, \(batch) per append "
             + "every \(intervalMilliseconds) ms; writer and follower are two store instances")
         let prefix = "bench-\(UUID().uuidString.prefix(8))"
         let ids = (0..<runs).map { "\(prefix)-\($0)" }
