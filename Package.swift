@@ -263,7 +263,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresRunStoreTests",
-            dependencies: ["PostgresRunStore", "RunStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "PostgresRunStore", "RunStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -132,25 +132,23 @@ struct LiveFollowTests {
         await reader.close()
     }
 
-    @Test(
-        "PostgreSQL stopped and started again under a follower: it catches up with every event once",
-        .disabled("starting the test's own server from the test hangs in Foundation's Process (to be moved to Subprocess)"))
+    @Test("PostgreSQL stopped and started again under a follower: it catches up with every event once")
     func followsAcrossServerRestart() async throws {
-        let server = try OwnPostgres.start()
-        defer { server.destroy() }
+        let server = try await OwnPostgres.start()
         let (_, writer, reader) = try await Self.twoInstances(on: server.url)
         let delivered = Delivered()
         let following = Self.follow(reader, "r1", into: delivered)
         try await Self.append(writer, "r1", 1...40)
         await delivered.wait(forCount: 40)
-        try server.stop()
-        try server.restart()
+        try await server.stop()
+        try await server.restart()
         try await appendRetrying { try await Self.append(writer, "r1", 41...60) }
         try await Self.append(writer, "r1", 61...70, state: .completed)
         _ = try await following.value
         #expect(delivered.sequences == Array(1...70))
         await writer.close()
         await reader.close()
+        await server.destroy()
     }
 
     @Test("A follower of a run that already ended delivers its events and returns")

@@ -3,6 +3,8 @@ import Logging
 import PostgresNIO
 @testable import PostgresRunStore
 import RunStore
+import Subprocess
+import SystemPackage
 import Testing
 
 /// The PostgreSQL server the tests use: `FLOWTOP_TEST_POSTGRES_URL`, set by `.ci/run`, or locally by
@@ -59,8 +61,8 @@ struct OwnPostgres {
     let directory: String
     let url: String
 
-    static func start() throws -> OwnPostgres {
-        let output = try script(["start"], directory: nil)
+    static func start() async throws -> OwnPostgres {
+        let output = try await script(["start"], directory: nil)
         func value(_ name: String) throws -> String {
             let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("export \(name)=") })
             let quoted = String(line.dropFirst("export \(name)=".count))
@@ -70,38 +72,27 @@ struct OwnPostgres {
         return OwnPostgres(directory: try value("FLOWTOP_TEST_POSTGRES_DIR"), url: try value("FLOWTOP_TEST_POSTGRES_URL"))
     }
 
-    func stop() throws { _ = try Self.script(["stop"], directory: directory) }
-    func restart() throws { _ = try Self.script(["start"], directory: directory) }
-    func destroy() { _ = try? Self.script(["destroy"], directory: directory) }
+    func stop() async throws { try await Self.script(["stop"], directory: directory) }
+    func restart() async throws { try await Self.script(["start"], directory: directory) }
+    func destroy() async { _ = try? await Self.script(["destroy"], directory: directory) }
 
+    /// Through Subprocess, not Foundation's `Process`, whose `waitUntilExit()` never returns once the child has
+    /// started a daemon (the server) that inherits its exit-watching socket (see FlowtopCLITests' ChildProcess).
     @discardableResult
-    static func script(_ arguments: [String], directory: String?) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPostgres.script)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FLOWTOP_TEST_POSTGRES_DIR"] = directory
-        process.environment = environment
-        // A file, not a pipe: the server pg_ctl leaves running inherits the descriptor, and a pipe would then
-        // never reach its end.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("test-postgres-\(UUID()).out")
-        _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputPath) }
-        let output = try FileHandle(forWritingTo: outputPath)
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        let data = try Data(contentsOf: outputPath)
-        guard process.terminationStatus == 0 else {
-            throw ScriptFailure(arguments: arguments, status: process.terminationStatus)
+    static func script(_ arguments: [String], directory: String?) async throws -> String {
+        let result = try await Subprocess.run(
+            .path(FilePath(TestPostgres.script)), arguments: Arguments(arguments),
+            environment: .inherit.updating(["FLOWTOP_TEST_POSTGRES_DIR": directory]), input: .array([]),
+            output: .bytes(limit: 1 << 20), error: .discarded)
+        guard case .exited(0) = result.terminationStatus else {
+            throw ScriptFailure(arguments: arguments, status: "\(result.terminationStatus)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: result.standardOutput, as: UTF8.self)
     }
 
     struct ScriptFailure: Error, CustomStringConvertible {
         let arguments: [String]
-        let status: Int32
+        let status: String
         var description: String { "scripts/test-postgres \(arguments.joined(separator: " ")) exited with \(status)" }
     }
 }
