@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         // The embedded run store: SQLite compiled in (no system library), its calls on NIO's thread pool.
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        // The shared run store (several servers on one PostgreSQL).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "EventStream", swiftSettings: strict),
@@ -86,7 +88,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Runs that outlive the process: the store protocol and its values (SQLite and PostgreSQL implement it).
-        .target(name: "RunStore", dependencies: ["WorkflowCore"], swiftSettings: strict),
+        .target(name: "RunStore", dependencies: ["WorkflowCore", "HTTPExchange"], swiftSettings: strict),
         // The embedded store (the default): one SQLite file in WAL mode.
         .target(
             name: "SQLiteRunStore",
@@ -95,6 +97,18 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The shared run store: PostgreSQL through postgres-nio, with runs live across instances (LISTEN/NOTIFY).
+        .target(
+            name: "PostgresRunStore",
+            dependencies: [
+                "RunStore", "HTTPExchange",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -171,7 +185,7 @@ let package = Package(
             name: "flowtop-bench",
             dependencies: [
                 "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer", "MCPTools",
-                "TraceIngest", "OTLPProto", "RunStore", "RunStoreOpening", "SQLiteRunStore",
+                "TraceIngest", "OTLPProto", "RunStore", "RunStoreOpening", "SQLiteRunStore", "PostgresRunStore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -277,6 +291,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PostgresRunStoreTests",
+            dependencies: [
+                "PostgresRunStore", "RunStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -14,7 +14,8 @@ struct FlowtopBench: AsyncParsableCommand {
             """,
         subcommands: [
             SSEBenchCommand.self, WorkflowBenchCommand.self, DashboardBenchCommand.self, ServeBenchCommand.self,
-            AttachBenchCommand.self, SoakCommand.self, MCPBenchCommand.self, OTLPBenchCommand.self, ServeChildCommand.self,
+            AttachBenchCommand.self, SoakCommand.self, MCPBenchCommand.self, OTLPBenchCommand.self, LiveStoreBenchCommand.self,
+            ServeChildCommand.self,
         ]
     )
 }

@@ -1,0 +1,275 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RunStore
+import Synchronization
+
+/// The shared run store: PostgreSQL, for several `flowtop serve` instances that see each other's runs. Opening it
+/// connects once on its own (so an unreachable server or a refused password is a clear error at start-up, naming
+/// the store with its password redacted) and applies the migrations; queries then go through postgres-nio's pool,
+/// which reconnects by itself when the server comes back. Every append is one statement (metadata, events and the
+/// live notice together), idempotent per (run, sequence) and refused unless the writer owns the run.
+public final class PostgresRunStore: LiveRunStore {
+    public let address: PostgresStoreAddress
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let hub: PostgresNoticeHub
+    private let closed = Atomic<Bool>(false)
+
+    public var description: String { address.description }
+    public var isOpen: Bool { !closed.load(ordering: .acquiring) }
+
+    private init(address: PostgresStoreAddress, logger: Logger) {
+        self.address = address
+        let client = PostgresClient(configuration: address.clientConfiguration())
+        self.client = client
+        running = Task { await client.run() }
+        hub = PostgresNoticeHub(address: address, logger: logger)
+    }
+
+    /// Opens the store at `url` (`postgres://…`, see `PostgresStoreAddress`), migrating it to this flowtop's schema.
+    public static func open(
+        url: String, logger: Logger = Logger(label: "flowtop.store.postgres")
+    ) async throws(RunStoreError) -> PostgresRunStore {
+        try await open(PostgresStoreAddress(url), logger: logger)
+    }
+
+    public static func open(
+        _ address: PostgresStoreAddress, logger: Logger = Logger(label: "flowtop.store.postgres")
+    ) async throws(RunStoreError) -> PostgresRunStore {
+        let shown = address.description
+        let configuration = try address.connectionConfiguration()
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: configuration, id: 0, logger: PostgresNoticeHub.quiet)
+            do {
+                try await connection.withTransaction(logger: PostgresNoticeHub.quiet) { connection in
+                    try await PostgresSchema.migrate(connection, store: shown, logger: PostgresNoticeHub.quiet)
+                }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try? await connection.close()
+        } catch {
+            throw PostgresFailure.storeError(error, store: shown)
+        }
+        return PostgresRunStore(address: address, logger: logger)
+    }
+
+    public func close() async {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await hub.close()
+        running.cancel()
+        await running.value
+    }
+
+    // MARK: RunStore
+
+    public func createRun(_ run: StoredRun) async throws(RunStoreError) {
+        let inserted = try await rows(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO flowtop_runs (\(PostgresRunRow.columns)) VALUES (\(PostgresRunRow.placeholders))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """,
+                binds: PostgresRunRow.binds(run)))
+        if inserted.isEmpty { throw .duplicateRun(run.id) }
+    }
+
+    public func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError) {
+        let run = batch.run
+        let last = max(run.lastSequence, batch.events.last?.sequence ?? 0)
+        // One statement, so one transaction: the metadata only when the writer may write, the events only when the
+        // metadata was written, and the notice (delivered at commit) only then.
+        let notified = try await rows(
+            """
+            WITH updated AS (
+                UPDATE flowtop_runs SET workflow = \(run.workflow), prompt = \(run.prompt), model = \(run.model),
+                    state = \(run.state.rawValue), started = \(run.started.timeIntervalSinceReferenceDate),
+                    ended = \(run.ended?.timeIntervalSinceReferenceDate), agents = \(run.agents),
+                    current_agent = \(run.currentAgent), input_tokens = \(run.usage.inputTokens),
+                    output_tokens = \(run.usage.outputTokens), usage_estimated = \(run.usage.estimated),
+                    tool_calls = \(run.toolCalls), last_sequence = greatest(last_sequence, \(last)),
+                    source = \(run.source), incompletely_stored = incompletely_stored OR \(run.incompletelyStored)
+                WHERE id = \(run.id) AND (owner IS NULL OR owner = \(run.owner))
+                RETURNING id, last_sequence, state
+            ), inserted AS (
+                INSERT INTO flowtop_events (run_id, sequence, json)
+                SELECT updated.id, event.sequence, event.json
+                FROM updated, unnest(\(batch.events.map(\.sequence))::bigint[], \(batch.events.map(\.json))::text[])
+                    AS event (sequence, json)
+                ON CONFLICT (run_id, sequence) DO NOTHING
+            )
+            SELECT pg_notify(\(PostgresSchema.channel), \(unescaped: PostgresNoticeHub.payloadSQL)) FROM updated
+            """)
+        if !notified.isEmpty { return }
+        let owners = try await rows("SELECT owner FROM flowtop_runs WHERE id = \(run.id)")
+        guard let row = owners.first else { throw .unknownRun(run.id) }
+        throw .notOwner(runId: run.id, owner: try decode(row, as: String?.self))
+    }
+
+    public func run(id: String) async throws(RunStoreError) -> StoredRun? {
+        let found = try await rows("SELECT \(unescaped: PostgresRunRow.columns) FROM flowtop_runs WHERE id = \(id)")
+        return try found.first.map { row throws(RunStoreError) in try PostgresRunRow.run(from: row, store: description) }
+    }
+
+    public func runs(_ query: StoredRunQuery) async throws(RunStoreError) -> [StoredRun] {
+        var anchor: (started: Double, id: String)?
+        if let before = query.before {
+            guard let row = try await rows("SELECT started FROM flowtop_runs WHERE id = \(before)").first else {
+                throw .unknownRun(before)
+            }
+            anchor = (try decode(row, as: Double.self), before)
+        }
+        let found = try await rows(
+            """
+            SELECT \(unescaped: PostgresRunRow.columns) FROM flowtop_runs
+            WHERE (\(anchor?.started)::float8 IS NULL OR started < \(anchor?.started)
+                    OR (started = \(anchor?.started) AND id < \(anchor?.id)))
+                AND (\(query.state?.rawValue)::text IS NULL OR state = \(query.state?.rawValue))
+                AND (\(query.workflow)::text IS NULL OR workflow = \(query.workflow))
+            ORDER BY started DESC, id DESC LIMIT \(max(0, query.limit))
+            """)
+        var runs: [StoredRun] = []
+        for row in found { runs.append(try PostgresRunRow.run(from: row, store: description)) }
+        return runs
+    }
+
+    public func events(ofRun id: String, after: Int, limit: Int) async throws(RunStoreError) -> [StoredEvent] {
+        let found = try await rows(
+            """
+            SELECT sequence, json FROM flowtop_events WHERE run_id = \(id) AND sequence > \(after)
+            ORDER BY sequence LIMIT \(max(0, limit))
+            """)
+        var events: [StoredEvent] = []
+        events.reserveCapacity(found.count)
+        for row in found {
+            let (sequence, json) = try decode(row, as: (Int, String).self)
+            events.append(StoredEvent(sequence: sequence, json: json))
+        }
+        return events
+    }
+
+    public func acquireLease(runId: String, owner: String, expires: Date) async throws(RunStoreError) -> Bool {
+        let now = Date().timeIntervalSinceReferenceDate
+        // One UPDATE: of two instances racing for an expired lease, PostgreSQL's row lock lets one win; the other
+        // re-checks the condition against the winner's row and matches nothing.
+        let taken = try await rows(
+            """
+            UPDATE flowtop_runs SET owner = \(owner), lease_expires = \(expires.timeIntervalSinceReferenceDate)
+            WHERE id = \(runId)
+                AND (owner IS NULL OR owner = \(owner) OR lease_expires IS NULL OR lease_expires < \(now))
+            RETURNING id
+            """)
+        if !taken.isEmpty { return true }
+        if try await rows("SELECT id FROM flowtop_runs WHERE id = \(runId)").isEmpty { throw .unknownRun(runId) }
+        return false
+    }
+
+    public func markInterrupted(leasesExpiredBefore now: Date) async throws(RunStoreError) -> [String] {
+        let marked = try await rows(
+            """
+            WITH marked AS (
+                UPDATE flowtop_runs SET state = 'interrupted', ended = coalesce(ended, lease_expires)
+                WHERE state = 'running'
+                    AND (lease_expires IS NULL OR lease_expires < \(now.timeIntervalSinceReferenceDate))
+                RETURNING id, last_sequence, state
+            )
+            SELECT id, pg_notify(\(PostgresSchema.channel), \(unescaped: PostgresNoticeHub.payloadSQL)) FROM marked
+            """)
+        var ids: [String] = []
+        for row in marked { ids.append(try decode(row, as: String.self)) }
+        return ids.sorted()
+    }
+
+    public func saveCheckpoint(_ checkpoint: RunCheckpoint) async throws(RunStoreError) {
+        let saved = try await rows(
+            """
+            INSERT INTO flowtop_checkpoints (run_id, sequence, json)
+            SELECT id, \(checkpoint.sequence), \(checkpoint.json) FROM flowtop_runs WHERE id = \(checkpoint.runId)
+            ON CONFLICT (run_id) DO UPDATE SET sequence = excluded.sequence, json = excluded.json
+            RETURNING run_id
+            """)
+        if saved.isEmpty { throw .unknownRun(checkpoint.runId) }
+    }
+
+    public func checkpoint(ofRun id: String) async throws(RunStoreError) -> RunCheckpoint? {
+        guard let row = try await rows("SELECT sequence, json FROM flowtop_checkpoints WHERE run_id = \(id)").first
+        else { return nil }
+        let (sequence, json) = try decode(row, as: (Int, String).self)
+        return RunCheckpoint(runId: id, sequence: sequence, json: json)
+    }
+
+    public func prune(olderThan: Date?, keepingAtMost: Int?) async throws(RunStoreError) -> Int {
+        // Events and checkpoints go with their run (ON DELETE CASCADE). Past `keepingAtMost` counts every run,
+        // running ones too, but only finished ones are deleted.
+        let before = olderThan?.timeIntervalSinceReferenceDate
+        let keep = keepingAtMost.map { max(0, $0) }
+        let gone = try await rows(
+            """
+            DELETE FROM flowtop_runs WHERE state <> 'running' AND (
+                (\(before)::float8 IS NOT NULL AND coalesce(ended, started) < \(before))
+                OR (\(keep)::bigint IS NOT NULL AND id IN (
+                    SELECT id FROM flowtop_runs ORDER BY started DESC, id DESC OFFSET \(keep))))
+            RETURNING id
+            """)
+        return gone.count
+    }
+
+    public func statistics() async throws(RunStoreError) -> RunStoreStatistics {
+        guard
+            let row = try await rows(
+                """
+                SELECT (SELECT count(*) FROM flowtop_runs), (SELECT count(*) FROM flowtop_events),
+                    pg_total_relation_size('flowtop_runs') + pg_total_relation_size('flowtop_events')
+                        + pg_total_relation_size('flowtop_checkpoints')
+                """
+            ).first
+        else { return RunStoreStatistics(runs: 0, events: 0, bytes: nil) }
+        let (runs, events, bytes) = try decode(row, as: (Int, Int, Int).self)
+        return RunStoreStatistics(runs: runs, events: events, bytes: bytes)
+    }
+
+    // MARK: LiveRunStore
+
+    public func signals(ofRun id: String) -> AsyncStream<StoredEventsSignal> {
+        hub.signals(ofRun: id)
+    }
+
+    // MARK: Queries
+
+    /// Runs a query and collects its rows; every failure becomes a `RunStoreError` naming the store (redacted).
+    private func rows(_ query: PostgresQuery) async throws(RunStoreError) -> [PostgresRow] {
+        guard isOpen else { throw .unavailable(store: description, reason: "the store was closed") }
+        do {
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: PostgresNoticeHub.quiet) {
+                rows.append(row)
+            }
+            return rows
+        } catch {
+            throw PostgresFailure.storeError(error, store: description)
+        }
+    }
+
+    private func decode<each Column: PostgresDecodable>(
+        _ row: PostgresRow, as type: (repeat each Column).Type
+    ) throws(RunStoreError) -> (repeat each Column) {
+        do {
+            return try row.decode(type)
+        } catch {
+            throw .notAStore(store: description, reason: "a row does not read back: \(PostgresFailure.reason(error))")
+        }
+    }
+
+    private func decode<Column: PostgresDecodable>(_ row: PostgresRow, as type: Column.Type) throws(RunStoreError)
+        -> Column
+    {
+        do {
+            return try row.decode(type)
+        } catch {
+            throw .notAStore(store: description, reason: "a row does not read back: \(PostgresFailure.reason(error))")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HTTPExchange
+
+/// Follows one stored run as whichever instance owns it writes it: a watcher on instance B of a run live on A. The
+/// store's signals only wake it; the events themselves are always read from the store after the follower's cursor,
+/// so a merged, lost or repeated notice (a reconnect, the server restarted) costs a read, never an event. Events are
+/// delivered in sequence with none twice; a gap (a batch committed before an earlier one) is waited out, and skipped
+/// only once the run has ended or is marked as incompletely stored (its events were lost, never silently).
+public struct StoredRunFollower: Sendable {
+    public let store: any LiveRunStore
+    public let runId: String
+    public var pageSize: Int
+    /// Waits between reads while the store is unavailable; the follower keeps waiting until it is back.
+    public var retry: Backoff
+
+    public init(
+        store: any LiveRunStore, runId: String, pageSize: Int = 500,
+        retry: Backoff = Backoff(initial: .milliseconds(50), maximum: .seconds(2))
+    ) {
+        self.store = store
+        self.runId = runId
+        self.pageSize = max(1, pageSize)
+        self.retry = retry
+    }
+
+    /// Delivers the run's events after sequence `after`, in order, in batches, until the run has ended and every
+    /// event up to its last was delivered; returns the run as stored then. Throws `.unknownRun`, what `deliver`
+    /// throws, `CancellationError`, or `.unavailable` when the store is closed.
+    @discardableResult
+    public func follow(after: Int, deliver: ([StoredEvent]) async throws -> Void) async throws -> StoredRun {
+        // Subscribed before the first read: whatever is committed after that read also signals.
+        var signals = store.signals(ofRun: runId).makeAsyncIterator()
+        var run = try await storedRun()
+        var cursor = after
+        while true {
+            cursor = try await catchUp(from: cursor, run: &run, deliver: deliver)
+            if run.state != .running, cursor >= run.lastSequence {
+                return run
+            }
+            guard let signal = await signals.next() else {
+                try Task.checkCancellation()
+                throw RunStoreError.unavailable(store: store.description, reason: "the store was closed")
+            }
+            switch signal {
+            case let .stored(notice):
+                if notice.state != .running {
+                    run = try await storedRun()
+                } else {
+                    run.lastSequence = max(run.lastSequence, notice.lastSequence)
+                }
+            case .catchUp:
+                run = try await storedRun()
+            }
+        }
+    }
+
+    /// Reads and delivers every contiguous event after `cursor`; returns the new cursor.
+    private func catchUp(
+        from start: Int, run: inout StoredRun, deliver: ([StoredEvent]) async throws -> Void
+    ) async throws -> Int {
+        var cursor = start
+        while true {
+            let after = cursor
+            let page = try await reading { () async throws(RunStoreError) in
+                try await store.events(ofRun: runId, after: after, limit: pageSize)
+            }
+            var batch: [StoredEvent] = []
+            var expected = cursor + 1
+            var stoppedAtGap = false
+            for event in page {
+                if event.sequence > expected {
+                    if !Self.skipsGaps(run) {
+                        run = try await storedRun()
+                    }
+                    guard Self.skipsGaps(run) else {
+                        stoppedAtGap = true
+                        break
+                    }
+                }
+                batch.append(event)
+                expected = event.sequence + 1
+            }
+            if let last = batch.last {
+                try await deliver(batch)
+                cursor = last.sequence
+            }
+            if stoppedAtGap || page.count < pageSize {
+                return cursor
+            }
+        }
+    }
+
+    private static func skipsGaps(_ run: StoredRun) -> Bool {
+        run.state != .running || run.incompletelyStored
+    }
+
+    private func storedRun() async throws -> StoredRun {
+        let id = runId
+        guard let run = try await reading({ () async throws(RunStoreError) in try await store.run(id: id) }) else {
+            throw RunStoreError.unknownRun(id)
+        }
+        return run
+    }
+
+    /// Runs a read, again after a wait while the store is unavailable.
+    private func reading<Value>(_ read: () async throws(RunStoreError) -> Value) async throws -> Value {
+        var attempt = 0
+        while true {
+            do {
+                return try await read()
+            } catch {
+                guard case .unavailable = error, store.isOpen else { throw error }
+                attempt += 1
+                try await Task.sleep(for: retry.delay(attempt: attempt))
+            }
+        }
+    }
+}
