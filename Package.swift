@@ -220,7 +220,7 @@ let package = Package(
         .target(
             name: "RunStoreOpening",
             dependencies: [
-                "RunStore", "SQLiteRunStore",
+                "RunStore", "SQLiteRunStore", "PostgresRunStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -230,7 +230,9 @@ let package = Package(
         .testTarget(
             name: "RunStoreTests",
             dependencies: [
-                "RunStore", "SQLiteRunStore", "WorkflowCore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                "RunStore", "SQLiteRunStore", "PostgresRunStore", "WorkflowCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

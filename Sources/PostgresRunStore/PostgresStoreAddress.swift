@@ -133,7 +133,7 @@ public struct PostgresStoreAddress: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// A single connection's configuration: the listening connection and the start-up migration use their own.
-    func connectionConfiguration() throws(RunStoreError) -> PostgresConnection.Configuration {
+    public func connectionConfiguration() throws(RunStoreError) -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         switch endpoint {
         case let .tcp(host, port):

@@ -1,5 +1,6 @@
 import Logging
 import RunStore
+import PostgresRunStore
 import SQLiteRunStore
 
 extension StoreLocation {
@@ -10,8 +11,8 @@ extension StoreLocation {
             return nil
         case let .sqlite(path):
             return try await SQLiteRunStore.open(path: path, logger: logger)
-        case .postgres:
-            throw .unavailable(store: description, reason: "this flowtop is built without the PostgreSQL store")
+        case let .postgres(url):
+            return try await PostgresRunStore.open(url: url, logger: logger)
         }
     }
 }

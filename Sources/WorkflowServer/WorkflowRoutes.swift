@@ -228,11 +228,26 @@ struct WorkflowRoutes {
                             to: &writer)
                     }
                 }
+                var state = stored?.state ?? .interrupted
                 if let streamWriter, !sawTerminal {
                     try await streamWriter.write(encoder: &encoder, after: cursor, resumed: cursor > after, to: &writer)
-                } else if !sawTerminal {
+                } else if !sawTerminal, state == .running, let live = server.store as? any LiveRunStore {
+                    // Live on another instance that shares the store: its events as that instance commits them.
                     var bytes: [UInt8] = []
-                    let state = stored?.state ?? .interrupted
+                    let final = try await StoredRunFollower(store: live, runId: id).follow(after: cursor) { page in
+                        bytes.removeAll(keepingCapacity: true)
+                        for stored in page {
+                            let event = try FlowtopWireDecoder.decode(json: stored.json, fallbackSequence: stored.sequence)
+                            encoder.append(event, to: &bytes)
+                            cursor = stored.sequence
+                            if event.isTerminal { sawTerminal = true }
+                        }
+                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                    }
+                    state = final.state
+                }
+                if streamWriter == nil, !sawTerminal {
+                    var bytes: [UInt8] = []
                     encoder.appendFailure(
                         "run \(id) was \(state == .interrupted ? "interrupted (its server stopped)" : "not finished") after event \(cursor); nothing more was stored",
                         sequence: cursor + 1, to: &bytes)

@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import PostgresNIO
+import PostgresRunStore
 import RunStore
 import SQLiteRunStore
 import Testing
@@ -15,7 +18,34 @@ struct ContractStore: Sendable, CustomTestStringConvertible {
         try await SQLiteRunStore.open(path: TemporaryFolder.make().appendingPathComponent("runs.sqlite").path)
     }
 
-    static var all: [ContractStore] { [.sqlite] }
+    /// PostgreSQL, when `FLOWTOP_TEST_POSTGRES_URL` names a server (`.ci/run`, or `scripts/test-postgres start`):
+    /// each test gets a database of its own on it.
+    static let postgres = ContractStore(name: "postgres") {
+        try await PostgresRunStore.open(url: try await freshPostgresDatabase())
+    }
+
+    static var all: [ContractStore] {
+        ProcessInfo.processInfo.environment["FLOWTOP_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// A new, empty database on the test server; its URL.
+    static func freshPostgresDatabase() async throws -> String {
+        let server = try #require(ProcessInfo.processInfo.environment["FLOWTOP_TEST_POSTGRES_URL"])
+        let name = "flowtop_c_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let quiet = Logger(label: "flowtop.tests.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(
+            configuration: try PostgresStoreAddress(server).connectionConfiguration(), id: 1, logger: quiet)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: quiet)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        var components = try #require(URLComponents(string: server))
+        components.path = "/" + name
+        return try #require(components.string)
+    }
 }
 
 /// A folder of its own under the system's temporary folder, for one test's files.
