@@ -18,13 +18,18 @@ import WorkflowCore
 ///   (`settle()`, which `TraceRuns` calls: a reversed delivery sends the root first); then anything still waiting
 ///   is shown.
 /// After the end the spans are let go; later ones are counted (`lateSpans`), not shown.
+///
+/// Each span is a compact `SpanNode` (ids as numbers, the attributes read later as fields, shared strings), and
+/// which of a span's events went out is a few bits beside it, so an open trace costs a few KiB.
 public struct TraceAssembly: Sendable {
     public let traceId: String
-    private var spans: [String: SpanNode] = [:]
-    private var children: [String: [String]] = [:]
-    private var emitted: Set<EventKey> = []
-    /// Turn roots (outermost span of a pane's turn) whose `agentStarted` went out, and nested spans that did.
-    private var startedTurns: Set<String> = []
+    /// Each span with the aspects of it already handed out (kept for its id when a repeated span replaces it).
+    private var spans: [SpanID: Placed] = [:]
+    private var children: [SpanID: [SpanID]] = [:]
+    /// Transitions handed out (by the span they come from and the two panes).
+    private var transitions: Set<TransitionKey> = []
+    private var runStarted = false
+    private var outputSent = false
     private var nextSequence = 1
     private var serviceName: String?
     public private(set) var isFinished = false
@@ -40,14 +45,25 @@ public struct TraceAssembly: Sendable {
 
     /// Adds a batch of this trace's spans and returns the events they make ready, numbered after the ones before.
     public mutating func add(_ batch: [TraceSpan]) -> [WorkflowEvent] {
+        var strings = SharedStrings()
+        return add(batch, strings: &strings)
+    }
+
+    /// `add(_:)`, sharing repeated strings with the other traces of `strings` (`TraceRuns` keeps one table).
+    mutating func add(_ batch: [TraceSpan], strings: inout SharedStrings) -> [WorkflowEvent] {
         guard !isFinished else {
             lateSpans += batch.count
             return []
         }
         for span in batch where span.traceId == traceId {
-            if spans[span.spanId] == nil, let parent = span.parentSpanId { children[parent, default: []].append(span.spanId) }
-            spans[span.spanId] = SpanNode(span)
-            if serviceName == nil { serviceName = span.serviceName }
+            let node = SpanNode(span, strings: &strings)
+            if let existing = spans[node.id] {
+                spans[node.id] = Placed(node: node, sent: existing.sent)
+            } else {
+                if let parent = node.parent { children[parent, default: []].append(node.id) }
+                spans[node.id] = Placed(node: node)
+            }
+            if serviceName == nil { serviceName = strings.share(span.serviceName) }
         }
         return derive(final: false)
     }
@@ -67,13 +83,24 @@ public struct TraceAssembly: Sendable {
 
     /// The root span (no parent), if it has arrived.
     private var root: SpanNode? {
-        spans.values.filter { $0.parentSpanId == nil }.min { $0.startNanos < $1.startNanos }
+        var root: SpanNode?
+        for placed in spans.values where placed.node.parent == nil {
+            if root.map({ placed.node.startNanos < $0.startNanos }) ?? true { root = placed.node }
+        }
+        return root
     }
 
     /// The root has arrived and every span's parent is known: nothing more is expected.
     public var isComplete: Bool {
-        guard root != nil else { return false }
-        return spans.values.allSatisfy { span in span.parentSpanId.map { spans[$0] != nil } ?? true }
+        var hasRoot = false
+        for placed in spans.values {
+            if let parent = placed.node.parent {
+                if spans[parent] == nil { return false }
+            } else {
+                hasRoot = true
+            }
+        }
+        return hasRoot
     }
 
     // MARK: - Derivation
@@ -83,113 +110,130 @@ public struct TraceAssembly: Sendable {
         var time: Double
         var rank: Int
         var kinds: [WorkflowEvent.Kind]
-        var turn: String?
+        var turn: SpanID?
     }
 
     /// Who a span belongs to: the pane of its nearest agent/executor (or top-level step), or nobody yet.
     private enum Owner {
-        case pane(String, turn: String)
+        case pane(String, turn: SpanID)
         case unresolved
         /// The span is the root.
         case root
     }
 
+    private func isSent(_ key: EventKey) -> Bool {
+        switch key {
+        case .runStart: runStarted
+        case .output: outputSent
+        case .runEnd: isFinished
+        case let .transition(id, from, to): transitions.contains(TransitionKey(span: id, from: from, to: to))
+        case let .span(id, aspect): spans[id]?.sent.contains(aspect) ?? false
+        }
+    }
+
+    private mutating func markSent(_ key: EventKey) {
+        switch key {
+        case .runStart: runStarted = true
+        case .output: outputSent = true
+        case .runEnd: break
+        case let .transition(id, from, to): transitions.insert(TransitionKey(span: id, from: from, to: to))
+        case let .span(id, aspect): spans[id]?.sent.insert(aspect)
+        }
+    }
+
     private mutating func derive(final: Bool) -> [WorkflowEvent] {
         var drafts: [Draft] = []
-        func offer(_ key: EventKey, at time: Double, rank: Int, turn: String? = nil, _ make: () -> [WorkflowEvent.Kind]) {
-            guard !emitted.contains(key) else { return }
+        func offer(_ key: EventKey, at time: Double, rank: Int, turn: SpanID? = nil, _ make: () -> [WorkflowEvent.Kind]) {
+            guard !isSent(key) else { return }
             let kinds = make()
             if !kinds.isEmpty { drafts.append(Draft(key: key, time: time, rank: rank, kinds: kinds, turn: turn)) }
         }
 
         let root = self.root
-        if !emitted.contains(.runStart) {
-            let first = spans.values.map(\.startSeconds).min() ?? 0
+        if !runStarted {
+            let first = spans.values.map(\.node.startSeconds).min() ?? 0
             offer(.runStart, at: first, rank: 0) {
                 [.runStarted(.init(runId: traceId, workflow: workflowName(root: root), participants: [], model: model))]
             }
         }
         // A nested span of a pane that already started its turn counts for the turn's outermost span.
-        for id in startedTurns {
-            if let span = spans[id] { startedTurns.insert(turnRoot(of: span).spanId) }
+        let started = spans.values.filter { $0.sent.contains(.turnStarted) }
+        for placed in started {
+            spans[turnRoot(of: placed.node).id]?.sent.insert(.turnStarted)
         }
 
         var lastTurn: (name: String, end: UInt64)?
         var failedPane: String?
-        for span in spans.values {
+        for placed in spans.values {
+            let span = placed.node
             let role = span.role
             if role == .workflowRun || role == .workflowBuild { continue }
             if let pane = paneName(of: span) {
                 let turn = turnRoot(of: span)
                 if span.errorMessage != nil { failedPane = pane }
-                if turn.spanId == span.spanId {
-                    if !startedTurns.contains(turn.spanId) {
-                        offer(.start(turn.spanId), at: turn.startSeconds, rank: 2, turn: turn.spanId) { [.agentStarted(agent: pane)] }
+                if turn.id == span.id {
+                    if !placed.sent.contains(.turnStarted) {
+                        offer(.span(turn.id, .start), at: turn.startSeconds, rank: 2, turn: turn.id) { [.agentStarted(agent: pane)] }
                     }
                     // Only an agent can sit inside a same-named span (its executor) that has not arrived yet.
-                    let outermost = turn.parentSpanId.map { spans[$0] != nil } ?? true || turn.role.isExecutor
+                    let outermost = turn.parent.map { spans[$0] != nil } ?? true || turn.role.isExecutor
                     if outermost || final {
-                        offer(.end(turn.spanId), at: turn.endSeconds, rank: 7) {
+                        offer(.span(turn.id, .end), at: turn.endSeconds, rank: 7) {
                             [.agentCompleted(agent: pane, usage: usage(ofTurn: turn, pane: pane),
                                              finishReason: lastFinishReason(ofTurn: turn, pane: pane),
-                                             maxTokens: span.int("gen_ai.request.max_tokens"))]
+                                             maxTokens: span.maxTokens)]
                         }
                         if lastTurn.map({ $0.end <= turn.endNanos }) ?? true { lastTurn = (pane, turn.endNanos) }
                     }
                 }
                 if let message = span.errorMessage {
-                    offer(.fail(span.spanId), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "failed: \(message)")] }
+                    offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "failed: \(message)")] }
                 }
                 for link in span.links {
-                    guard let sent = spans[link], sent.role == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
+                    guard let sent = spans[link]?.node, sent.role == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
                           from != pane
                     else { continue }
                     offer(.transition(link, from: from, to: pane), at: span.startSeconds, rank: 1) {
                         [.transition(from: from, to: pane, reason: nil)]
                     }
                 }
-                if case .agent = role, !emitted.contains(.text(span.spanId)), !subtreeHasOutput(turn: span, pane: pane) {
-                    offer(.text(span.spanId), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                if case .agent = role, !placed.sent.contains(.text), !subtreeHasOutput(turn: span, pane: pane) {
+                    offer(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                 }
             }
             switch role {
             case .chat:
                 if case let .pane(pane, _) = owner(of: span, final: final) {
-                    offer(.text(span.spanId), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                    offer(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                     if let message = span.errorMessage, paneName(of: span) == nil {
-                        offer(.fail(span.spanId), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "model call failed: \(message)")] }
+                        offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "model call failed: \(message)")] }
                     }
                 }
             case .tool, .generic:
-                guard paneName(of: span) == nil || role == .tool, case let .pane(pane, _) = owner(of: span, final: final) else { break }
-                let callId = role == .tool ? (span.string("gen_ai.tool.call.id") ?? span.spanId) : span.spanId
-                let tool = role == .tool ? toolName(of: span) : span.name
-                offer(.tool(span.spanId), at: span.startSeconds, rank: 3) {
-                    [.toolCallStarted(agent: pane, callId: callId, tool: tool,
-                                      arguments: role == .tool ? span.string("gen_ai.tool.call.arguments") ?? "" : attributeSummary(span))]
+                guard !placed.sent.isSuperset(of: [.tool, .result]), paneName(of: span) == nil || role == .tool,
+                      case let .pane(pane, _) = owner(of: span, final: final)
+                else { break }
+                let call = timelineEntry(of: span)
+                offer(.span(span.id, .tool), at: span.startSeconds, rank: 3) {
+                    [.toolCallStarted(agent: pane, callId: call.callId, tool: call.tool, arguments: call.arguments())]
                 }
-                offer(.result(span.spanId), at: span.endSeconds, rank: 5) {
-                    let result = role == .tool ? span.string("gen_ai.tool.call.result") ?? span.errorMessage ?? "" : span.errorMessage ?? ""
-                    return [.toolResult(.init(agent: pane, callId: callId, tool: tool, result: result,
-                                              isError: span.errorMessage != nil, durationMs: span.durationMs))]
+                offer(.span(span.id, .result), at: span.endSeconds, rank: 5) {
+                    [.toolResult(.init(agent: pane, callId: call.callId, tool: call.tool, result: call.result,
+                                       isError: span.errorMessage != nil, durationMs: span.durationMs))]
                 }
             case .messageSend:
-                guard let target = span.string("message.target_id") else { break }
-                let source: String? = span.string("message.source_id") ?? {
+                guard case let .message(source: named, target: target) = span.facts else { break }
+                let source: String? = named ?? {
                     if case let .pane(pane, _) = owner(of: span, final: final) { return pane }
                     return nil
                 }()
                 guard let source, source != target else { break }
-                offer(.transition(span.spanId, from: source, to: target), at: span.startSeconds, rank: 1) {
+                offer(.transition(span.id, from: source, to: target), at: span.startSeconds, rank: 1) {
                     [.transition(from: source, to: target, reason: nil)]
                 }
             case .edgeGroup:
-                let delivered: Bool? = if case let .bool(value)? = span.attributes["edge_group.delivered"] { value } else { nil }
-                let status = span.string("edge_group.delivery_status")
-                guard delivered == false || (status != nil && status != "delivered") else { break }
-                let source = span.string("message.source_id")
-                let target = span.string("message.target_id")
-                offer(.edge(span.spanId), at: span.endSeconds, rank: 6) {
+                guard case let .undelivered(status, source, target) = span.facts else { break }
+                offer(.span(span.id, .edge), at: span.endSeconds, rank: 6) {
                     let from = source.map { "from \($0) " } ?? ""
                     let to = target.map { "to \($0)" } ?? "to its targets"
                     let agent = source.flatMap { $0.hasPrefix("internal:") ? nil : $0 }
@@ -201,7 +245,7 @@ public struct TraceAssembly: Sendable {
         }
 
         if final {
-            let end = root?.endSeconds ?? spans.values.map(\.endSeconds).max() ?? 0
+            let end = root?.endSeconds ?? spans.values.map(\.node.endSeconds).max() ?? 0
             if let lastTurn, let text = lastText(of: lastTurn.name) {
                 offer(.output, at: end, rank: 8) { [.output(agent: lastTurn.name, text: text)] }
             }
@@ -223,9 +267,10 @@ public struct TraceAssembly: Sendable {
             return lhs.key.text < rhs.key.text
         }
         var events: [WorkflowEvent] = []
+        events.reserveCapacity(drafts.count)
         for draft in drafts {
-            emitted.insert(draft.key)
-            if let turn = draft.turn { startedTurns.insert(turn) }
+            markSent(draft.key)
+            if let turn = draft.turn { spans[turn]?.sent.insert(.turnStarted) }
             for kind in draft.kinds {
                 events.append(WorkflowEvent(sequence: nextSequence, timestamp: draft.time, kind: kind))
                 nextSequence += 1
@@ -235,8 +280,7 @@ public struct TraceAssembly: Sendable {
             isFinished = true
             spans.removeAll()
             children.removeAll()
-            emitted.removeAll()
-            startedTurns.removeAll()
+            transitions.removeAll()
         }
         return events
     }
@@ -255,7 +299,7 @@ public struct TraceAssembly: Sendable {
     private func isTopStep(_ span: SpanNode) -> Bool {
         let role = span.role
         guard role == .generic || role == .chat || role == .tool,
-              let parentId = span.parentSpanId, let parent = spans[parentId], parent.parentSpanId == nil
+              let parentId = span.parent, let parent = spans[parentId]?.node, parent.parent == nil
         else { return false }
         return parent.role != .workflowRun
     }
@@ -264,35 +308,35 @@ public struct TraceAssembly: Sendable {
     private func turnRoot(of span: SpanNode) -> SpanNode {
         guard let pane = paneName(of: span) else { return span }
         var current = span
-        while let parentId = current.parentSpanId, let parent = spans[parentId], paneName(of: parent) == pane {
+        while let parentId = current.parent, let parent = spans[parentId]?.node, paneName(of: parent) == pane {
             current = parent
         }
         return current
     }
 
     private func owner(of span: SpanNode, final: Bool) -> Owner {
-        if let pane = paneName(of: span) { return .pane(pane, turn: turnRoot(of: span).spanId) }
+        if let pane = paneName(of: span) { return .pane(pane, turn: turnRoot(of: span).id) }
         var current = span
-        while let parentId = current.parentSpanId {
-            guard let parent = spans[parentId] else {
+        while let parentId = current.parent {
+            guard let parent = spans[parentId]?.node else {
                 // A parent that never came: the topmost span we have stands for it.
-                if final { return .pane(current.name, turn: current.spanId) }
+                if final { return .pane(current.name, turn: current.id) }
                 return .unresolved
             }
-            if let pane = paneName(of: parent) { return .pane(pane, turn: turnRoot(of: parent).spanId) }
+            if let pane = paneName(of: parent) { return .pane(pane, turn: turnRoot(of: parent).id) }
             current = parent
         }
-        if current.spanId == span.spanId { return .root }
-        if let agent = span.string("gen_ai.agent.name") { return .pane(agent, turn: current.spanId) }
-        return .pane(current.name, turn: current.spanId)
+        if current.id == span.id { return .root }
+        if let agent = span.agentName { return .pane(agent, turn: current.id) }
+        return .pane(current.name, turn: current.id)
     }
 
     /// Spans below `turn` that belong to its pane (not to a nested pane of another name), `turn` included.
     private func turnSpans(_ turn: SpanNode, pane: String) -> [SpanNode] {
         var result: [SpanNode] = [turn]
-        var stack = children[turn.spanId] ?? []
+        var stack = children[turn.id] ?? []
         while let id = stack.popLast() {
-            guard let span = spans[id] else { continue }
+            guard let span = spans[id]?.node else { continue }
             if let other = paneName(of: span), other != pane { continue }
             result.append(span)
             stack.append(contentsOf: children[id] ?? [])
@@ -319,15 +363,15 @@ public struct TraceAssembly: Sendable {
     }
 
     private func totalUsage() -> Usage {
-        let calls = spans.values.filter { $0.role == .chat }.compactMap(\.usage)
+        let calls = spans.values.filter { $0.node.role == .chat }.compactMap(\.node.usage)
         if !calls.isEmpty { return calls.reduce(.zero, +) }
-        return spans.values.filter { if case .agent = $0.role { true } else { false } }
-            .compactMap(\.usage).reduce(.zero, +)
+        return spans.values.filter { if case .agent = $0.node.role { true } else { false } }
+            .compactMap(\.node.usage).reduce(.zero, +)
     }
 
     /// The last text an agent wrote (the run's answer when it is the last to finish).
     private func lastText(of pane: String) -> String? {
-        let candidates = spans.values.filter { span in
+        let candidates = spans.values.map(\.node).filter { span in
             switch span.role {
             case .chat, .agent: return true
             default: return false
@@ -345,118 +389,100 @@ public struct TraceAssembly: Sendable {
     }
 
     private func textEvents(of span: SpanNode, pane: String) -> [WorkflowEvent.Kind] {
-        span.outputParts.map { part in
+        guard !span.outputParts.isEmpty else { return [] }
+        let messageId = span.id.hex
+        return span.outputParts.map { part in
             switch part {
-            case let .text(text): .textDelta(agent: pane, messageId: span.spanId, text: text)
-            case let .reasoning(text): .reasoningDelta(agent: pane, messageId: span.spanId, text: text)
+            case let .text(text): .textDelta(agent: pane, messageId: messageId, text: text)
+            case let .reasoning(text): .reasoningDelta(agent: pane, messageId: messageId, text: text)
             }
         }
     }
 
-    private func toolName(of span: SpanNode) -> String {
-        if let name = span.string("gen_ai.tool.name") { return name }
-        if span.name.hasPrefix("execute_tool ") { return String(span.name.dropFirst("execute_tool ".count)) }
-        return span.name
+    /// A tool span's call, or a generic step shown as one (its attributes as arguments, its error as result).
+    private struct TimelineEntry {
+        var callId: String
+        var tool: String
+        var result: String
+        var arguments: () -> String
     }
 
-    /// A generic step's attributes as one JSON object (keys sorted), shown as its timeline entry's arguments.
-    private func attributeSummary(_ span: SpanNode) -> String {
-        SpanValue.map(span.attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).text
+    private func timelineEntry(of span: SpanNode) -> TimelineEntry {
+        if case let .tool(callId, name, arguments, result) = span.facts {
+            return TimelineEntry(callId: callId ?? span.id.hex, tool: name, result: result ?? span.errorMessage ?? "",
+                                 arguments: { arguments ?? "" })
+        }
+        let attributes: [String: SpanValue] = if case let .attributes(attributes) = span.facts { attributes } else { [:] }
+        // A generic step's attributes as one JSON object (keys sorted).
+        return TimelineEntry(callId: span.id.hex, tool: span.name, result: span.errorMessage ?? "",
+                             arguments: { SpanValue.map(attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).text })
     }
 
     private func workflowName(root: SpanNode?) -> String {
-        if let root, root.role == .workflowRun { return root.string("workflow.name") ?? serviceName ?? "workflow" }
+        if let root, root.role == .workflowRun {
+            if case let .workflow(name) = root.facts { return name }
+            return serviceName ?? "workflow"
+        }
         return serviceName ?? root?.name ?? "trace"
     }
 
     /// The model of the run's first model call, for the header.
     private var model: String? {
-        spans.values.sorted { $0.startNanos < $1.startNanos }.lazy
-            .compactMap { $0.string("gen_ai.response.model") ?? $0.string("gen_ai.request.model") }.first
+        spans.values.map(\.node).sorted { $0.startNanos < $1.startNanos }.lazy.compactMap(\.model).first
     }
 }
 
-/// A received span with what the builder reads from it again and again, worked out once when it arrives: its role,
-/// the parts of its output messages (JSON parsed once, not at every batch), its usage and finish reason. A class, so
-/// walking the tree passes references rather than copying every span's strings and attributes.
-private final class SpanNode: Sendable {
-    let span: TraceSpan
-    let role: SpanRole
-    let outputParts: [GenAIAttributes.Part]
-    let usage: Usage?
-    let finishReason: FinishReason?
+/// A span in its trace and which of its events went out.
+private struct Placed: Sendable {
+    var node: SpanNode
+    var sent: Aspects = []
+}
 
-    init(_ span: TraceSpan) {
-        let role = SpanRole(span)
-        self.role = role
-        usage = GenAIAttributes.usage(of: span)
-        finishReason = GenAIAttributes.finishReason(of: span)
-        switch role {
-        case .chat, .agent: outputParts = GenAIAttributes.outputParts(of: span)
-        default: outputParts = []
-        }
-        // Only a generic step is shown with all its attributes; the others keep the few read after this point, so
-        // an open trace (kept through the settle delay) does not hold every message's text and each key twice.
-        if role != .generic, span.attributes.keys.contains(where: { !Self.keysReadLater.contains($0) }) {
-            var kept = span
-            kept.attributes = span.attributes.filter { Self.keysReadLater.contains($0.key) }
-            self.span = kept
-        } else {
-            self.span = span
-        }
-    }
+/// The events of one span already handed out, and whether its pane's turn started (from it or a nested span).
+private struct Aspects: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let start = Aspects(rawValue: 1 << 0)
+    static let end = Aspects(rawValue: 1 << 1)
+    static let fail = Aspects(rawValue: 1 << 2)
+    static let text = Aspects(rawValue: 1 << 3)
+    static let tool = Aspects(rawValue: 1 << 4)
+    static let result = Aspects(rawValue: 1 << 5)
+    static let edge = Aspects(rawValue: 1 << 6)
+    static let turnStarted = Aspects(rawValue: 1 << 7)
+}
 
-    /// The attributes `TraceAssembly` reads from a span that is not a generic step, once its role, output parts,
-    /// usage and finish reason are known.
-    private static let keysReadLater: Set<String> = [
-        "gen_ai.request.max_tokens", "gen_ai.agent.name", "gen_ai.response.model", "gen_ai.request.model",
-        "gen_ai.tool.call.id", "gen_ai.tool.name", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
-        "message.source_id", "message.target_id", "edge_group.delivered", "edge_group.delivery_status", "workflow.name",
-    ]
-
-    var spanId: String { span.spanId }
-    var parentSpanId: String? { span.parentSpanId }
-    var name: String { span.name }
-    var startNanos: UInt64 { span.startNanos }
-    var endNanos: UInt64 { span.endNanos }
-    var startSeconds: Double { span.startSeconds }
-    var endSeconds: Double { span.endSeconds }
-    var durationMs: Double { span.durationMs }
-    var attributes: [String: SpanValue] { span.attributes }
-    var links: [String] { span.links }
-    var errorMessage: String? { span.errorMessage }
-    func string(_ key: String) -> String? { span.string(key) }
-    func int(_ key: String) -> Int? { span.int(key) }
+private struct TransitionKey: Hashable, Sendable {
+    var span: SpanID
+    var from: String
+    var to: String
 }
 
 /// What an event is about, so it is handed out once: the span and the aspect (an agent's start or end, a tool
-/// call's start or result …). Compared as values; `text` (the key as words) only breaks ties in the sort.
-private enum EventKey: Hashable {
+/// call's start or result …). `text` (the key as words) only breaks ties in the sort.
+private enum EventKey {
     case runStart
-    case start(String)
-    case end(String)
-    case fail(String)
-    case transition(String, from: String, to: String)
-    case text(String)
-    case tool(String)
-    case result(String)
-    case edge(String)
+    case span(SpanID, Aspects)
+    case transition(SpanID, from: String, to: String)
     case output
     case runEnd
 
     var text: String {
         switch self {
-        case .runStart: "run:start"
-        case let .start(id): "start:" + id
-        case let .end(id): "end:" + id
-        case let .fail(id): "fail:" + id
-        case let .transition(id, from, to): "transition:\(id):\(from)>\(to)"
-        case let .text(id): "text:" + id
-        case let .tool(id): "tool:" + id
-        case let .result(id): "result:" + id
-        case let .edge(id): "edge:" + id
-        case .output: "output"
-        case .runEnd: "run:end"
+        case .runStart: return "run:start"
+        case let .span(id, aspect):
+            let name = switch aspect {
+            case .start: "start:"
+            case .end: "end:"
+            case .fail: "fail:"
+            case .text: "text:"
+            case .tool: "tool:"
+            case .result: "result:"
+            default: "edge:"
+            }
+            return name + id.hex
+        case let .transition(id, from, to): return "transition:\(id.hex):\(from)>\(to)"
+        case .output: return "output"
+        case .runEnd: return "run:end"
         }
     }
 }

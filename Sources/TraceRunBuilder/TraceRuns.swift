@@ -54,6 +54,8 @@ public struct TraceRuns: Sendable {
     private var open: [String: Open] = [:]
     private var ended = RecentIDs()
     private var notRuns = RecentIDs()
+    /// The strings the open traces repeat (span, pane and agent names, models), one copy for all of them.
+    private var strings = SharedStrings()
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -80,7 +82,7 @@ public struct TraceRuns: Sendable {
                 outcome.late += batch.count
                 continue
             }
-            if notRuns.contains(traceId) || open[traceId] == nil && batch.allSatisfy({ SpanRole($0) == .workflowBuild }) {
+            if notRuns.contains(traceId) || open[traceId] == nil && batch.allSatisfy({ $0.name == "workflow.build" }) {
                 notRuns.insert(traceId, keeping: limits.endedTracesRemembered)
                 outcome.ignored += batch.count
                 continue
@@ -95,7 +97,7 @@ public struct TraceRuns: Sendable {
                 batch = Array(batch.prefix(max(room, 0)))
             }
             entry.lastSeen = now
-            var events = entry.assembly.add(batch)
+            var events = entry.assembly.add(batch, strings: &strings)
             if entry.assembly.isComplete {
                 if entry.completeSince == nil { entry.completeSince = now }
                 if now - entry.completeSince! >= limits.settleDelay { events += entry.assembly.settle() }
@@ -117,18 +119,26 @@ public struct TraceRuns: Sendable {
     }
 
     /// Ends the runs of traces complete for the settle delay, and of traces quiet for longer than the idle
-    /// timeout; returns their last events. Call it on a clock (the receiver does, four times a second).
+    /// timeout; returns their last events. Call it on a clock (the receiver does, twenty times a second).
     public mutating func expire(now: Double) -> [Update] {
         var updates: [Update] = []
-        let settled = open.filter { entry in entry.value.completeSince.map { now - $0 >= limits.settleDelay } ?? false }.keys.sorted()
-        for traceId in settled {
+        // One pass over the open traces, copying none of them.
+        var settled: [String] = []
+        var quiet: [String] = []
+        for (traceId, entry) in open {
+            if let since = entry.completeSince, now - since >= limits.settleDelay {
+                settled.append(traceId)
+            } else if now - entry.lastSeen > limits.idleTimeout {
+                quiet.append(traceId)
+            }
+        }
+        for traceId in settled.sorted() {
             guard var entry = open.removeValue(forKey: traceId) else { continue }
             ended.insert(traceId, keeping: limits.endedTracesRemembered)
             let events = entry.assembly.settle()
             if !events.isEmpty { updates.append(Update(runId: traceId, events: events)) }
         }
-        let quiet = open.filter { now - $0.value.lastSeen > limits.idleTimeout }.keys.sorted()
-        return updates + quiet.flatMap { end($0) }
+        return updates + quiet.sorted().flatMap { end($0) }
     }
 
     /// Ends every open trace (shutdown).

@@ -55,8 +55,9 @@ public enum SpanStatus: Sendable, Hashable {
     case error(String)
 }
 
-/// An attribute value (OTLP's AnyValue).
-public indirect enum SpanValue: Sendable, Hashable {
+/// An attribute value (OTLP's AnyValue). Not `indirect`: arrays and maps hold their values on the heap already,
+/// and a box per value was an allocation per attribute of every span received.
+public enum SpanValue: Sendable, Hashable {
     case string(String)
     case bool(Bool)
     case int(Int64)
