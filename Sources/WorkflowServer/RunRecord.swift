@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 import Synchronization
 import WorkflowCore
 
@@ -81,7 +82,8 @@ public final class RunRecord: Sendable {
 
     init(
         id: String, workflow: String, detached: Bool, bufferLimit: Int, source: Source = .workflow,
-        desk: RequestDesk = RequestDesk(), prompt: String = "", model: String? = nil, journal: StoreWriter? = nil
+        desk: RequestDesk = RequestDesk(), prompt: String = "", model: String? = nil, journal: StoreWriter? = nil,
+        resuming stored: StoredRun? = nil
     ) {
         self.desk = desk
         self.prompt = prompt
@@ -93,8 +95,19 @@ public final class RunRecord: Sendable {
         self.source = source
         self.bufferLimit = max(bufferLimit, 4)
         self.hardLimit = max(bufferLimit, 4) * 50
-        self.started = Date()
-        self.state = Mutex(Inner())
+        var inner = Inner()
+        if let stored {
+            // A run taken up again after its server died: its figures and numbering go on from the store, and
+            // nothing paces it (the stream that started it is gone).
+            inner.progress = RunProgress(
+                state: .running, agents: stored.agents, currentAgent: stored.currentAgent, usage: stored.usage,
+                toolCalls: stored.toolCalls)
+            inner.dropped = stored.lastSequence
+            inner.lastSequence = stored.lastSequence
+            inner.pacerCursor = nil
+        }
+        self.started = stored?.started ?? Date()
+        self.state = Mutex(inner)
     }
 
     /// A snapshot for `GET /api/runs`.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RunStore
 import Synchronization
 import WorkflowCore
 
@@ -103,9 +104,57 @@ public final class RunRegistry: Sendable {
             inner.order.append(record.id)
             return record
         }
+        // The first event now, so the response can start with it before the run's task gets a thread. With a
+        // store, each completed agent turn is checkpointed there, so the run can be resumed if this server dies.
+        let pending = WorkflowRunner.begin(
+            workflow, runId: record.id, model: model, onCheckpoint: checkpointing(record)
+        ) { event in record.publish(event) }
+        launch(record, pending, workflow: workflow, prompt: prompt)
+        logger.info("run started", metadata: [
+            "run_id": .string(record.id), "workflow": .string(workflow.name), "detached": .stringConvertible(detached),
+        ])
+        return record
+    }
+
+    /// Takes up a run whose server died (`stored`, state `interrupted`, its lease now this instance's) from
+    /// `checkpoint`, its last completed agent turn (nil: from the start): same id, the event numbering going on after
+    /// the last stored event, a `runResumed` marker first. It runs detached, as nothing started it here.
+    func resume(
+        _ stored: StoredRun, workflow: any Workflow, from checkpoint: WorkflowCheckpoint?
+    ) throws(StartError) -> RunRecord {
+        let record = try state.withLock { inner throws(StartError) -> RunRecord in
+            if inner.draining { throw .shuttingDown }
+            if inner.active >= configuration.maxConcurrentRuns { throw .tooManyRuns }
+            inner.active += 1
+            let record = RunRecord(
+                id: stored.id, workflow: stored.workflow, detached: true, bufferLimit: configuration.eventBufferLimit,
+                desk: RequestDesk(timeout: configuration.requestTimeout), prompt: stored.prompt, model: stored.model,
+                journal: journal, resuming: stored)
+            inner.runs[record.id] = record
+            inner.deadlines[record.id] = .now + configuration.runTimeout
+            inner.order.append(record.id)
+            return record
+        }
+        let pending = WorkflowRunner.resume(
+            workflow, from: checkpoint ?? WorkflowCheckpoint(turns: [], sequence: 0), lastSequence: stored.lastSequence,
+            onCheckpoint: checkpointing(record)
+        ) { event in record.publish(event) }
+        launch(record, pending, workflow: workflow, prompt: stored.prompt)
+        logger.info("run resumed", metadata: [
+            "run_id": .string(record.id), "workflow": .string(stored.workflow),
+            "completed_turns": .stringConvertible(checkpoint?.turns.count ?? 0),
+        ])
+        return record
+    }
+
+    private func checkpointing(_ record: RunRecord) -> (@Sendable (WorkflowCheckpoint) -> Void)? {
+        guard let journal else { return nil }
+        return { @Sendable (checkpoint: WorkflowCheckpoint) in journal.enqueueCheckpoint(checkpoint, of: record) }
+    }
+
+    /// Runs a begun (or resumed) run in its own task until it ends.
+    private func launch(_ record: RunRecord, _ pending: WorkflowRunner.PendingRun, workflow: any Workflow, prompt: String) {
         let logger = logger
-        // The first event now, so the response can start with it before the run's task gets a thread.
-        let pending = WorkflowRunner.begin(workflow, runId: record.id, model: model) { event in record.publish(event) }
         // Runs stream at a lower priority than request handling, so new requests are answered promptly however
         // busy the running ones keep the threads.
         let task = Task(priority: .low) {
@@ -124,10 +173,6 @@ public final class RunRegistry: Sendable {
         }
         record.attach(task: task)
         feed.wake()
-        logger.info("run started", metadata: [
-            "run_id": .string(record.id), "workflow": .string(workflow.name), "detached": .stringConvertible(detached),
-        ])
-        return record
     }
 
     /// "230" or "0.3": whole seconds without a fraction, others to a tenth of a millisecond.

@@ -37,6 +37,9 @@ struct WorkflowRoutes {
         router.get("/api/runs/{id}") { _, context in
             try await runAnswer(context.parameters.get("id") ?? "")
         }
+        router.post("/api/runs/{id}/resume") { _, context in
+            try await RunResumption(server: server).resume(context.parameters.get("id") ?? "")
+        }
         router.post("/api/runs/{id}/requests/{request_id}") { request, context in
             try await answer(request, run: context.parameters.get("id") ?? "",
                              request: context.parameters.get("request_id") ?? "")

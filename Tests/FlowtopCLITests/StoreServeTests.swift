@@ -60,6 +60,51 @@ struct StoreServeTests {
         }
     }
 
+    static func post(_ url: String) async throws -> (status: UInt, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return (response.status.code, String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
+    @Test func aRunCutByKill9AfterItsFirstTurnIsResumedOnTheRestartedServerToItsEndWithNoGap() async throws {
+        let path = try Self.storeFile()
+        let arguments = ["--store", "sqlite:\(path)", "--store-lease", "1", "--pace", "demo"]
+        let (runId, _) = try await ChildProcess.withServer(arguments, stopWith: .kill) { port, _ in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather","detach":true}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let runId = response.headers.first(name: "X-Run-Id") ?? ""
+            var seen = ""
+            // Cut during the Writer's turn: after the Researcher's turn ended (its checkpoint) and a few more events.
+            for try await chunk in response.body {
+                seen += String(buffer: chunk)
+                if let end = seen.range(of: "event: agent_completed"), Self.ids(String(seen[end.upperBound...])).count >= 4 { break }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            return runId
+        }
+        try await Task.sleep(for: .milliseconds(1_500))
+        _ = try await ChildProcess.withServer(["--store", "sqlite:\(path)"]) { port, _ in
+            let base = "http://127.0.0.1:\(port)/api/runs/\(runId)"
+            #expect(try await Self.get(base).contains(#""state":"interrupted""#))
+            let resumed = try await Self.post(base + "/resume")
+            #expect(resumed.status == 200, "\(resumed.body)")
+            let events = try await Self.get(base + "/events")
+            let ids = Self.ids(events)
+            // One sequence from the first event to the last: the stored ones, the marker, the Writer's turn again.
+            #expect(ids == Array(1...ids.count))
+            #expect(events.contains(#""type":"run_resumed","checkpoint_seq":"#))
+            #expect(events.contains(#""completed_turns":1,"last_agent":"Researcher""#))
+            #expect(events.contains("event: done"))
+            #expect(try await Self.get(base).contains(#""state":"completed""#))
+            // A finished run is not resumed twice.
+            #expect(try await Self.post(base + "/resume").status == 409)
+        }
+    }
+
     @Test func aFileThatIsNotAStoreIsRefusedByNameAndLeftByteForByte() async throws {
         let path = try Self.storeFile()
         let bytes = Data("a shopping list, not a database\n".utf8)

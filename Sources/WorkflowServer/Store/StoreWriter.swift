@@ -28,6 +28,9 @@ public final class StoreWriter: Sendable {
         var finished: Date?
         /// Events dropped past the bound: the run is stored incompletely.
         var lost = 0
+        /// The run's latest checkpoint, written after the events it follows (so a resume never skips a turn whose
+        /// end was not stored).
+        var checkpoint: WorkflowCheckpoint?
     }
 
     private struct Inner {
@@ -79,6 +82,15 @@ public final class StoreWriter: Sendable {
             }
             pending.progress = progress
             pending.finished = finished
+            inner.pending[record.id] = pending
+        }
+    }
+
+    /// Queues a run's checkpoint (the end of an agent turn); it is written with the run's next batch.
+    func enqueueCheckpoint(_ checkpoint: WorkflowCheckpoint, of record: RunRecord) {
+        state.withLock { inner in
+            var pending = inner.pending[record.id] ?? Pending(record: record)
+            if (pending.checkpoint?.turns.count ?? -1) < checkpoint.turns.count { pending.checkpoint = checkpoint }
             inner.pending[record.id] = pending
         }
     }
@@ -195,7 +207,12 @@ public final class StoreWriter: Sendable {
         }
         let events = pending.events.map { StoredEvent(sequence: $0.sequence, json: FlowtopWireFormat.json(for: $0)) }
         run.lastSequence = events.last?.sequence ?? 0
-        try await store.appendEvents(StoredEventBatch(run: run, events: events))
+        if !events.isEmpty || pending.checkpoint == nil {
+            try await store.appendEvents(StoredEventBatch(run: run, events: events))
+        }
+        if let checkpoint = pending.checkpoint {
+            try await store.saveCheckpoint(RunCheckpoint(runId: id, sequence: checkpoint.sequence, json: checkpoint.json))
+        }
         if pending.events.last?.isTerminal == true || pending.progress.state.isFinished {
             state.withLock { _ = $0.live.removeValue(forKey: id) }
         }
@@ -211,6 +228,7 @@ public final class StoreWriter: Sendable {
                     merged.progress = newer.progress
                     merged.finished = newer.finished
                     merged.lost += newer.lost
+                    merged.checkpoint = newer.checkpoint ?? old.checkpoint
                 }
                 inner.buffered += old.events.count
                 inner.pending[id] = merged
