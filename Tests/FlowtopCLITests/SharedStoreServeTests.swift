@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Subprocess
+import SystemPackage
 import Testing
 
 /// Two `flowtop serve` processes on one PostgreSQL store: a run live on one is watched live from the other.
@@ -13,11 +15,7 @@ struct SharedStoreServeTests {
     func aRunStartedOnOneServerIsWatchedLiveFromTheOtherInOrderWithNoneLostOrTwice() async throws {
         let store = try #require(Self.postgres)
         _ = try await ChildProcess.withServer(["--store", store, "--pace", "demo"]) { portA, _ in
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(portA)/api/workflow/stream")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather","detach":true}"#))
-            let started = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let started = try await StoreServeTests.startRun(on: portA)
             let runId = try #require(started.headers.first(name: "X-Run-Id"))
             // The run goes on on A (detached); its first stream is dropped at once.
             _ = try? await started.body.collect(upTo: 1)
@@ -30,6 +28,92 @@ struct SharedStoreServeTests {
                 #expect(body.contains("event: done"))
                 let onA = try await StoreServeTests.get("http://127.0.0.1:\(portA)/api/runs/\(runId)/events")
                 #expect(StoreServeTests.ids(onA) == ids)
+            }
+        }
+    }
+
+    /// A PostgreSQL server of the test's own (`scripts/test-postgres` in a folder of its own), to stop and start.
+    struct OwnPostgres {
+        static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/test-postgres").path
+        let directory: String
+        let url: String
+
+        static func start() async throws -> OwnPostgres {
+            let printed = try await run(["start"], directory: nil)
+            func value(_ name: String) throws -> String {
+                let line = try #require(printed.split(separator: "\n").first { $0.hasPrefix("export \(name)=") })
+                // printf %q quotes `&` and `?` with backslashes.
+                return String(line.dropFirst("export \(name)=".count)).replacingOccurrences(of: "\\", with: "")
+            }
+            return OwnPostgres(directory: try value("FLOWTOP_TEST_POSTGRES_DIR"), url: try value("FLOWTOP_TEST_POSTGRES_URL"))
+        }
+
+        func stop() async throws { _ = try await Self.run(["stop"], directory: directory) }
+        func start() async throws { _ = try await Self.run(["start"], directory: directory) }
+        func destroy() async { _ = try? await Self.run(["destroy"], directory: directory) }
+
+        static func run(_ arguments: [String], directory: String?) async throws -> String {
+            let result = try await Subprocess.run(
+                .path(FilePath(script)), arguments: Arguments(arguments),
+                environment: .inherit.updating(["FLOWTOP_TEST_POSTGRES_DIR": directory]), input: .array([]),
+                output: .bytes(limit: 1 << 20), error: .discarded)
+            guard case .exited(0) = result.terminationStatus else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "test-postgres \(arguments) failed"])
+            }
+            return String(decoding: result.standardOutput, as: UTF8.self)
+        }
+    }
+
+    /// Polls `url` until its body contains `text` (or the time is up); the last body read.
+    static func waitFor(_ text: String, at url: String, seconds: Int = 30) async throws -> String {
+        var body = ""
+        for _ in 0..<(seconds * 5) {
+            body = (try? await StoreServeTests.get(url)) ?? ""
+            if body.contains(text) { return body }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return body
+    }
+
+    @Test(.enabled(if: postgres != nil, "needs PostgreSQL's binaries: scripts/install-deps, scripts/test-postgres"))
+    func postgresStoppedAndStartedUnderARunningStreamLosesNothingAndTheStoreCatchesUp() async throws {
+        let own = try await OwnPostgres.start()
+        do {
+            try await Self.outage(under: own)
+        } catch {
+            await own.destroy()
+            throw error
+        }
+        await own.destroy()
+    }
+
+    static func outage(under own: OwnPostgres) async throws {
+        _ = try await ChildProcess.withServer(["--store", own.url, "--pace", "demo"]) { port, _ in
+            let response = try await StoreServeTests.startRun(on: port, detach: false)
+            let runId = try #require(response.headers.first(name: "X-Run-Id"))
+            var seen = ""
+            var outage = false
+            for try await chunk in response.body {
+                seen += String(buffer: chunk)
+                if !outage, StoreServeTests.ids(seen).count >= 5 {
+                    outage = true
+                    try await own.stop()
+                    // The stream goes on from memory; the writer says it is retrying.
+                    let health = try await Self.waitFor(#""state":"retrying""#, at: "http://127.0.0.1:\(port)/api/health")
+                    #expect(health.contains(#""state":"retrying""#))
+                    try await own.start()
+                }
+            }
+            let ids = StoreServeTests.ids(seen)
+            #expect(ids == Array(1...ids.count))
+            #expect(seen.contains("event: done"))
+            // Once PostgreSQL is back, what was buffered is written: nothing waits, and another server reads it all.
+            let health = try await Self.waitFor(#""buffered":0"#, at: "http://127.0.0.1:\(port)/api/health")
+            #expect(health.contains(#""state":"ok""#))
+            _ = try await ChildProcess.withServer(["--store", own.url]) { other, _ in
+                let stored = try await StoreServeTests.get("http://127.0.0.1:\(other)/api/runs/\(runId)/events")
+                #expect(StoreServeTests.ids(stored) == ids)
             }
         }
     }

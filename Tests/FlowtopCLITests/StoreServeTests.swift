@@ -21,6 +21,15 @@ struct StoreServeTests {
         return String(buffer: try await response.body.collect(upTo: 16 << 20))
     }
 
+    /// Starts the default workflow on the server at `port` (detached: it goes on when this stream is dropped).
+    static func startRun(on port: Int, detach: Bool = true) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather","detach":\#(detach)}"#))
+        return try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+    }
+
     /// The `id:` lines of an SSE body, in order.
     static func ids(_ body: String) -> [Int] {
         body.split(separator: "\n").compactMap { $0.hasPrefix("id: ") ? Int($0.dropFirst(4)) : nil }
@@ -30,11 +39,7 @@ struct StoreServeTests {
         let path = try Self.storeFile()
         let arguments = ["--store", "sqlite:\(path)", "--store-lease", "1", "--pace", "demo"]
         let (runId, _) = try await ChildProcess.withServer(arguments, stopWith: .kill) { port, _ in
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather","detach":true}"#))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await Self.startRun(on: port)
             let runId = response.headers.first(name: "X-Run-Id") ?? ""
             var seen = ""
             for try await chunk in response.body {
@@ -67,15 +72,23 @@ struct StoreServeTests {
         return (response.status.code, String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
-    @Test func aRunCutByKill9AfterItsFirstTurnIsResumedOnTheRestartedServerToItsEndWithNoGap() async throws {
-        let path = try Self.storeFile()
-        let arguments = ["--store", "sqlite:\(path)", "--store-lease", "1", "--pace", "demo"]
+    /// The stores a run can be resumed from: a SQLite file (the same server restarted), and PostgreSQL when a test
+    /// server is at hand (`scripts/test-postgres`), where the second server is another instance taking the run over.
+    static var resumableStores: [String] {
+        let postgres = ProcessInfo.processInfo.environment["FLOWTOP_TEST_POSTGRES_URL"]
+        return ["sqlite"] + (postgres == nil ? [] : ["postgres"])
+    }
+
+    static func location(_ kind: String) throws -> String {
+        kind == "postgres" ? ProcessInfo.processInfo.environment["FLOWTOP_TEST_POSTGRES_URL"] ?? "" : "sqlite:\(try storeFile())"
+    }
+
+    @Test(arguments: resumableStores)
+    func aRunCutByKill9AfterItsFirstTurnIsResumedByTheNextServerToItsEndWithNoGap(store kind: String) async throws {
+        let store = try Self.location(kind)
+        let arguments = ["--store", store, "--store-lease", "1", "--pace", "demo"]
         let (runId, _) = try await ChildProcess.withServer(arguments, stopWith: .kill) { port, _ in
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"message":"Research Seattle weather","detach":true}"#))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let response = try await Self.startRun(on: port)
             let runId = response.headers.first(name: "X-Run-Id") ?? ""
             var seen = ""
             // Cut during the Writer's turn: after the Researcher's turn ended (its checkpoint) and a few more events.
@@ -87,7 +100,7 @@ struct StoreServeTests {
             return runId
         }
         try await Task.sleep(for: .milliseconds(1_500))
-        _ = try await ChildProcess.withServer(["--store", "sqlite:\(path)"]) { port, _ in
+        _ = try await ChildProcess.withServer(["--store", store]) { port, _ in
             let base = "http://127.0.0.1:\(port)/api/runs/\(runId)"
             #expect(try await Self.get(base).contains(#""state":"interrupted""#))
             let resumed = try await Self.post(base + "/resume")
