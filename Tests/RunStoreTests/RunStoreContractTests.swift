@@ -4,7 +4,9 @@ import Testing
 import WorkflowCore
 
 /// What every `RunStore` promises, run against each store in `ContractStore.all` on real files (or servers).
-@Suite struct RunStoreContractTests {
+/// One test at a time: on a busy machine, a fresh PostgreSQL database per case created all at once took longer
+/// than a connection may wait.
+@Suite(.serialized) struct RunStoreContractTests {
     typealias S = StoredRunSamples
 
     @Test(arguments: ContractStore.all)
