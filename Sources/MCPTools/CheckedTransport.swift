@@ -22,9 +22,21 @@ actor CheckedTransport: Transport {
         self.onEnd = onEnd
     }
 
+    /// Set once disconnected: a late send (a timed-out call's cancellation after the server was let go) must not
+    /// reach the SDK's HTTP transport, whose invalidated URLSession traps instead of throwing.
+    private var closed = false
+
     func connect() async throws { try await inner.connect() }
-    func disconnect() async { await inner.disconnect() }
-    func send(_ data: Data) async throws { try await inner.send(data) }
+
+    func disconnect() async {
+        closed = true
+        await inner.disconnect()
+    }
+
+    func send(_ data: Data) async throws {
+        guard !closed else { throw MCPError.connectionClosed }
+        try await inner.send(data)
+    }
 
     func receive() -> AsyncThrowingStream<Data, Swift.Error> {
         let inner = self.inner
