@@ -127,7 +127,7 @@ public struct PostgresStoreAddress: Sendable, Hashable, CustomStringConvertible 
         case let .unixSocket(path, _, _):
             configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
         }
-        configuration.options.connectTimeout = .seconds(20)
+        configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 10
         return configuration
     }
@@ -143,7 +143,7 @@ public struct PostgresStoreAddress: Sendable, Hashable, CustomStringConvertible 
         case let .unixSocket(path, _, _):
             configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
         }
-        configuration.options.connectTimeout = .seconds(20)
+        configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
 

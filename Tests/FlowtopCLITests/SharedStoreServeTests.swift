@@ -100,7 +100,7 @@ struct SharedStoreServeTests {
                     outage = true
                     try await own.stop()
                     // The stream goes on from memory; the writer says it is retrying.
-                    let health = try await Self.waitFor(#""state":"retrying""#, at: "http://127.0.0.1:\(port)/api/health")
+                    let health = try await Self.waitFor(#""state":"retrying""#, at: "http://127.0.0.1:\(port)/api/health", seconds: 60)
                     #expect(health.contains(#""state":"retrying""#))
                     try await own.start()
                 }
