@@ -31,6 +31,20 @@ public final class StoreWriter: Sendable {
         /// The run's latest checkpoint, written after the events it follows (so a resume never skips a turn whose
         /// end was not stored).
         var checkpoint: WorkflowCheckpoint?
+
+        /// Queues `event` (or, `full`, counts it lost); true when it is the run's first lost event.
+        mutating func add(_ event: WorkflowEvent, progress: RunProgress, finished: Date?, full: Bool) -> Bool {
+            let firstLoss = full && lost == 0
+            if full { lost += 1 } else { events.append(event) }
+            self.progress = progress
+            self.finished = finished
+            return firstLoss
+        }
+
+        /// Keeps the later of two checkpoints (the one with more turns).
+        mutating func keep(_ newer: WorkflowCheckpoint) {
+            if (checkpoint?.turns.count ?? -1) < newer.turns.count { checkpoint = newer }
+        }
     }
 
     private struct Inner {
@@ -39,10 +53,9 @@ public final class StoreWriter: Sendable {
         /// Runs whose row exists in the store.
         var created: Set<String> = []
         /// Runs this instance writes and renews the lease of, until their terminal event is stored.
-        var live: [String: RunRecord] = [:]
+        var live: Set<String> = []
         var outage: String?
         var incompleteRuns = 0
-        var written = 0
         /// Set by `finish`: the task ends after its pass in flight (never cancelled mid-write).
         var stopping = false
     }
@@ -72,26 +85,19 @@ public final class StoreWriter: Sendable {
     /// Queues one published event (called in the record's lock, so each run's events arrive in order).
     func enqueue(_ event: WorkflowEvent, progress: RunProgress, finished: Date?, of record: RunRecord) {
         state.withLock { inner in
-            var pending = inner.pending[record.id] ?? Pending(record: record)
-            if inner.buffered >= settings.bufferLimit {
-                if pending.lost == 0 { inner.incompleteRuns += 1 }
-                pending.lost += 1
-            } else {
-                pending.events.append(event)
-                inner.buffered += 1
-            }
-            pending.progress = progress
-            pending.finished = finished
-            inner.pending[record.id] = pending
+            let full = inner.buffered >= settings.bufferLimit
+            if !full { inner.buffered += 1 }
+            // Changed in place: a copy of the entry would copy its queue of events on every append.
+            let firstLoss = inner.pending[record.id, default: Pending(record: record)]
+                .add(event, progress: progress, finished: finished, full: full)
+            if firstLoss { inner.incompleteRuns += 1 }
         }
     }
 
     /// Queues a run's checkpoint (the end of an agent turn); it is written with the run's next batch.
     func enqueueCheckpoint(_ checkpoint: WorkflowCheckpoint, of record: RunRecord) {
         state.withLock { inner in
-            var pending = inner.pending[record.id] ?? Pending(record: record)
-            if (pending.checkpoint?.turns.count ?? -1) < checkpoint.turns.count { pending.checkpoint = checkpoint }
-            inner.pending[record.id] = pending
+            inner.pending[record.id, default: Pending(record: record)].keep(checkpoint)
         }
     }
 
@@ -167,14 +173,13 @@ public final class StoreWriter: Sendable {
                 logger.error("the run store refused a run's events; they are kept in memory only", metadata: [
                     "store": .string(store.description), "run_id": .string(id), "error": .string(error.description),
                 ])
-                state.withLock { _ = $0.live.removeValue(forKey: id) }
+                state.withLock { _ = $0.live.remove(id) }
             }
         }
         if state.withLock({ $0.outage != nil }) {
             logger.notice("the run store is back; buffered events written", metadata: ["store": .string(store.description)])
             state.withLock { $0.outage = nil }
         }
-        state.withLock { $0.written += written }
         return written
     }
 
@@ -198,7 +203,7 @@ public final class StoreWriter: Sendable {
             }
             state.withLock { inner in
                 inner.created.insert(id)
-                inner.live[id] = record
+                _ = inner.live.insert(id)
             }
         }
         if pending.lost > 0 {
@@ -214,7 +219,7 @@ public final class StoreWriter: Sendable {
             try await store.saveCheckpoint(RunCheckpoint(runId: id, sequence: checkpoint.sequence, json: checkpoint.json))
         }
         if pending.events.last?.isTerminal == true || pending.progress.state.isFinished {
-            state.withLock { _ = $0.live.removeValue(forKey: id) }
+            state.withLock { _ = $0.live.remove(id) }
         }
     }
 
@@ -249,13 +254,13 @@ public final class StoreWriter: Sendable {
     }
 
     private func renewLeases() async {
-        let live = state.withLock { Array($0.live.keys) }
+        let live = state.withLock { Array($0.live) }
         let expires = Date().addingTimeInterval(settings.leaseDuration.seconds)
         for id in live {
             do throws(RunStoreError) {
                 if try await !store.acquireLease(runId: id, owner: instance, expires: expires) {
                     logger.error("another instance took a run's lease", metadata: ["run_id": .string(id)])
-                    state.withLock { _ = $0.live.removeValue(forKey: id) }
+                    state.withLock { _ = $0.live.remove(id) }
                 }
             } catch {
                 noteOutage(error.description)
