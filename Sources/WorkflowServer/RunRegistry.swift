@@ -46,14 +46,21 @@ public final class RunRegistry: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.journal = journal
-        let tick = min(
-            Self.tickInterval(runTimeout: configuration.runTimeout, keepalive: configuration.keepaliveInterval),
-            max(.milliseconds(10), configuration.feedInterval))
+        let runTick = Self.tickInterval(runTimeout: configuration.runTimeout, keepalive: configuration.keepaliveInterval)
+        // The feed may want a faster beat than the runs: the runs' work is done only once per run tick, so a 250 ms
+        // feed does not wake every stream's watcher four times as often.
+        let tick = min(runTick, max(.milliseconds(10), configuration.feedInterval))
         let task = Task { [weak self] in
+            var lastRunBeat = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
                 guard let self else { return }
-                self.beat(now: .now)
+                let now = ContinuousClock.now
+                if now - lastRunBeat >= runTick {
+                    lastRunBeat = now
+                    self.beat(now: now)
+                }
+                self.feed.wake()
             }
         }
         clock.withLock { $0 = task }
@@ -69,8 +76,8 @@ public final class RunRegistry: Sendable {
         min(.seconds(1), max(.milliseconds(10), min(runTimeout, keepalive) / 4))
     }
 
-    /// One beat: stops the runs past their deadline, wakes every watcher to check whether a keepalive is due, and
-    /// the runs feed's watchers to look for progress.
+    /// One beat of the runs: stops the runs past their deadline and wakes every watcher to check whether a
+    /// keepalive is due (the clock wakes the runs feed's watchers on every tick).
     private func beat(now: ContinuousClock.Instant) {
         let (expired, running) = state.withLock { inner -> ([RunRecord], [RunRecord]) in
             let step = inner.lastBeat.map { now - $0 } ?? .zero
@@ -85,7 +92,6 @@ public final class RunRegistry: Sendable {
         let limit = Self.seconds(configuration.runTimeout)
         for record in expired { record.stop(reason: "the run timed out after \(limit) s") }
         for record in running { record.wakeWatchers() }
-        feed.wake()
     }
 
     /// Starts `workflow` on `prompt` in its own task; the run outlives the request that started it only when the
