@@ -97,19 +97,10 @@ public final class RunRegistry: Sendable {
     /// Starts `workflow` on `prompt` in its own task; the run outlives the request that started it only when the
     /// caller does not stop it (the stream handler stops it on disconnect unless detached).
     func start(workflow: any Workflow, prompt: String, model: String?, detached: Bool) throws(StartError) -> RunRecord {
-        let record = try state.withLock { inner throws(StartError) -> RunRecord in
-            if inner.draining { throw .shuttingDown }
-            if inner.active >= configuration.maxConcurrentRuns { throw .tooManyRuns }
-            inner.active += 1
-            let record = RunRecord(
-                id: "run_" + RandomID.make(), workflow: workflow.name, detached: detached,
-                bufferLimit: configuration.eventBufferLimit, desk: RequestDesk(timeout: configuration.requestTimeout),
-                prompt: prompt, model: model, journal: journal)
-            inner.runs[record.id] = record
-            inner.deadlines[record.id] = .now + configuration.runTimeout
-            inner.order.append(record.id)
-            return record
-        }
+        let record = try register(RunRecord(
+            id: "run_" + RandomID.make(), workflow: workflow.name, detached: detached,
+            bufferLimit: configuration.eventBufferLimit, desk: RequestDesk(timeout: configuration.requestTimeout),
+            prompt: prompt, model: model, journal: journal))
         // The first event now, so the response can start with it before the run's task gets a thread. With a
         // store, each completed agent turn is checkpointed there, so the run can be resumed if this server dies.
         let pending = WorkflowRunner.begin(
@@ -128,19 +119,10 @@ public final class RunRegistry: Sendable {
     func resume(
         _ stored: StoredRun, workflow: any Workflow, from checkpoint: WorkflowCheckpoint?
     ) throws(StartError) -> RunRecord {
-        let record = try state.withLock { inner throws(StartError) -> RunRecord in
-            if inner.draining { throw .shuttingDown }
-            if inner.active >= configuration.maxConcurrentRuns { throw .tooManyRuns }
-            inner.active += 1
-            let record = RunRecord(
-                id: stored.id, workflow: stored.workflow, detached: true, bufferLimit: configuration.eventBufferLimit,
-                desk: RequestDesk(timeout: configuration.requestTimeout), prompt: stored.prompt, model: stored.model,
-                journal: journal, resuming: stored)
-            inner.runs[record.id] = record
-            inner.deadlines[record.id] = .now + configuration.runTimeout
-            inner.order.append(record.id)
-            return record
-        }
+        let record = try register(RunRecord(
+            id: stored.id, workflow: stored.workflow, detached: true, bufferLimit: configuration.eventBufferLimit,
+            desk: RequestDesk(timeout: configuration.requestTimeout), prompt: stored.prompt, model: stored.model,
+            journal: journal, resuming: stored))
         let pending = WorkflowRunner.resume(
             workflow, from: checkpoint ?? WorkflowCheckpoint(turns: [], sequence: 0), lastSequence: stored.lastSequence,
             onCheckpoint: checkpointing(record)
@@ -151,6 +133,21 @@ public final class RunRegistry: Sendable {
             "completed_turns": .stringConvertible(checkpoint?.turns.count ?? 0),
         ])
         return record
+    }
+
+    /// Counts a new run against `--max-runs` and keeps it, with its deadline; refused while draining or full. The
+    /// record is made only once the run is let in.
+    private func register(_ make: @autoclosure () -> RunRecord) throws(StartError) -> RunRecord {
+        try state.withLock { inner throws(StartError) -> RunRecord in
+            if inner.draining { throw .shuttingDown }
+            if inner.active >= configuration.maxConcurrentRuns { throw .tooManyRuns }
+            inner.active += 1
+            let record = make()
+            inner.runs[record.id] = record
+            inner.deadlines[record.id] = .now + configuration.runTimeout
+            inner.order.append(record.id)
+            return record
+        }
     }
 
     private func checkpointing(_ record: RunRecord) -> (@Sendable (WorkflowCheckpoint) -> Void)? {
