@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RunStore
 import WorkflowCore
 
 /// An error answer `{"error": "..."}` with its status and headers. The missing-message answer is byte for byte
@@ -103,4 +104,26 @@ struct BadRequest: Error {
     init(_ reason: String) { self.reason = reason }
 
     var answer: ErrorAnswer { ErrorAnswer(status: .badRequest, message: reason) }
+}
+
+extension RunStoreError {
+    /// A store that failed a route's read: 503 with the store's own words (never a password).
+    var answer: ErrorAnswer { ErrorAnswer(status: .serviceUnavailable, message: description) }
+}
+
+extension RunRegistry.StartError {
+    /// Why a run could not start (or resume): 429 at the concurrency limit, 503 while shutting down, both with
+    /// `Retry-After`.
+    func answer(_ configuration: ServerConfiguration) -> ErrorAnswer {
+        let retryAfter: HTTPFields = [.retryAfter: String(configuration.retryAfterSeconds)]
+        switch self {
+        case .tooManyRuns:
+            return ErrorAnswer(
+                status: .tooManyRequests,
+                message: "too many concurrent runs (limit \(configuration.maxConcurrentRuns)); retry later",
+                headers: retryAfter)
+        case .shuttingDown:
+            return ErrorAnswer(status: .serviceUnavailable, message: "the server is shutting down", headers: retryAfter)
+        }
+    }
 }

@@ -62,7 +62,7 @@ struct WorkflowRoutes {
         do {
             return try await store.run(id: id)
         } catch {
-            throw ErrorAnswer(status: .serviceUnavailable, message: error.description)
+            throw error.answer
         }
     }
 
@@ -143,16 +143,7 @@ struct WorkflowRoutes {
         do {
             record = try registry.start(workflow: workflow, prompt: prompt, model: server.modelLabel, detached: detached)
         } catch {
-            let retryAfter: HTTPFields = [.retryAfter: String(configuration.retryAfterSeconds)]
-            switch error {
-            case .tooManyRuns:
-                throw ErrorAnswer(
-                    status: .tooManyRequests,
-                    message: "too many concurrent runs (limit \(configuration.maxConcurrentRuns)); retry later",
-                    headers: retryAfter)
-            case .shuttingDown:
-                throw ErrorAnswer(status: .serviceUnavailable, message: "the server is shutting down", headers: retryAfter)
-            }
+            throw error.answer(configuration)
         }
         if let aguiThread { record.agui.begin(threadId: aguiThread ?? record.id) }
         return runStream(record, encoder: encoder, after: 0, detached: detached, request: request,

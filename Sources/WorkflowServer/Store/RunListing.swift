@@ -49,7 +49,7 @@ struct RunListing {
         } catch .unknownRun(let id) {
             throw ErrorAnswer(status: .badRequest, message: "'before' names no stored run ('\(id)')")
         } catch {
-            throw ErrorAnswer(status: .serviceUnavailable, message: error.description)
+            throw error.answer
         }
         let live = Dictionary(memory.map { ($0.summary.id, $0) }, uniquingKeysWith: { first, _ in first })
         var listed = stored.map { live[$0.id] ?? Entry(summary: $0.summary, source: RunRecord.Source(rawValue: $0.source) ?? .workflow) }

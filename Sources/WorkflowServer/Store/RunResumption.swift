@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import RunStore
 import WorkflowCore
 
@@ -23,19 +22,15 @@ struct RunResumption {
                     : "run '\(id)' is \(state.rawValue); only an interrupted run can be resumed")
         }
         let store = writer.store
-        let stored: StoredRun
+        let found: StoredRun?
         let saved: RunCheckpoint?
-        do {
-            guard let found = try await store.run(id: id) else {
-                throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'")
-            }
-            stored = found
+        do throws(RunStoreError) {
+            found = try await store.run(id: id)
             saved = try await store.checkpoint(ofRun: id)
-        } catch let error as ErrorAnswer {
-            throw error
         } catch {
-            throw ErrorAnswer(status: .serviceUnavailable, message: "\(error)")
+            throw error.answer
         }
+        guard let stored = found else { throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'") }
         guard stored.source == RunRecord.Source.workflow.rawValue else {
             throw ErrorAnswer(status: .conflict, message: "run '\(id)' is a traced run: its app, not flowtop, runs it")
         }
@@ -55,30 +50,22 @@ struct RunResumption {
         } catch {
             throw ErrorAnswer(status: .unprocessableContent, message: "run '\(id)': its stored checkpoint is unreadable (\(error))")
         }
-        do {
+        let taken: Bool
+        var owner: String?
+        do throws(RunStoreError) {
             let expires = Date().addingTimeInterval(writer.settings.leaseDuration.seconds)
-            guard try await store.acquireLease(runId: id, owner: writer.instance, expires: expires) else {
-                let owner = try await store.run(id: id)?.owner
-                throw ErrorAnswer(status: .conflict, message: "run '\(id)' is owned by \(owner ?? "another instance"), whose lease still holds")
-            }
-        } catch let error as ErrorAnswer {
-            throw error
+            taken = try await store.acquireLease(runId: id, owner: writer.instance, expires: expires)
+            if !taken { owner = try await store.run(id: id)?.owner }
         } catch {
-            throw ErrorAnswer(status: .serviceUnavailable, message: "\(error)")
+            throw error.answer
         }
-        let configuration = server.configuration
+        guard taken else {
+            throw ErrorAnswer(status: .conflict, message: "run '\(id)' is owned by \(owner ?? "another instance"), whose lease still holds")
+        }
         do {
             return RunAnswer(try server.registry.resume(stored, workflow: workflow, from: checkpoint))
         } catch {
-            let retryAfter: HTTPFields = [.retryAfter: String(configuration.retryAfterSeconds)]
-            switch error {
-            case .tooManyRuns:
-                throw ErrorAnswer(
-                    status: .tooManyRequests,
-                    message: "too many concurrent runs (limit \(configuration.maxConcurrentRuns)); retry later", headers: retryAfter)
-            case .shuttingDown:
-                throw ErrorAnswer(status: .serviceUnavailable, message: "the server is shutting down", headers: retryAfter)
-            }
+            throw error.answer(server.configuration)
         }
     }
 }
