@@ -225,20 +225,9 @@ struct WorkflowRoutes {
                 var state = stored?.state ?? .interrupted
                 if let streamWriter, !sawTerminal {
                     try await streamWriter.write(encoder: &encoder, after: cursor, resumed: cursor > after, to: &writer)
-                } else if !sawTerminal, state == .running, let live = server.store as? any LiveRunStore {
+                } else if !sawTerminal, state == .running, let replay, let live = server.store as? any LiveRunStore {
                     // Live on another instance that shares the store: its events as that instance commits them.
-                    var bytes: [UInt8] = []
-                    let final = try await StoredRunFollower(store: live, runId: id).follow(after: cursor) { page in
-                        bytes.removeAll(keepingCapacity: true)
-                        for stored in page {
-                            let event = try FlowtopWireDecoder.decode(json: stored.json, fallbackSequence: stored.sequence)
-                            encoder.append(event, to: &bytes)
-                            cursor = stored.sequence
-                            if event.isTerminal { sawTerminal = true }
-                        }
-                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                    }
-                    state = final.state
+                    (cursor, sawTerminal, state) = try await replay.follow(live, encoder: &encoder, after: cursor, to: &writer)
                 }
                 if streamWriter == nil, !sawTerminal {
                     var bytes: [UInt8] = []
