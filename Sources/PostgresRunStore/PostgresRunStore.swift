@@ -239,15 +239,37 @@ public final class PostgresRunStore: LiveRunStore {
 
     // MARK: Queries
 
-    /// Runs a query and collects its rows; every failure becomes a `RunStoreError` naming the store (redacted).
+    /// How long one query may wait for its answer. The pool keeps a query waiting while it tries to reconnect to a
+    /// server that went away, so without a bound a writer would hang there, silently, instead of saying the store
+    /// is unavailable and retrying with backoff.
+    static let queryTimeout: Duration = .seconds(10)
+
+    private struct NoAnswer: Error {}
+
+    /// Runs a query and collects its rows; every failure becomes a `RunStoreError` naming the store (redacted), and
+    /// a query with no answer within `queryTimeout` is `.unavailable`.
     private func rows(_ query: PostgresQuery) async throws(RunStoreError) -> [PostgresRow] {
         guard isOpen else { throw .unavailable(store: description, reason: "the store was closed") }
+        let client = self.client
         do {
-            var rows: [PostgresRow] = []
-            for try await row in try await client.query(query, logger: PostgresNoticeHub.quiet) {
-                rows.append(row)
+            return try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
+                group.addTask {
+                    var rows: [PostgresRow] = []
+                    for try await row in try await client.query(query, logger: PostgresNoticeHub.quiet) {
+                        rows.append(row)
+                    }
+                    return rows
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.queryTimeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard case let rows?? = try await group.next() else { throw NoAnswer() }
+                return rows
             }
-            return rows
+        } catch is NoAnswer {
+            throw .unavailable(store: description, reason: "no answer within \(Self.queryTimeout.components.seconds) s")
         } catch {
             throw PostgresFailure.storeError(error, store: description)
         }
