@@ -50,6 +50,8 @@ public final class StoreWriter: Sendable {
     private struct Inner {
         var pending: [String: Pending] = [:]
         var buffered = 0
+        /// Events taken by the pass in flight and not yet written: still waiting, as health reports them.
+        var inFlight = 0
         /// Runs whose row exists in the store.
         var created: Set<String> = []
         /// Runs this instance writes and renews the lease of, until their terminal event is stored.
@@ -104,7 +106,7 @@ public final class StoreWriter: Sendable {
     /// What `GET /api/health` says about the store.
     public var health: StoreHealth {
         state.withLock {
-            StoreHealth(store: store.description, state: $0.outage == nil ? .ok : .retrying, buffered: $0.buffered,
+            StoreHealth(store: store.description, state: $0.outage == nil ? .ok : .retrying, buffered: $0.buffered + $0.inFlight,
                         incompleteRuns: $0.incompleteRuns, lastError: $0.outage)
         }
     }
@@ -156,15 +158,19 @@ public final class StoreWriter: Sendable {
         let taken = state.withLock { inner -> [(String, Pending)] in
             defer {
                 inner.pending.removeAll(keepingCapacity: true)
+                inner.inFlight = inner.buffered
                 inner.buffered = 0
             }
             return inner.pending.map { ($0.key, $0.value) }
         }
         var written = 0
+        // However the pass ends, what it took is written, refused, or back in the queue.
+        defer { state.withLock { $0.inFlight = 0 } }
         for (index, (id, pending)) in taken.enumerated() {
             do throws(RunStoreError) {
                 try await write(id, pending)
                 written += pending.events.count
+                state.withLock { $0.inFlight -= pending.events.count }
             } catch .unavailable(_, let reason) {
                 requeue(taken[index...])
                 noteOutage(reason)
@@ -236,6 +242,7 @@ public final class StoreWriter: Sendable {
                     merged.checkpoint = newer.checkpoint ?? old.checkpoint
                 }
                 inner.buffered += old.events.count
+                inner.inFlight -= old.events.count
                 inner.pending[id] = merged
             }
         }
