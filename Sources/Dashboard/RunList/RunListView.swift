@@ -37,19 +37,11 @@ public enum RunListView {
     }
 
     static func drawWarnings(_ state: RunListState, into grid: inout CellGrid) {
-        let rect = ToolDetailOverlay.rect(in: grid)
-        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
-        DashboardView.box(rect, style: .overlayBorder, into: &grid)
-        grid.put(" Warnings ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
-        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
-        let lines = warningLines(state).flatMap { line in
-            TextWrap.rows(line.text, width: max(1, inner.width)).map { (text: $0, style: line.style) }
+        ToolDetailOverlay.drawScrolled(title: "Warnings", scroll: state.warningsScroll, into: &grid) { width in
+            warningLines(state).flatMap { line in
+                TextWrap.rows(line.text, width: max(1, width)).map { (text: String($0), style: line.style) }
+            }
         }
-        let start = min(max(0, state.warningsScroll), max(0, lines.count - inner.height))
-        for (row, line) in lines.dropFirst(start).prefix(inner.height).enumerated() {
-            grid.put(line.text, x: inner.x, y: inner.y + row, style: line.style, maxWidth: inner.width)
-        }
-        grid.put(" ↑↓ scroll · Esc closes ", x: rect.x + rect.width - 26, y: rect.y + rect.height - 1, style: .overlayBorder)
     }
 
     static func drawHeader(_ state: RunListState, into grid: inout CellGrid) {

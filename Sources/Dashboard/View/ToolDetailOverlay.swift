@@ -36,12 +36,22 @@ enum ToolDetailOverlay {
 
     static func draw(_ state: DashboardState, entry index: Int, scroll: Int, into grid: inout CellGrid) {
         guard state.timeline.indices.contains(index) else { return }
+        drawScrolled(title: "Tool call \(index + 1) of \(state.timeline.count)", scroll: scroll, into: &grid) { width in
+            lines(for: state.timeline[index], width: width, timeZone: state.timeZone)
+        }
+    }
+
+    /// A centred box with a title over the screen, its lines (made for the inner width) scrolled by `scroll` rows:
+    /// the tool-call detail, the warnings and the runs list's warnings share it.
+    static func drawScrolled(
+        title: String, scroll: Int, into grid: inout CellGrid, lines: (_ width: Int) -> [(text: String, style: StyleRole)]
+    ) {
         let rect = rect(in: grid)
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
         DashboardView.box(rect, style: .overlayBorder, into: &grid)
-        grid.put(" Tool call \(index + 1) of \(state.timeline.count) ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
+        grid.put(" \(title) ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
         let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
-        let all = lines(for: state.timeline[index], width: inner.width, timeZone: state.timeZone)
+        let all = lines(inner.width)
         let start = min(max(0, scroll), max(0, all.count - inner.height))
         for (row, line) in all.dropFirst(start).prefix(inner.height).enumerated() {
             grid.put(line.text, x: inner.x, y: inner.y + row, style: line.style, maxWidth: inner.width)

@@ -29,17 +29,7 @@ enum WarningsOverlay {
     }
 
     static func draw(_ state: DashboardState, scroll: Int, into grid: inout CellGrid) {
-        let rect = ToolDetailOverlay.rect(in: grid)
-        grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, style: .overlay)
-        DashboardView.box(rect, style: .overlayBorder, into: &grid)
-        grid.put(" Warnings ", x: rect.x + 2, y: rect.y, style: .overlayTitle)
-        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
-        let all = lines(for: state, width: inner.width)
-        let start = min(max(0, scroll), max(0, all.count - inner.height))
-        for (row, line) in all.dropFirst(start).prefix(inner.height).enumerated() {
-            grid.put(line.text, x: inner.x, y: inner.y + row, style: line.style, maxWidth: inner.width)
-        }
-        grid.put(" ↑↓ scroll · Esc closes ", x: rect.x + rect.width - 26, y: rect.y + rect.height - 1, style: .overlayBorder)
+        ToolDetailOverlay.drawScrolled(title: "Warnings", scroll: scroll, into: &grid) { lines(for: state, width: $0) }
     }
 }
 
