@@ -96,9 +96,10 @@ struct RunWatchingTests {
 
     @Test("watchers join mid-run, see every event, and resume after Last-Event-ID; GET /api/runs lists runs")
     func watchers() async throws {
-        // Slow enough (a few seconds a run) that the run is surely still going when the list is asked for, even on a
-        // machine busy with the other suites.
-        let harness = try await ServerHarness.start(client: ScriptedChatClient(pace: .init(tokensPerSecond: 25)))
+        // The Writer waits until the list has been read, so the run is surely still going then, however busy the
+        // machine (a slow pace alone let it finish first on a loaded CI runner).
+        let model = HeldChatClient(holding: "Writer", scripted: ScriptedChatClient(pace: .init(tokensPerSecond: 200)))
+        let harness = try await ServerHarness.start(client: model)
         let starter = try await HTTPClient.shared.execute(
             harness.request("/api/workflow/stream", body: #"{"message":"x"}"#), timeout: .seconds(60))
         let runId = try #require(starter.headers.first(name: "X-Run-Id"))
@@ -115,6 +116,7 @@ struct RunWatchingTests {
         async let fromStart = harness.send("/api/runs/\(runId)/events", method: .GET)
         async let second = harness.send("/api/runs/\(runId)/events", method: .GET)
         async let resumed = harness.send("/api/runs/\(runId)/events", method: .GET, headers: [("Last-Event-ID", "5")])
+        model.release()
         let starterRest = try await Self.read(&starterBody) { _ in false }
         let (a, b, c) = try await (fromStart, second, resumed)
         #expect(harness.server.registry.run(id: runId)?.isRunning == false)

@@ -27,7 +27,7 @@ final class ServerHarness: Sendable {
     /// The scripted model at instant pace unless a client is given.
     static func start(
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
-        client: ScriptedChatClient = ScriptedChatClient(pace: .instant),
+        client: any ChatClient = ScriptedChatClient(pace: .instant),
         workflow: String = "research-writer",
         storeWriter: StoreWriter? = nil
     ) async throws -> ServerHarness {
