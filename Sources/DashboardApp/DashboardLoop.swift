@@ -25,8 +25,11 @@ public final class DashboardLoop: @unchecked Sendable {
     private let onFrame: (@Sendable (DashboardState) -> Void)?
     /// The host's own work, done on the loop's thread each time it wakes (the runs list takes its feed).
     private let alongside: (() -> Void)?
-    /// Where a person's answers to the run's requests go (a `RequestDesk`'s `answer`); called on the loop's thread.
-    private let onAnswer: (@Sendable (String, HumanResponse) -> Void)?
+    /// Where a person's answers to the run's requests go (in-process, a `RequestDesk`; else the run's server). It
+    /// returns nil when the run took the answer, else why not, which the warnings list shows; it runs off the loop's
+    /// thread, since sending may take a network round trip.
+    public typealias Answerer = @Sendable (_ requestId: String, _ response: HumanResponse) async -> String?
+    private let onAnswer: Answerer?
     private var state: DashboardState
     /// Transcript saves still writing, waited for before the loop returns so the outcome knows the path.
     private let saves = DispatchGroup()
@@ -41,12 +44,14 @@ public final class DashboardLoop: @unchecked Sendable {
         transcriptDirectory: String = FileManager.default.currentDirectoryPath,
         onFrame: (@Sendable (DashboardState) -> Void)? = nil,
         alongside: (() -> Void)? = nil,
-        onAnswer: (@Sendable (String, HumanResponse) -> Void)? = nil
+        onAnswer: Answerer? = nil
     ) {
         self.onAnswer = onAnswer
         self.backend = backend
         self.theme = theme
         self.state = state
+        // A prompt whose y and n went nowhere would mislead: without an answerer it says where to answer instead.
+        self.state.requests.answerable = onAnswer != nil
         self.transcriptDirectory = transcriptDirectory
         self.onFrame = onFrame
         self.alongside = alongside
@@ -148,10 +153,19 @@ public final class DashboardLoop: @unchecked Sendable {
             case .back: return .back
             case .saveTranscript: saveTranscript()
             case .repaint: backend.invalidate()
-            case let .answer(requestId, response): onAnswer?(requestId, response)
+            case let .answer(requestId, response): send(requestId, response)
             }
         }
         return nil
+    }
+
+    private func send(_ requestId: String, _ response: HumanResponse) {
+        guard let onAnswer else { return }
+        let inbox = self.inbox
+        Task {
+            guard let problem = await onAnswer(requestId, response) else { return }
+            inbox.post(.answerRefused(requestId: requestId, reason: problem))
+        }
     }
 
     /// Writes the transcript on a thread of its own (never the UI thread); the outcome comes back via the inbox.

@@ -106,11 +106,15 @@ public final class RunListLoop: @unchecked Sendable {
         opened += 1
         var initial = DashboardState()
         initial.openedFromList = true
+        let source = self.source
+        var onAnswer: DashboardLoop.Answerer?
+        if source.answersRequests {
+            onAnswer = { requestId, response in await source.answer(requestId, response, inRun: runId) }
+        }
         let dashboard = DashboardLoop(backend: backend, theme: theme, state: initial, alongside: { [self] in
             for input in inbox.drain() { _ = state.update(input) }
-        })
+        }, onAnswer: onAnswer)
         let events = dashboard.inbox
-        let source = self.source
         let producer = Task {
             await source.events(ofRun: runId, onEvent: { events.append($0) }, onConnection: { events.setConnection($0) })
             events.finish()

@@ -53,6 +53,11 @@ public final class FlowtopRequestAnswers: RequestAnswers {
     /// Sends the answer; nil when the server took it, else why not, in words for the warnings list.
     public func send(_ requestId: String, _ response: HumanResponse) async -> String? {
         guard let run = runId.withLock({ $0 }) else { return "cannot answer \(requestId): the stream has not said which run it is" }
+        return await send(requestId, response, inRun: run)
+    }
+
+    /// Sends the answer to a request of the run `run` (a runs list knows the id without reading a stream).
+    public func send(_ requestId: String, _ response: HumanResponse, inRun run: String) async -> String? {
         var request = HTTPClientRequest(url: "\(base)/api/runs/\(run)/requests/\(requestId)")
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -134,6 +134,16 @@ public final class RemoteRunSource: RunSource {
         return runs
     }
 
+    public var answersRequests: Bool { true }
+
+    /// Over the server's answer route, with this source's headers (its API key).
+    public func answer(_ requestId: String, _ response: HumanResponse, inRun runId: String) async -> String? {
+        guard let answers = FlowtopRequestAnswers(streamURL: baseURL, headers: headers, client: runClient.httpClient) else {
+            return "cannot answer \(requestId): \(label) is not an http(s) URL"
+        }
+        return await answers.send(requestId, response, inRun: runId)
+    }
+
     public func events(ofRun id: String, onEvent: @escaping @Sendable (WorkflowEvent) -> Void,
                        onConnection: @escaping @Sendable (ConnectionState) -> Void) async {
         let path = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id

@@ -51,6 +51,40 @@ struct LoopTests {
         #expect(outcome.state.connection == .ended)
     }
 
+    static let approval = WorkflowEvent.Kind.approvalRequested(ApprovalRequest(
+        requestId: "req_1", agent: "Researcher", callId: "call_9", tool: "send_report", arguments: #"{"to":"team"}"#))
+
+    @Test func withoutAnAnswererTheApprovalSaysWhereToAnswerAndYDoesNothing() async {
+        let terminal = InMemoryTerminal(width: 80, height: 24)
+        let (loop, run) = Self.started(terminal)
+        loop.inbox.append(event(20, Self.approval))
+        let frame = await terminal.frame(showing: "(answer where the run lives)")
+        #expect(!frame.contains("y approve"))
+        terminal.send(.key(.character("y")))
+        terminal.send(.key(.character("q")))
+        let outcome = await run.value
+        #expect(outcome.state.requests.queue.count == 1)
+    }
+
+    @Test func anAnswerTheRunRefusesIsListedAndAskedAgain() async {
+        let terminal = InMemoryTerminal(width: 80, height: 24)
+        let loop = DashboardLoop(backend: terminal, theme: .fallback, onAnswer: { requestId, _ in
+            "the server did not take the answer to \(requestId): HTTP 409"
+        })
+        let run = Task { await loop.run() }
+        for event in LayoutTests.events(agents: 1) { loop.inbox.append(event) }
+        loop.inbox.append(event(20, Self.approval))
+        _ = await terminal.frame(showing: "y approve · n reject")
+        terminal.send(.key(.character("y")))
+        let refused = await terminal.frame(showing: "✘ the server did not take the answer to req_1: HTTP 409")
+        #expect(refused.contains("y approve · n reject"))
+        terminal.send(.key(.escape))
+        terminal.send(.key(.character("q")))
+        let outcome = await run.value
+        #expect(outcome.state.warnings == ["the server did not take the answer to req_1: HTTP 409"])
+        #expect(outcome.state.requests.queue.count == 1)
+    }
+
     @Test func pausedEventsWaitInTheInboxUntilResumed() async {
         let terminal = InMemoryTerminal(width: 60, height: 12)
         let (loop, run) = Self.started(terminal)

@@ -57,6 +57,41 @@ extension FlowtopBinaryTests {
             }
         }
 
+        @Test func aRunWaitingForAPersonIsAnsweredFromTheDashboardTopOpens() async throws {
+            try #require(Tmux.available, "tmux is needed (apt-get install tmux)")
+            _ = try await ChildProcess.withServer(["--pace", "400", "--api-key", "s3cret"]) { port, _ in
+                let tmux = try await Tmux(width: 120, height: 40)
+                defer { tmux.kill() }
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/workflow/stream")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "Authorization", value: "Bearer s3cret")
+                request.body = .bytes(ByteBuffer(string: #"{"message":"Weather in Lisbon?","workflow":"approval","detach":true}"#))
+                let starter = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+                let id = try #require(starter.headers.first(name: "X-Run-Id"))
+                try await tmux.run("\(binary) top http://127.0.0.1:\(port) --api-key s3cret; echo EXIT=$?")
+                try await tmux.waitFor("the waiting run") { $0.contains(id) }
+                try await tmux.press("Enter")
+                let asked = try await tmux.waitFor("the approval prompt") { $0.contains("y approve · n reject") }
+                #expect(asked.contains("Researcher wants to call send_report"))
+                #expect(!asked.contains("answer where the run lives"))
+                try await tmux.type("y")
+                // The server took it: its stream shows the resolution, and the Writer's question comes next.
+                let question = try await tmux.waitFor("the tone question") { $0.contains("▸ 1 cheerful") }
+                #expect(question.contains("✔ approved by dashboard"))
+                try await tmux.press("Enter")
+                let done = try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
+                #expect(done.contains("answered by dashboard: cheerful"))
+                try await tmux.press("Escape")
+                let back = try await tmux.waitFor("the list again") { $0.contains("sort: started") }
+                #expect(back.contains("✓ completed \(id)"))
+                try await tmux.type("q")
+                let after = try await tmux.waitFor("the shell after quitting") { Tmux.exitLine(in: $0) != nil }
+                #expect(Tmux.exitLine(in: after) == "EXIT=0")
+                for try await _ in starter.body {}
+            }
+        }
+
         @Test func withoutATerminalTopPrintsTheRunsOnceAsATableOrJSON() async throws {
             _ = try await ChildProcess.withServer(["--pace", "8"]) { port, _ in
                 let id = try await Self.startRun(port: port, workflow: "handoff")

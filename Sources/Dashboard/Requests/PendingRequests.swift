@@ -8,8 +8,9 @@ public struct PendingRequests: Sendable, Hashable {
     public var scroll = 0
     /// Esc put the prompt away; `a` brings it back. The badge and the pane's mark stay.
     public var hidden = false
-    /// Whether this dashboard can send answers (in-process runs, attach to flowtop or a DevUI conversation); a
-    /// stream it cannot answer (a replay, AG-UI) shows its requests without a prompt.
+    /// Whether this dashboard can send answers (in-process runs; attach and top, over the protocol the run speaks);
+    /// a stream it cannot answer (a replay, a traced run) shows its requests without a prompt. The dashboard loop
+    /// sets it from whether it was given somewhere to send answers.
     public var answerable = true
     /// Requests answered here whose resolution the run has not shown yet: a refused answer brings one back.
     public private(set) var sent: [HumanRequest] = []

@@ -12,6 +12,16 @@ public final class RequestDesk: HumanResponder {
         case unknownRequest
         /// An approval answered with text, or the other way round.
         case wrongKind
+
+        /// Why the answer was not taken, in words for the dashboard's warnings; nil when it was.
+        public var refusal: String? {
+            switch self {
+            case .accepted: nil
+            case .alreadyAnswered: "the request was already answered (or expired)"
+            case .unknownRequest: "the run has no such request"
+            case .wrongKind: "that answer does not fit the request"
+            }
+        }
     }
 
     public let timeout: Duration

@@ -77,4 +77,18 @@ public protocol RunSource: Sendable {
     /// nothing arrived, a `runFailed` event).
     func events(ofRun id: String, onEvent: @escaping @Sendable (WorkflowEvent) -> Void,
                 onConnection: @escaping @Sendable (ConnectionState) -> Void) async
+    /// Whether a run's requests for a person can be answered through this source (a flowtop server's can; a
+    /// traced run's cannot: the app that asked is not reachable from its traces).
+    var answersRequests: Bool { get }
+    /// Sends a person's answer to a run's request; nil when the run took it, else why not, in words for the
+    /// dashboard's warnings. The run's own events show the resolution either way.
+    func answer(_ requestId: String, _ response: HumanResponse, inRun runId: String) async -> String?
+}
+
+extension RunSource {
+    public var answersRequests: Bool { false }
+
+    public func answer(_ requestId: String, _ response: HumanResponse, inRun runId: String) async -> String? {
+        "\(label) cannot answer requests"
+    }
 }

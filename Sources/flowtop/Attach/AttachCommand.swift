@@ -97,16 +97,10 @@ struct AttachCommand: AsyncParsableCommand {
     /// Sends each answer the dashboard gives where the run lives; a refusal shows in the warnings, and the request
     /// is asked again while the run still waits on it. An AG-UI run's requests are answered by its follow-up run
     /// instead (`followUps` keeps them).
-    static func answering(
-        with answers: any RequestAnswers, followUps: AGUIFollowUps? = nil, warningsTo shown: InboxSlot
-    ) -> @Sendable (String, HumanResponse) -> Void {
+    static func answering(with answers: any RequestAnswers, followUps: AGUIFollowUps? = nil) -> DashboardLoop.Answerer {
         { requestId, response in
-            if followUps?.answer(requestId, response) == true { return }
-            Task {
-                if let problem = await answers.send(requestId, response) {
-                    shown.inbox.withLock { $0 }?.post(DashboardInput.answerRefused(requestId: requestId, reason: problem))
-                }
-            }
+            if followUps?.answer(requestId, response) == true { return nil }
+            return await answers.send(requestId, response)
         }
     }
 
@@ -125,12 +119,10 @@ struct AttachCommand: AsyncParsableCommand {
             let answers: (any RequestAnswers)? = plan.isDevUI
                 ? devUIAnswers
                 : FlowtopRequestAnswers(streamURL: request.url, headers: request.headers, client: client.httpClient)
-            let shown = InboxSlot()
             let followUps = plan.isDevUI ? nil : AGUIFollowUps(request: request)
-            let onAnswer = answers.map { Self.answering(with: $0, followUps: followUps, warningsTo: shown) }
+            let onAnswer = answers.map { Self.answering(with: $0, followUps: followUps) }
             do {
                 status = try await DashboardRun.show(options: dashboard, onAnswer: onAnswer) { inbox in
-                    shown.inbox.withLock { $0 = inbox }
                     for warning in plan.warnings { inbox.post(.sourceWarning(warning)) }
                     let onEvent = { (event: WorkflowEvent) in
                         recorder?.record(event)
@@ -195,9 +187,4 @@ struct AttachCommand: AsyncParsableCommand {
         }
         if status != 0 { throw ExitCode(status) }
     }
-}
-
-/// The dashboard's inbox once it exists, for what arrives from outside the stream (an answer the server refused).
-final class InboxSlot: Sendable {
-    let inbox = Mutex<EventInbox?>(nil)
 }

@@ -13,7 +13,7 @@ enum DashboardRun {
     ) async throws(CommandLineFailure) -> Int32 {
         // The dashboard's prompt answers the run's requests through the desk.
         let desk = RequestDesk(timeout: requestTimeout)
-        return try await show(options: options, afterword: afterword, onAnswer: { desk.answer($0, with: $1) }) { inbox in
+        return try await show(options: options, afterword: afterword, onAnswer: { desk.answer($0, with: $1).refusal }) { inbox in
             await HumanLoop.$responder.withValue(desk) {
                 await WorkflowRunner.run(prepared.workflow, prompt: prompt, model: prepared.modelLabel) { event in
                     recorder?.record(event)
@@ -27,13 +27,11 @@ enum DashboardRun {
     /// finished when `produce` returns, and `produce` is cancelled when the dashboard closes first.
     static func show(
         options: DashboardOptions, afterword: String? = nil,
-        onAnswer: (@Sendable (String, HumanResponse) -> Void)? = nil,
+        onAnswer: DashboardLoop.Answerer? = nil,
         produce: @escaping @Sendable (EventInbox) async -> Void
     ) async throws(CommandLineFailure) -> Int32 {
         let (theme, backend) = try options.openScreen(for: "the dashboard")
-        var initial = DashboardState()
-        initial.requests.answerable = onAnswer != nil
-        let session = DashboardLoop(backend: backend, theme: theme, state: initial, onAnswer: onAnswer)
+        let session = DashboardLoop(backend: backend, theme: theme, onAnswer: onAnswer)
         let inbox = session.inbox
         let producer = Task {
             await produce(inbox)
