@@ -33,11 +33,8 @@ public final class AGUIFollowUps: Sendable {
 
     /// Notes the requests an AG-UI stream announces (`RemoteAttach` calls it with that stream's events).
     public func observe(_ event: WorkflowEvent) {
-        switch event.kind {
-        case let .approvalRequested(request): state.withLock { _ = $0.announced.insert(request.requestId) }
-        case let .inputRequested(request): state.withLock { _ = $0.announced.insert(request.requestId) }
-        default: break
-        }
+        guard let request = event.kind.announcedRequest else { return }
+        state.withLock { _ = $0.announced.insert(request.id) }
     }
 
     /// Keeps the dashboard's answer for the follow-up; false when the AG-UI stream did not announce that request

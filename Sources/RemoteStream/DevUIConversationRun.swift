@@ -47,14 +47,10 @@ public enum DevUIConversationRun {
                     RemoteAttach.Segment(cancelled: true), decoder: &decoder, deliveredBefore: deliveredBefore,
                     dialect: .devui, onEvent: onEvent)
             }
-            let pending = decoder.pendingRequests
-            decoder.followUp(carrying: taken.map { (requestId: $0.requestId, response: $0.response) })
-            request = server.followUp(
-                entity: entity, conversation: conversation,
-                answering: taken.compactMap { answer in
-                    pending.first { $0.id == answer.requestId }.map { (request: $0, response: answer.response) }
-                })
-            carried = taken
+            let answering = taken.map { (request: $0.request, response: $0.answer.response) }
+            decoder.followUp(carrying: answering)
+            request = server.followUp(entity: entity, conversation: conversation, answering: answering)
+            carried = taken.map(\.answer)
         }
     }
 
@@ -70,24 +66,24 @@ public enum DevUIConversationRun {
         }
     }
 
-    /// Answers until every one of `pending` has one, oldest first; an answer to anything else is refused at once.
-    /// Nil when no more answers can come (the task was cancelled: the person quit).
+    /// Answers until every one of `pending` has one, oldest first, each with the request it answers; an answer to
+    /// anything else is refused at once. Nil when no more answers can come (the task was cancelled: the person quit).
     static func collect(
         for pending: [HumanRequest], from answers: DevUIRequestAnswers
-    ) async -> [DevUIRequestAnswers.Answer]? {
-        var taken: [DevUIRequestAnswers.Answer] = []
-        while !pending.allSatisfy({ request in taken.contains { $0.requestId == request.id } }) {
+    ) async -> [(answer: DevUIRequestAnswers.Answer, request: HumanRequest)]? {
+        var taken: [(answer: DevUIRequestAnswers.Answer, request: HumanRequest)] = []
+        while !pending.allSatisfy({ request in taken.contains { $0.request.id == request.id } }) {
             guard let answer = await answers.next() else {
-                for answer in taken { answer.reply("cannot answer \(answer.requestId): attach stopped before sending it") }
+                for (answer, _) in taken { answer.reply("cannot answer \(answer.requestId): attach stopped before sending it") }
                 return nil
             }
             guard let request = pending.first(where: { $0.id == answer.requestId }), answer.response.fits(request),
-                  !taken.contains(where: { $0.requestId == answer.requestId })
+                  !taken.contains(where: { $0.request.id == answer.requestId })
             else {
                 answer.reply("cannot answer \(answer.requestId): DevUI's run is not waiting for it")
                 continue
             }
-            taken.append(answer)
+            taken.append((answer, request))
         }
         return taken
     }

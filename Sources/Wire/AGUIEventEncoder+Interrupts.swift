@@ -11,7 +11,7 @@ extension AGUIEventEncoder {
         case let .approval(approval):
             out.append(custom("function_approval_request", [
                 ("id", .string(approval.requestId)),
-                ("function_call", .raw(AGUIHumanLoop.approvalRequestValue(approval)["function_call"]!.jsonText)),
+                ("function_call", .raw(AGUIHumanLoop.functionCallValue(approval).jsonText)),
             ]))
             let confirm = AGUIHumanLoop.confirmCallId(for: approval.requestId)
             out.append(object("TOOL_CALL_START", [

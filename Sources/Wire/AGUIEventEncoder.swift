@@ -95,12 +95,12 @@ public struct AGUIEventEncoder: Sendable {
             if let from { value.append(("from", .string(from))) }
             value.append(("to", .string(to)))
             if let reason { value.append(("reason", .string(reason))) }
-            out.append(object("CUSTOM", [("name", .string("handoff_sent")), ("value", .raw(ordered(value)))]))
+            out.append(custom("handoff_sent", value))
         case let .output(agent, text):
             var value: [(String, Field)] = []
             if let agent { value.append(("agent", .string(agent))) }
             value.append(("text", .string(text)))
-            out.append(object("CUSTOM", [("name", .string("workflow_output")), ("value", .raw(ordered(value)))]))
+            out.append(custom("workflow_output", value))
         case let .approvalRequested(request):
             closeMessage(into: &out)
             out.append(custom("approval_requested", [
@@ -143,7 +143,7 @@ public struct AGUIEventEncoder: Sendable {
             var value: [(String, Field)] = []
             if let agent { value.append(("agent", .string(agent))) }
             value.append(("message", .string(message)))
-            out.append(object("CUSTOM", [("name", .string("warning")), ("value", .raw(ordered(value)))]))
+            out.append(custom("warning", value))
         case .runCompleted:
             closeMessage(into: &out)
             out.append(object("RUN_FINISHED", [("threadId", .string(threadId ?? "")), ("runId", .string(runId ?? ""))]))
@@ -174,8 +174,8 @@ public struct AGUIEventEncoder: Sendable {
         }
     }
 
-    /// A `CUSTOM` event: how flowtop's requests for a person travel over AG-UI, which has no event of its own
-    /// for them (the captures of Agent Framework's endpoint show none).
+    /// A `CUSTOM` event: how flowtop's transitions, output, warnings and requests for a person travel over AG-UI,
+    /// which has no event of its own for them.
     func custom(_ name: String, _ value: [(String, Field)]) -> String {
         object("CUSTOM", [("name", .string(name)), ("value", .raw(ordered(value)))])
     }

@@ -37,14 +37,12 @@ public enum AGUIHumanLoop {
         (try? JSONValue(parsing: arguments)) ?? .string(arguments)
     }
 
-    /// `CUSTOM function_approval_request`'s value.
-    static func approvalRequestValue(_ request: ApprovalRequest) -> JSONValue {
+    /// The held call as Agent Framework describes it (`function_call` in `CUSTOM function_approval_request` and in
+    /// an interrupt's metadata).
+    static func functionCallValue(_ request: ApprovalRequest) -> JSONValue {
         .object([
-            "id": .string(request.requestId),
-            "function_call": .object([
-                "call_id": .string(request.callId), "name": .string(request.tool),
-                "arguments": parsedArguments(request.arguments),
-            ]),
+            "call_id": .string(request.callId), "name": .string(request.tool),
+            "arguments": parsedArguments(request.arguments),
         ])
     }
 
@@ -78,7 +76,7 @@ public enum AGUIHumanLoop {
                 "responseSchema": approvalSchema,
                 "metadata": .object(["agent_framework": .object([
                     "type": .string("function_approval_request"),
-                    "function_call": approvalRequestValue(approval)["function_call"]!,
+                    "function_call": functionCallValue(approval),
                 ])]),
             ])
         case let .input(input):

@@ -31,12 +31,11 @@ extension AGUIStreamDecoder {
     /// Framework's); a resolution once too (a follow-up already showed it).
     mutating func requestEvent(_ kind: WorkflowEvent.Kind, at timestamp: Double) {
         switch kind {
-        case let .approvalRequested(request):
-            guard requests[request.requestId] == nil else { return ledger.ignore("a request announced already") }
-            requests[request.requestId] = .approval(request)
-        case let .inputRequested(request):
-            guard requests[request.requestId] == nil else { return ledger.ignore("a request announced already") }
-            requests[request.requestId] = .input(request)
+        case .approvalRequested, .inputRequested:
+            guard let request = kind.announcedRequest, requests[request.id] == nil else {
+                return ledger.ignore("a request announced already")
+            }
+            requests[request.id] = request
         case let .approvalResolved(resolution):
             guard resolved.insert(resolution.requestId).inserted else { return ledger.ignore("a request resolved already") }
         case let .inputProvided(provision):
@@ -109,16 +108,7 @@ extension AGUIStreamDecoder {
         interruption = nil
         snapshot = nil
         for (request, response) in answers {
-            switch (request, response) {
-            case let (.approval(approval), .approval(decision)):
-                requestEvent(.approvalResolved(.init(
-                    requestId: approval.requestId, agent: approval.agent, callId: approval.callId, tool: approval.tool,
-                    decision: decision)), at: timestamp)
-            case let (.input(input), .input(answer)):
-                requestEvent(.inputProvided(.init(requestId: input.requestId, agent: input.agent, answer: answer)), at: timestamp)
-            default:
-                continue
-            }
+            if let resolution = request.resolution(by: response) { requestEvent(resolution, at: timestamp) }
         }
         return ledger.drain()
     }

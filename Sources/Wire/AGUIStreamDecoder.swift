@@ -32,10 +32,10 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     ]
 
     var ledger = DecoderLedger()
-    var runStarted = false
+    private var runStarted = false
     private var startTime = 0.0
     /// Open agent steps, innermost last.
-    var openSteps: [String] = []
+    private var openSteps: [String] = []
     /// Whether the default agent's pane was opened (events arrived outside any step).
     private var defaultAgentOpen = false
     private var lastAgent: String?
@@ -47,7 +47,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
     var requests: [String: HumanRequest] = [:]
     var resolved: Set<String> = []
     /// Tool calls that stand for a request (`confirm_changes`, `request_info`): not tools the agent runs.
-    var requestCalls: Set<String> = []
+    private var requestCalls: Set<String> = []
     /// The ids the run was given in its last `RUN_STARTED`, and the latest `MESSAGES_SNAPSHOT`'s messages.
     var threadId: String?
     var runId: String?
@@ -330,7 +330,7 @@ public struct AGUIStreamDecoder: RemoteStreamDecoder, Sendable {
         ledger.emit(.warning(agent: isAgentStep(executor) ? executor : nil, message: "\(executor) failed: \(error)"), at: timestamp)
     }
 
-    mutating func finishRun(at timestamp: Double) {
+    private mutating func finishRun(at timestamp: Double) {
         for agent in openSteps.reversed() {
             ledger.emit(.agentCompleted(agent: agent, usage: agentUsage.removeValue(forKey: agent)), at: timestamp)
         }

@@ -75,14 +75,12 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     /// The requests DevUI waits on, oldest first.
     public var pendingRequests: [HumanRequest] { pending }
 
-    /// The next stream is the follow-up response carrying `answers` (to pending requests; others are ignored):
-    /// their resolutions are emitted when it shows it took them.
-    public mutating func followUp(carrying answers: [(requestId: String, response: HumanResponse)]) {
+    /// The next stream is the follow-up response carrying `answers` (each to one of `pendingRequests`): their
+    /// resolutions are emitted when it shows it took them.
+    public mutating func followUp(carrying answers: [(request: HumanRequest, response: HumanResponse)]) {
         followUpOutcome = nil
         lastError = nil
-        carried = answers.compactMap { answer in
-            pending.first { $0.id == answer.requestId && answer.response.fits($0) }.map { ($0, answer.response) }
-        }
+        carried = answers
     }
 
     /// Types DevUI sends (or documents) that carry nothing a viewer shows.
@@ -352,16 +350,7 @@ public struct DevUIStreamDecoder: RemoteStreamDecoder, Sendable {
     private mutating func takeCarried(at timestamp: Double) {
         for (request, response) in carried {
             pending.removeAll { $0.id == request.id }
-            switch (request, response) {
-            case let (.approval(approval), .approval(decision)):
-                ledger.emit(.approvalResolved(.init(
-                    requestId: approval.requestId, agent: approval.agent, callId: approval.callId, tool: approval.tool,
-                    decision: decision)), at: timestamp)
-            case let (.input(input), .input(answer)):
-                ledger.emit(.inputProvided(.init(requestId: input.requestId, agent: input.agent, answer: answer)), at: timestamp)
-            default:
-                break
-            }
+            if let resolution = request.resolution(by: response) { ledger.emit(resolution, at: timestamp) }
         }
         carried = []
         paused = false

@@ -36,12 +36,7 @@ extension RunRecord {
     func request(named name: String) -> (request: HumanRequest, announced: Int?)? {
         let open = AGUIHumanLoop.request(named: name, among: desk.pending)
         for event in bufferedEvents.reversed() {
-            let request: HumanRequest
-            switch event.kind {
-            case let .approvalRequested(approval): request = .approval(approval)
-            case let .inputRequested(input): request = .input(input)
-            default: continue
-            }
+            guard let request = event.kind.announcedRequest else { continue }
             if AGUIHumanLoop.names(of: request).contains(name) { return (request, event.sequence) }
         }
         return open.map { ($0, nil) }

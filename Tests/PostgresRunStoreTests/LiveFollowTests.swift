@@ -111,17 +111,24 @@ struct LiveFollowTests {
         let following = Self.follow(reader, "r1", into: delivered)
         try await Self.append(writer, "r1", 1...50)
         await delivered.wait(forCount: 50)
-        let killed = try await TestPostgres.administer(url) { connection in
-            var killed = 0
-            for try await (done,) in try await connection.query(
-                """
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = current_database() AND query LIKE 'LISTEN%'
-                """, logger: TestPostgres.quiet
-            ).decode((Bool.self,)) where done {
-                killed += 1
+        // The first 50 may come from the follower's first read, before its listening connection is up: a busy
+        // machine can take a while to open it, so it is looked for for up to 10 s.
+        var killed = 0
+        for _ in 0..<100 {
+            killed = try await TestPostgres.administer(url) { connection in
+                var killed = 0
+                for try await (done,) in try await connection.query(
+                    """
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE datname = current_database() AND query LIKE 'LISTEN%'
+                    """, logger: TestPostgres.quiet
+                ).decode((Bool.self,)) where done {
+                    killed += 1
+                }
+                return killed
             }
-            return killed
+            if killed > 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
         #expect(killed == 1)
         try await Self.append(writer, "r1", 51...80)

@@ -24,7 +24,10 @@ struct DevUIFollowUpTests {
                 self.first += decoder.decode(event, at: clock)
                 clock += 1
             }
-            decoder.followUp(carrying: answers.map { (requestId: $0.0, response: $0.1) })
+            let pending = decoder.pendingRequests
+            decoder.followUp(carrying: answers.compactMap { id, response in
+                pending.first { $0.id == id }.map { (request: $0, response: response) }
+            })
             for event in try Capture.events(followUp) {
                 self.followUp += decoder.decode(event, at: clock)
                 clock += 1
@@ -115,7 +118,8 @@ struct DevUIFollowUpTests {
     @Test func afterARefusalTheNextFollowUpStillContinuesTheRun() throws {
         var run = try Exchange("devui_approval_flow.sse", "devui_approval_unknown_request_id.sse", agentName: "approval_flow",
                                answers: [(Self.approvalId, Self.approve)])
-        run.decoder.followUp(carrying: [(requestId: Self.approvalId, response: Self.approve)])
+        let waiting = try #require(run.decoder.pendingRequests.first { $0.id == Self.approvalId })
+        run.decoder.followUp(carrying: [(request: waiting, response: Self.approve)])
         var again: [WorkflowEvent] = []
         for event in try Capture.events("devui_approval_approve_followup.sse") { again += run.decoder.decode(event, at: 2000) }
         #expect(again.first.map { if case .approvalResolved = $0.kind { true } else { false } } == true)

@@ -17,11 +17,10 @@ extension AgentTurn {
             requestId: "req_" + RandomID.make(), agent: agent.name, callId: call.callId, tool: shownName,
             arguments: call.arguments)
         let response = try await ask(.approval(request)) { sink.emit(.approvalRequested(request)) }
-        guard case let .approval(decision) = response else {
+        guard case let .approval(decision) = response, let resolution = HumanRequest.approval(request).resolution(by: response) else {
             throw WorkflowError(agent: agent.name, "the approval of \(shownName) was answered with text")
         }
-        sink.emit(.approvalResolved(.init(
-            requestId: request.requestId, agent: agent.name, callId: call.callId, tool: shownName, decision: decision)))
+        sink.emit(resolution)
         return decision
     }
 
@@ -30,10 +29,10 @@ extension AgentTurn {
         sink.emit(.agentStarted(agent: agent.name))
         let request = InputRequest(requestId: "req_" + RandomID.make(), agent: agent.name, question: question, schema: schema)
         let response = try await ask(.input(request)) { sink.emit(.inputRequested(request)) }
-        guard case let .input(answer) = response else {
+        guard case let .input(answer) = response, let resolution = HumanRequest.input(request).resolution(by: response) else {
             throw WorkflowError(agent: agent.name, "the question \"\(question)\" was answered with an approval")
         }
-        sink.emit(.inputProvided(.init(requestId: request.requestId, agent: agent.name, answer: answer)))
+        sink.emit(resolution)
         // The answer also reads as the participant's text, so panes, transcripts and the next agents see it.
         if !answer.text.isEmpty {
             sink.emit(.textDelta(agent: agent.name, messageId: "msg_" + RandomID.make(), text: answer.text))

@@ -55,6 +55,32 @@ public enum HumanRequest: Sendable, Hashable {
         case let .input(request): return request.agent
         }
     }
+
+    /// The event that records `response` answering this request (`approval_resolved`, `input_provided`); nil when
+    /// the answer is of the other kind.
+    public func resolution(by response: HumanResponse) -> WorkflowEvent.Kind? {
+        switch (self, response) {
+        case let (.approval(request), .approval(decision)):
+            return .approvalResolved(.init(
+                requestId: request.requestId, agent: request.agent, callId: request.callId, tool: request.tool,
+                decision: decision))
+        case let (.input(request), .input(answer)):
+            return .inputProvided(.init(requestId: request.requestId, agent: request.agent, answer: answer))
+        default:
+            return nil
+        }
+    }
+}
+
+extension WorkflowEvent.Kind {
+    /// The request for a person this event announces (`approval_requested`, `input_requested`), else nil.
+    public var announcedRequest: HumanRequest? {
+        switch self {
+        case let .approvalRequested(request): .approval(request)
+        case let .inputRequested(request): .input(request)
+        default: nil
+        }
+    }
 }
 
 /// A person's decision on a tool call.
