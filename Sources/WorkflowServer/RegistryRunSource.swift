@@ -52,7 +52,7 @@ public struct RegistryRunSource: RunSource {
         var wakeups = signals.makeAsyncIterator()
         var cursor = 0
         while !Task.isCancelled {
-            let (batch, ended) = record.events(after: cursor, limit: 512, watcher: watcher)
+            let (batch, ended) = record.events(after: cursor, limit: EventStreamWriter.batchLimit, watcher: watcher)
             if let last = batch.last {
                 for event in batch { onEvent(event) }
                 cursor = last.sequence

@@ -47,6 +47,4 @@ final class RunFeed: Sendable {
         }
         for continuation in watchers { continuation.finish() }
     }
-
-    var watcherCount: Int { inner.withLock { $0.watchers.count } }
 }

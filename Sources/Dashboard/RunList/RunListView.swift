@@ -13,9 +13,10 @@ public enum RunListView {
             return grid
         }
         let columns = RunListColumns(width: state.size.width)
-        drawHeader(state, into: &grid)
-        drawTitles(state, columns, into: &grid)
+        // Filtered and sorted once a frame: the header counts what the rows show.
         let rows = state.visible
+        drawHeader(state, matching: rows.count, into: &grid)
+        drawTitles(state, columns, into: &grid)
         if rows.isEmpty {
             let message = state.runs.isEmpty ? "No runs yet" : "No run matches \"\(state.filter)\""
             grid.put(message, x: max(0, (state.size.width - DisplayWidth.of(message)) / 2), y: 2 + (state.size.height - 3) / 2, style: .dim)
@@ -44,7 +45,7 @@ public enum RunListView {
         }
     }
 
-    static func drawHeader(_ state: RunListState, into grid: inout CellGrid) {
+    static func drawHeader(_ state: RunListState, matching: Int, into grid: inout CellGrid) {
         let width = state.size.width
         grid.fill(x: 0, y: 0, width: width, height: 1, style: .header)
         var x = grid.put(" \(state.title) ", x: 0, y: 0, style: .headerAccent)
@@ -68,7 +69,7 @@ public enum RunListView {
         let running = state.runningCount
         field("\(state.runs.count) run" + (state.runs.count == 1 ? "" : "s") + (running > 0 ? " · \(running) running" : ""))
         if state.problemTotal > 0 { field("⚠ \(DashboardView.grouped(state.problemTotal)) refused (w)", .warning) }
-        if !state.filter.isEmpty, !state.editingFilter { field("/\(state.filter): \(state.visible.count)", .headerAccent) }
+        if !state.filter.isEmpty, !state.editingFilter { field("/\(state.filter): \(matching)", .headerAccent) }
         field("sort: \(RunListColumns.title(state.sort.column).lowercased()) \(state.sort.descending ? "↓" : "↑")")
         if !state.source.isEmpty { field(state.source) }
     }

@@ -72,7 +72,7 @@ enum RequestPromptView {
         for (row, line) in answer.enumerated() {
             grid.put(line.text, x: rect.x + 2, y: answerTop + row, style: line.style, maxWidth: inner)
         }
-        grid.put(" \(keys(requests, request)) ", x: rect.x + 2, y: rect.y + rect.height - 1, style: .overlayBorder, maxWidth: inner)
+        grid.put(" \(keys(requests)) ", x: rect.x + 2, y: rect.y + rect.height - 1, style: .overlayBorder, maxWidth: inner)
     }
 
     /// The rows below the body: the line being typed (with the cursor's column) or the choices.
@@ -104,7 +104,7 @@ enum RequestPromptView {
         return (prefix + before + "▏" + after, .overlay)
     }
 
-    static func keys(_ requests: PendingRequests, _ request: HumanRequest) -> String {
+    static func keys(_ requests: PendingRequests) -> String {
         switch requests.prompt {
         case .deciding: return "y approve · n reject · ↑↓ scroll · Esc later"
         case .rejecting: return "Enter rejects · Esc back"

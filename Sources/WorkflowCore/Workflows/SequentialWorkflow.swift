@@ -11,14 +11,6 @@ public struct SequentialWorkflow: Workflow {
 
     public var participants: [String] { agents.map(\.name) }
 
-    /// A left-to-right chain.
-    public var graph: WorkflowGraph {
-        let names = agents.map(\.name)
-        return WorkflowGraph(
-            kind: .sequential, nodes: names.map { WorkflowGraph.Node(id: $0) },
-            edges: zip(names, names.dropFirst()).map { WorkflowGraph.Edge($0, $1, kind: .sequence) })
-    }
-
     public func execute(prompt: String, sink: WorkflowEventSink) async throws -> WorkflowAnswer {
         var conversation = [ChatMessage.user(prompt)]
         var usage = Usage.zero

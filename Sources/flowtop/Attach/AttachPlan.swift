@@ -12,7 +12,6 @@ struct AttachPlan: Sendable {
     var agentName: String?
     var workflowName: String?
     var client: EventSourceClient
-    var isDevUI = false
     /// The entity's structure from DevUI's info, for the dashboard's map (given to the run's `runStarted`).
     var graph: WorkflowGraph?
     /// Why the structure could not be read (never fatal: the map then shows the agents seen).
@@ -21,6 +20,8 @@ struct AttachPlan: Sendable {
     /// then cannot be answered from here, and `conversationWarning` says why).
     var devUI: DevUIRun?
     var conversationWarning: String?
+
+    var isDevUI: Bool { devUI != nil }
 
     struct DevUIRun: Sendable {
         var server: DevUIServer
@@ -99,7 +100,7 @@ extension AttachCommand {
         }
         return AttachPlan(
             request: server.run(entity: chosen, message: message, conversation: conversation), dialect: .devui,
-            agentName: agentName, workflowName: chosen, client: client, isDevUI: true, graph: graph,
+            agentName: agentName, workflowName: chosen, client: client, graph: graph,
             graphWarning: graphWarning,
             devUI: AttachPlan.DevUIRun(server: server, entity: chosen, message: message, conversation: conversation),
             conversationWarning: conversationWarning)
