@@ -96,7 +96,10 @@ public final class RunRegistry: Sendable {
 
     /// Starts `workflow` on `prompt` in its own task; the run outlives the request that started it only when the
     /// caller does not stop it (the stream handler stops it on disconnect unless detached).
-    func start(workflow: any Workflow, prompt: String, model: String?, detached: Bool) throws(StartError) -> RunRecord {
+    /// `responder` answers the run's requests for a person; nil: its desk (the answer route).
+    func start(
+        workflow: any Workflow, prompt: String, model: String?, detached: Bool, responder: (any HumanResponder)? = nil
+    ) throws(StartError) -> RunRecord {
         let record = try register(RunRecord(
             id: "run_" + RandomID.make(), workflow: workflow.name, detached: detached,
             bufferLimit: configuration.eventBufferLimit, desk: RequestDesk(timeout: configuration.requestTimeout),
@@ -106,7 +109,7 @@ public final class RunRegistry: Sendable {
         let pending = WorkflowRunner.begin(
             workflow, runId: record.id, model: model, onCheckpoint: checkpointing(record)
         ) { event in record.publish(event) }
-        launch(record, pending, workflow: workflow, prompt: prompt)
+        launch(record, pending, workflow: workflow, prompt: prompt, responder: responder)
         logger.info("run started", metadata: [
             "run_id": .string(record.id), "workflow": .string(workflow.name), "detached": .stringConvertible(detached),
         ])
@@ -117,7 +120,8 @@ public final class RunRegistry: Sendable {
     /// `checkpoint`, its last completed agent turn (nil: from the start): same id, the event numbering going on after
     /// the last stored event, a `runResumed` marker first. It runs detached, as nothing started it here.
     func resume(
-        _ stored: StoredRun, workflow: any Workflow, from checkpoint: WorkflowCheckpoint?
+        _ stored: StoredRun, workflow: any Workflow, from checkpoint: WorkflowCheckpoint?,
+        responder: (any HumanResponder)? = nil
     ) throws(StartError) -> RunRecord {
         let record = try register(RunRecord(
             id: stored.id, workflow: stored.workflow, detached: true, bufferLimit: configuration.eventBufferLimit,
@@ -127,7 +131,7 @@ public final class RunRegistry: Sendable {
             workflow, from: checkpoint ?? WorkflowCheckpoint(turns: [], sequence: 0), lastSequence: stored.lastSequence,
             onCheckpoint: checkpointing(record)
         ) { event in record.publish(event) }
-        launch(record, pending, workflow: workflow, prompt: stored.prompt)
+        launch(record, pending, workflow: workflow, prompt: stored.prompt, responder: responder)
         logger.info("run resumed", metadata: [
             "run_id": .string(record.id), "workflow": .string(stored.workflow),
             "completed_turns": .stringConvertible(checkpoint?.turns.count ?? 0),
@@ -156,7 +160,10 @@ public final class RunRegistry: Sendable {
     }
 
     /// Runs a begun (or resumed) run in its own task until it ends.
-    private func launch(_ record: RunRecord, _ pending: WorkflowRunner.PendingRun, workflow: any Workflow, prompt: String) {
+    private func launch(
+        _ record: RunRecord, _ pending: WorkflowRunner.PendingRun, workflow: any Workflow, prompt: String,
+        responder: (any HumanResponder)?
+    ) {
         let logger = logger
         // Runs stream at a lower priority than request handling, so new requests are answered promptly however
         // busy the running ones keep the threads.
@@ -164,7 +171,7 @@ public final class RunRegistry: Sendable {
             // The stream of the request that started the run paces its models (see RunRecord.waitUntilOpen).
             // Its requests for a person wait at its desk (answered by the answer route).
             await FlowControl.$gate.withValue(record) {
-                await HumanLoop.$responder.withValue(record.desk) {
+                await HumanLoop.$responder.withValue(responder ?? record.desk) {
                     await WorkflowRunner.execute(pending, prompt: prompt)
                 }
             }

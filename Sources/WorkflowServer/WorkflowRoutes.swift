@@ -227,7 +227,8 @@ struct WorkflowRoutes {
                     try await streamWriter.write(encoder: &encoder, after: cursor, resumed: cursor > after, to: &writer)
                 } else if !sawTerminal, state == .running, let replay, let live = server.store as? any LiveRunStore {
                     // Live on another instance that shares the store: its events as that instance commits them.
-                    (cursor, sawTerminal, state) = try await replay.follow(live, encoder: &encoder, after: cursor, to: &writer)
+                    (cursor, sawTerminal, state) = try await replay.follow(
+                        live, encoder: &encoder, after: cursor, keepalive: configuration.keepaliveInterval, to: &writer)
                 }
                 if streamWriter == nil, !sawTerminal {
                     var bytes: [UInt8] = []

@@ -57,6 +57,22 @@ struct AttachServeTests {
         }
     }
 
+    @Test func replayOfAServersRunSendsTheAPIKeyAndSaysToPassIt() async throws {
+        _ = try await ChildProcess.withServer(["--pace", "instant", "--workflow", "handoff", "--api-key", "s3cret"]) { port, _ in
+            let url = "http://127.0.0.1:\(port)/api/workflow/stream"
+            let attached = try await FlowtopBinary.run(["attach", url, "--message", Self.question, "--plain", "--api-key", "s3cret"])
+            let runId = try #require(attached.stdout.firstMatch(of: /run_[0-9a-f]+/).map { String($0.output) })
+            let run = "http://127.0.0.1:\(port)/api/runs/\(runId)"
+            let refused = try await FlowtopBinary.run(["replay", run, "--plain", "--speed", "max"])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("401 Unauthorized: pass --api-key"))
+            let replayed = try await FlowtopBinary.run(["replay", run, "--plain", "--speed", "max", "--api-key", "s3cret"])
+            #expect(replayed.status == 0, "\(replayed.stderr)")
+            #expect(Self.normalised(replayed.stdout) == Self.normalised(attached.stdout))
+            #expect(!replayed.stdout.contains("s3cret") && !refused.stderr.contains("s3cret"))
+        }
+    }
+
     @Test func apiKeyAndErrors() async throws {
         _ = try await ChildProcess.withServer(["--pace", "instant"], environment: ["FLOWTOP_API_KEY": "s3cret-key"]) { port, _ in
             let url = "http://127.0.0.1:\(port)/api/workflow/stream"

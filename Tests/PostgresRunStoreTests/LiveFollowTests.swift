@@ -88,6 +88,27 @@ struct LiveFollowTests {
         await reader.close()
     }
 
+    @Test("A quiet run gets a beat each quiet interval, and none while events flow")
+    func quietBeats() async throws {
+        let (_, writer, reader) = try await Self.twoInstances()
+        let delivered = Delivered()
+        let beats = Mutex(0)
+        let following = Task {
+            try await StoredRunFollower(store: reader, runId: "r1", quiet: .milliseconds(100))
+                .follow(after: 0, onQuiet: { beats.withLock { $0 += 1 } }) { delivered.add($0) }
+        }
+        try await Self.append(writer, "r1", 1...5)
+        await delivered.wait(forCount: 5)
+        try await Task.sleep(for: .milliseconds(650))
+        let quiet = beats.withLock { $0 }
+        #expect(quiet >= 2)
+        try await Self.append(writer, "r1", 6...8, state: .completed)
+        _ = try await following.value
+        #expect(delivered.sequences == Array(1...8))
+        await writer.close()
+        await reader.close()
+    }
+
     @Test("A follower that starts late, after a Last-Event-ID, gets the rest and nothing before it")
     func followsFromCursor() async throws {
         let (_, writer, reader) = try await Self.twoInstances()

@@ -9,6 +9,12 @@ struct RunResumption {
     let server: WorkflowServer
 
     func resume(_ id: String) async throws(ErrorAnswer) -> RunAnswer {
+        RunAnswer(try await take(id))
+    }
+
+    /// Takes the run's lease and resumes it here; `responder` answers its requests for a person (nil: its desk,
+    /// answered over the answer route).
+    func take(_ id: String, responder: (any HumanResponder)? = nil) async throws(ErrorAnswer) -> RunRecord {
         guard let writer = server.storeWriter else {
             throw ErrorAnswer(status: .conflict, message: "this server keeps no run store (--store memory): nothing to resume")
         }
@@ -63,7 +69,7 @@ struct RunResumption {
             throw ErrorAnswer(status: .conflict, message: "run '\(id)' is owned by \(owner ?? "another instance"), whose lease still holds")
         }
         do {
-            return RunAnswer(try server.registry.resume(stored, workflow: workflow, from: checkpoint))
+            return try server.registry.resume(stored, workflow: workflow, from: checkpoint, responder: responder)
         } catch {
             throw error.answer(server.configuration)
         }

@@ -34,11 +34,15 @@ struct StoredEventReplay {
     /// that instance commits them. Returns the last sequence written, whether it was the terminal event, and the
     /// run's state when the follower let go.
     func follow(
-        _ live: any LiveRunStore, encoder format: inout WireEncoder, after: Int, to writer: inout any ResponseBodyWriter
+        _ live: any LiveRunStore, encoder format: inout WireEncoder, after: Int, keepalive: Duration,
+        to writer: inout any ResponseBodyWriter
     ) async throws -> (cursor: Int, sawTerminal: Bool, state: RunState) {
         var cursor = after
         var sawTerminal = false
-        let final = try await StoredRunFollower(store: live, runId: runId).follow(after: after) { page in
+        let follower = StoredRunFollower(store: live, runId: runId, quiet: keepalive)
+        let final = try await follower.follow(after: after, onQuiet: {
+            try await writer.write(ByteBuffer(bytes: EventStreamWriter.keepalive))
+        }) { page in
             let (last, terminal) = try await Self.write(page, encoder: &format, to: &writer)
             cursor = last ?? cursor
             sawTerminal = sawTerminal || terminal

@@ -34,11 +34,7 @@ struct AttachCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("POST this JSON body, or the contents of a file with @path.", valueName: "json|@file"))
     var body: String?
 
-    @Option(name: .customShort("H"), help: ArgumentHelp("An extra request header, as in curl (repeatable).", valueName: "Name: value"))
-    var header: [String] = []
-
-    @Option(name: .customLong("api-key"), help: "Sent as `Authorization: Bearer KEY` (never printed).")
-    var apiKey: String?
+    @OptionGroup var access: ServerAccessOptions
 
     @Option(help: "The stream's dialect (auto detects it from the first events).")
     var format: DialectChoice = .auto
@@ -62,18 +58,11 @@ struct AttachCommand: AsyncParsableCommand {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host != nil
         else { throw ValidationError("the URL must be an http:// or https:// URL") }
-        do { try RequestHeaders.validate(header) } catch { throw ValidationError(error.message) }
         if maxReconnects < 0 { throw ValidationError("--max-reconnects must be 0 or more") }
     }
 
-    /// The `-H` headers, and the secrets among their values (never printed).
-    var extraHeaders: (headers: [(name: String, value: String)], secrets: [String]) {
-        let given = RequestHeaders(lines: header)
-        return (given.headers, given.secrets)
-    }
-
     func makeRequest() throws(CommandLineFailure) -> EventSourceRequest {
-        let given = RequestHeaders(lines: header, apiKey: apiKey)
+        let given = access.headers
         let (headers, secrets) = (given.headers, given.secrets)
         var payload: [UInt8]?
         if let message {

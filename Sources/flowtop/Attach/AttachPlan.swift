@@ -51,8 +51,8 @@ extension AttachCommand {
                 client: EventSourceClient(policy: ReconnectPolicy(maxAttempts: maxReconnects)))
         }
         if body != nil { throw CommandLineFailure("DevUI runs take --message, not --body") }
-        let (headers, secrets) = extraHeaders
-        let server = DevUIServer(url: url, apiKey: apiKey, headers: headers, secrets: secrets)
+        let extra = access.extraHeaders
+        let server = DevUIServer(url: url, apiKey: access.apiKey, headers: extra.headers, secrets: extra.secrets)
         // DevUI cancels a run whose client leaves and cannot resume one: a dropped stream is not re-posted.
         let client = EventSourceClient(policy: ReconnectPolicy(maxAttempts: 0))
         let entities: [DevUIServer.Entity]

@@ -14,7 +14,7 @@ struct ReplayCommand: AsyncParsableCommand {
               flowtop demo --record demo.ndjson
               flowtop replay demo.ndjson --speed 4
               flowtop replay demo.ndjson --speed max --plain
-              flowtop replay http://127.0.0.1:7071/api/runs/run_1a2b3c
+              flowtop replay http://127.0.0.1:7071/api/runs/run_1a2b3c --api-key "$KEY"
               flowtop replay --store sqlite:runs.sqlite run_1a2b3c --speed max --plain
             """
     )
@@ -24,6 +24,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Replay a run from this store (sqlite:PATH); the argument is then the run's id.", valueName: "store"))
     var store: StoreLocation?
+
+    @OptionGroup var access: ServerAccessOptions
 
     @Option(help: "How much faster than recorded to play: a number (2, 0.5) or max.")
     var speed: ReplaySpeed = .factor(1)
@@ -41,7 +43,7 @@ struct ReplayCommand: AsyncParsableCommand {
             if let store {
                 recording = try await StoredRunRecording.load(id: file, from: store)
             } else if file.hasPrefix("http://") || file.hasPrefix("https://") {
-                recording = try await StoredRunRecording.load(url: file)
+                recording = try await StoredRunRecording.load(url: file, access: access.headers)
             } else {
                 recording = try Recording(contentsOf: file)
             }

@@ -9,8 +9,9 @@ import WorkflowCore
 /// A stored run read back as a recording for `flowtop replay`: from a server (`http://HOST/api/runs/ID`, its
 /// events route) or straight from a store (`--store sqlite:PATH ID`).
 enum StoredRunRecording {
-    /// `http://HOST/api/runs/ID`: every event the server has for the run, from its store or memory.
-    static func load(url: String) async throws(RecordingError) -> Recording {
+    /// `http://HOST/api/runs/ID`: every event the server has for the run, from its store or memory, asked for with
+    /// `access` (`-H`, `--api-key`).
+    static func load(url: String, access: RequestHeaders = RequestHeaders(lines: [])) async throws(RecordingError) -> Recording {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         guard base.contains("/api/runs/") else {
             throw RecordingError("\(URL.describedWithoutQuery(url)) is not a run's address (http://HOST/api/runs/ID)")
@@ -20,11 +21,14 @@ enum StoredRunRecording {
         var events: [WorkflowEvent] = []
         var failure: String?
         do {
-            _ = try await client.stream(EventSourceRequest(url: base + "/events"), onState: { _ in }) { event, _ in
+            _ = try await client.stream(
+                EventSourceRequest(url: base + "/events", headers: access.headers, secrets: access.secrets), onState: { _ in }) { event, _ in
                 guard let decoded = try? FlowtopWireDecoder.decode(event) else { return .more }
                 events.append(decoded)
                 return decoded.isTerminal ? .stop : .more
             }
+        } catch let error as EventSourceFailure where error.status == 401 {
+            failure = "401 Unauthorized: pass --api-key (or -H with the server's credentials)"
         } catch {
             failure = "\(error)"
         }

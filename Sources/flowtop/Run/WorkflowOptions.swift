@@ -6,8 +6,12 @@ import WorkflowCore
 
 /// Which workflow to run and on which model (`run`, `demo`, `attach`-style commands).
 struct WorkflowOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "A preset name (\(PresetWorkflows.names.joined(separator: ", "))) or a workflow file.")
-    var workflow = "research-writer"
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "A preset name (\(PresetWorkflows.names.joined(separator: ", "))) or a workflow file (default: research-writer; with --resume, the run's own).",
+        valueName: "workflow"))
+    var workflow: String?
+
+    static let defaultWorkflow = "research-writer"
 
     @OptionGroup var modelChoice: ModelChoice
 
@@ -15,9 +19,12 @@ struct WorkflowOptions: ParsableArguments {
     var apiKey: String?
 
     /// Loads the workflow and picks the model; see `ModelChoice.prepare`.
-    func prepare(defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil) async throws(CommandLineFailure) -> PreparedWorkflow {
+    /// `fallback`: the workflow when `--workflow` names none (the default preset, or a resumed run's own).
+    func prepare(
+        defaultPace: ScriptedChatClient.Pace, fixedAnswerTokens: Int? = nil, fallback: String = defaultWorkflow
+    ) async throws(CommandLineFailure) -> PreparedWorkflow {
         try await modelChoice.prepare(
-            workflow: workflow, apiKey: apiKey, defaultPace: defaultPace, fixedAnswerTokens: fixedAnswerTokens)
+            workflow: workflow ?? fallback, apiKey: apiKey, defaultPace: defaultPace, fixedAnswerTokens: fixedAnswerTokens)
     }
 }
 

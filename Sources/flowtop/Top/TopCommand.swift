@@ -26,11 +26,7 @@ struct TopCommand: AsyncParsableCommand {
     @Argument(help: "The flowtop server's base URL.")
     var url = "http://127.0.0.1:7071"
 
-    @Option(name: .customShort("H"), help: ArgumentHelp("An extra request header, as in curl (repeatable).", valueName: "Name: value"))
-    var header: [String] = []
-
-    @Option(name: .customLong("api-key"), help: "Sent as `Authorization: Bearer KEY` (never printed).")
-    var apiKey: String?
+    @OptionGroup var access: ServerAccessOptions
 
     @Option(help: "Runs kept in the list; past it the oldest finished ones are let go.")
     var keep = 500
@@ -51,13 +47,12 @@ struct TopCommand: AsyncParsableCommand {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host != nil
         else { throw ValidationError("the URL must be an http:// or https:// URL") }
-        do { try RequestHeaders.validate(header) } catch { throw ValidationError(error.message) }
         if keep < 1 { throw ValidationError("--keep must be 1 or more") }
         if maxReconnects < 0 { throw ValidationError("--max-reconnects must be 0 or more") }
     }
 
     func run() async throws {
-        let given = RequestHeaders(lines: header, apiKey: apiKey)
+        let given = access.headers
         let source = RemoteRunSource(
             baseURL: url, headers: given.headers, secrets: given.secrets, policy: ReconnectPolicy(maxAttempts: maxReconnects))
         let status: Int32
