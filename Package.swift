@@ -187,6 +187,7 @@ let package = Package(
                 "EventStream", "WorkflowCore", "Wire", "RemoteStream", "Dashboard", "DashboardApp", "WorkflowServer", "MCPTools",
                 "TraceIngest", "OTLPProto", "RunStore", "RunStoreOpening", "SQLiteRunStore", "PostgresRunStore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import PostgresNIO
 import PostgresRunStore
 import RunStore
 import Synchronization
@@ -100,6 +102,14 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
             + "appends \(formatRate(Double(runs * events) / outcome.writeSeconds)) events/s over \(format3(outcome.writeSeconds)) s")
         print("  cross-instance delay (append called → follower has it): p50 \(format3(percentile(0.5))) ms, "
             + "p99 \(format3(percentile(0.99))) ms, max \(format3(percentile(1))) ms")
+        // The in-run reference: PostgreSQL's own NOTIFY → LISTEN delay between two bare connections, right after.
+        let reference = try await Self.notifyDelays(url: store).sorted()
+        func referencePercentile(_ p: Double) -> Double {
+            reference.isEmpty ? 0 : reference[min(reference.count - 1, Int(Double(reference.count) * p))] * 1000
+        }
+        print("  reference, a bare NOTIFY → LISTEN between two connections (\(reference.count) notices): "
+            + "p50 \(format3(referencePercentile(0.5))) ms, p99 \(format3(referencePercentile(0.99))) ms; the store's p99 is "
+            + "\(format3(percentile(0.99) / max(0.001, referencePercentile(0.99))))× it")
         if let perMillion {
             print("  store: \(statistics.events) events, \(format3(perMillion / 1_048_576)) MiB per million events "
                 + "(pg_total_relation_size of the tables, JSON of \(Self.eventJSON(sequence: 1).utf8.count) bytes each)")
@@ -121,6 +131,50 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
                 StoredEventBatch(run: Self.run(id, state: last == events ? .completed : .running, last: last), events: batchEvents))
             sequence = last
             if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
+        }
+    }
+
+    /// How long a notice takes from `pg_notify` on one connection to a listener on another: 200 notices, 5 ms apart.
+    static func notifyDelays(url: String) async throws -> [Double] {
+        let configuration = try PostgresStoreAddress(url).connectionConfiguration()
+        let logger = Logger(label: "flowtop-bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let listener = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        let sender = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+        defer {
+            Task {
+                try? await listener.close()
+                try? await sender.close()
+            }
+        }
+        let count = 200
+        let sent = SendTimes()
+        let (ready, listening) = AsyncStream<Void>.makeStream()
+        return try await withThrowingTaskGroup(of: [Double].self) { group in
+            group.addTask {
+                try await listener.listen(on: "flowtop_bench_reference") { notifications in
+                    listening.yield()
+                    var delays: [Double] = []
+                    for try await notification in notifications {
+                        let now = ContinuousClock.now
+                        if let number = Int(notification.payload), let at = sent.take("reference", number) {
+                            delays.append((now - at).seconds)
+                        }
+                        if delays.count == count { break }
+                    }
+                    return delays
+                }
+            }
+            var iterator = ready.makeAsyncIterator()
+            _ = await iterator.next()
+            try await Task.sleep(for: .milliseconds(100))
+            for number in 0..<count {
+                sent.record("reference", [number], at: ContinuousClock.now)
+                try await sender.query("SELECT pg_notify('flowtop_bench_reference', \(String(number)))", logger: logger)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let delays = try await group.next() ?? []
+            group.cancelAll()
+            return delays
         }
     }
 

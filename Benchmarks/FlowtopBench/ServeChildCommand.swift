@@ -28,7 +28,7 @@ struct ServeChildCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-runs"), help: "Runs allowed at once.")
     var maxRuns = 64
 
-    @Option(help: "Where runs are stored: memory or sqlite:PATH.")
+    @Option(help: "Where runs are stored: memory, sqlite:PATH or postgres://….")
     var store: StoreLocation = .memory
 
     func validate() throws {

@@ -37,7 +37,9 @@ enum TestPostgres {
         _ databaseURL: String, _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {
         let configuration = try PostgresStoreAddress(databaseURL).connectionConfiguration()
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
+        let connection = try await connecting {
+            try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
+        }
         do {
             let value = try await body(connection)
             try await connection.close()
@@ -49,7 +51,19 @@ enum TestPostgres {
     }
 
     static func store(_ databaseURL: String) async throws -> PostgresRunStore {
-        try await PostgresRunStore.open(url: databaseURL)
+        try await connecting { try await PostgresRunStore.open(url: databaseURL) }
+    }
+
+    /// Connects, twice more a second apart if connecting failed: when the run starts, dozens of tests connect at
+    /// once (each a SCRAM handshake), and a busy two-core machine can take longer than the 5 s connect timeout to
+    /// answer them all. A test of what a failed connection does connects without this.
+    static func connecting<Value>(_ connect: () async throws -> Value) async throws -> Value {
+        for _ in 1..<3 {
+            do { return try await connect() } catch {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+        return try await connect()
     }
 
     static let quiet = Logger(label: "tests", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -21,11 +21,23 @@ struct ContractStore: Sendable, CustomTestStringConvertible {
     /// PostgreSQL, when `FLOWTOP_TEST_POSTGRES_URL` names a server (`.ci/run`, or `scripts/test-postgres start`):
     /// each test gets a database of its own on it.
     static let postgres = ContractStore(name: "postgres") {
-        try await PostgresRunStore.open(url: try await freshPostgresDatabase())
+        let url = try await connecting { try await freshPostgresDatabase() }
+        return try await connecting { try await PostgresRunStore.open(url: url) }
     }
 
     static var all: [ContractStore] {
         ProcessInfo.processInfo.environment["FLOWTOP_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// Connects, twice more a second apart if connecting failed: when the run starts, many tests connect at once
+    /// (each a SCRAM handshake), and a busy two-core machine can take longer than the 5 s connect timeout.
+    static func connecting<Value>(_ connect: () async throws -> Value) async throws -> Value {
+        for _ in 1..<3 {
+            do { return try await connect() } catch {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+        return try await connect()
     }
 
     /// A new, empty database on the test server; its URL.
