@@ -66,18 +66,30 @@ struct WorkflowRoutes {
         }
     }
 
-    private func record(_ id: String) throws(ErrorAnswer) -> RunRecord {
-        guard let record = registry.run(id: id) else {
-            throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'")
+    /// The run this server holds, for the routes that act on a run (answers); one only stored here (finished, or
+    /// live on another instance that shares the store) is named as such, not as unknown.
+    private func record(_ id: String) async throws(ErrorAnswer) -> RunRecord {
+        if let record = registry.run(id: id) { return record }
+        let stored: StoredRun?
+        do throws(RunStoreError) {
+            stored = try await server.store?.run(id: id)
+        } catch {
+            throw error.answer
         }
-        return record
+        guard let stored else { throw ErrorAnswer(status: .notFound, message: "no run with id '\(id)'") }
+        if stored.state == .running, let owner = stored.owner, owner != server.storeWriter?.instance {
+            throw ErrorAnswer(
+                status: .conflict,
+                message: "run '\(id)' is live on another instance (\(owner)); answer it there, where its requests wait")
+        }
+        throw ErrorAnswer(status: .conflict, message: "run '\(id)' is \(stored.state.rawValue): it waits for no answer")
     }
 
     /// A watcher answers a request the run waits on: the first answer wins, and every watcher sees the
     /// resolution as an event on the run's stream.
     private func answer(_ incoming: Request, run id: String, request requestId: String) async throws -> RequestAnswered {
         var request = incoming
-        let record = try record(id)
+        let record = try await record(id)
         let open = record.desk.pending.first { $0.id == requestId }
         let answer = try RequestAnswer.parse(try await readBody(&request), for: open)
         switch record.desk.answer(requestId, with: answer.response) {

@@ -20,6 +20,10 @@ struct SharedStoreServeTests {
             // The run goes on on A (detached); its first stream is dropped at once.
             _ = try? await started.body.collect(upTo: 1)
             _ = try await ChildProcess.withServer(["--store", store]) { portB, _ in
+                // Its requests wait on A: B says where to answer rather than that it knows no such run.
+                let answer = try await StoreServeTests.post("http://127.0.0.1:\(portB)/api/runs/\(runId)/requests/req_1")
+                #expect(answer.status == 409)
+                #expect(answer.body.contains("is live on another instance"))
                 let body = try await StoreServeTests.get("http://127.0.0.1:\(portB)/api/runs/\(runId)/events")
                 let ids = StoreServeTests.ids(body)
                 // B saw the run from its first event to its last, as A committed them: in order, no gap, none twice.
