@@ -66,8 +66,10 @@ struct RunFeedTests {
     }
 
     @Test func aWatcherGetsASnapshotThenEachRunsStartProgressAndEnd() async throws {
-        let harness = try await ServerHarness.start(
-            { $0.feedInterval = .milliseconds(20) }, client: ScriptedChatClient(pace: .init(tokensPerSecond: 200)))
+        // The handoff's Weather agent waits until the feed has shown the run's progress, so the run cannot end
+        // between two looks of the feed however busy the machine (a fast pace alone let it, on a loaded runner).
+        let model = HeldChatClient(holding: "Weather", scripted: ScriptedChatClient(pace: .init(tokensPerSecond: 200)))
+        let harness = try await ServerHarness.start({ $0.feedInterval = .milliseconds(20) }, client: model)
         let first = try await Self.startRun(harness)
         var feed = try await FeedReader(harness)
         #expect(feed.status == 200)
@@ -81,8 +83,9 @@ struct RunFeedTests {
 
         let second = try await Self.startRun(harness, workflow: "handoff")
         let events = try await feed.read { event in
+            if case let .progress(run) = event, run.id == second, run.currentAgent != nil { model.release() }
             // Both ended (the first may have ended before or after the second started).
-            event.summaries.contains { $0.id == second && $0.state.isFinished }
+            return event.summaries.contains { $0.id == second && $0.state.isFinished }
         }
         let started = events.compactMap { if case let .started(run) = $0 { return run } else { return nil } }
         #expect(started.map(\.id) == [second])
