@@ -15,8 +15,8 @@ struct RunCommand: AsyncParsableCommand {
 
               flowtop run --plain "Research the weather in Seattle and write a short poem about it"
               flowtop run --json --workflow group-chat "A haiku about fog" | jq .type
-              flowtop run --store sqlite:runs.sqlite "Weather in Oslo?"    # kept, as serve keeps runs
-              flowtop run --store sqlite:runs.sqlite --resume run_1a2b3c   # after its process died
+              flowtop run --store sqlite:runs.sqlite "Weather in Oslo?"
+              flowtop run --store sqlite:runs.sqlite --resume run_1a2b3c
             """
     )
 
