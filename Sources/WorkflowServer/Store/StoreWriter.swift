@@ -80,7 +80,9 @@ public final class StoreWriter: Sendable {
             ])
         }
         try await prune()
-        let task = Task(priority: .medium) { [self] in await run() }
+        // At the runs' own priority: above them, the writer's encoding and binding took the cores the streams
+        // needed whenever it had a backlog (a stream on SQLite kept a third of memory's rate, about half at .low).
+        let task = Task(priority: .low) { [self] in await run() }
         loop.withLock { $0 = task }
     }
 
