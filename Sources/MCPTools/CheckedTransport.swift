@@ -25,16 +25,26 @@ actor CheckedTransport: Transport {
     /// Set once disconnected: a late send (a timed-out call's cancellation after the server was let go) must not
     /// reach the SDK's HTTP transport, whose invalidated URLSession traps instead of throwing.
     private var closed = false
+    /// Sends past that check: one may not have reached its URLSession yet, so disconnecting waits for them (a
+    /// second at most; a send still going by then is in flight, and an invalidated session ends it with an error).
+    private var sending = 0
 
     func connect() async throws { try await inner.connect() }
 
     func disconnect() async {
         closed = true
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(1)
+        while sending > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         await inner.disconnect()
     }
 
     func send(_ data: Data) async throws {
         guard !closed else { throw MCPError.connectionClosed }
+        sending += 1
+        defer { sending -= 1 }
         try await inner.send(data)
     }
 
