@@ -14,7 +14,7 @@ struct FlowtopBench: AsyncParsableCommand {
             """,
         subcommands: [
             SSEBenchCommand.self, WorkflowBenchCommand.self, DashboardBenchCommand.self, ServeBenchCommand.self,
-            AttachBenchCommand.self, SoakCommand.self, MCPBenchCommand.self, OTLPBenchCommand.self, LiveStoreBenchCommand.self,
+            AttachBenchCommand.self, SoakCommand.self, MCPBenchCommand.self, OTLPBenchCommand.self, OTLPOpenTraceCommand.self, LiveStoreBenchCommand.self,
             ServeChildCommand.self,
         ]
     )

@@ -124,7 +124,7 @@ struct OTLPProtobufReader {
         var name = ""
         var start: UInt64 = 0
         var end: UInt64 = 0
-        var attributes: [String: SpanValue] = [:]
+        var attributes = SpanAttributes()
         var links: [(trace: UnsafeRawBufferPointer?, span: UnsafeRawBufferPointer?)] = []
         var status = SpanStatus.unset
         var sawStatus = false
@@ -172,12 +172,15 @@ struct OTLPProtobufReader {
             }
         }
         let trace = ids.trace(traceId)
+        let traceBytes = traceId ?? UnsafeRawBufferPointer(start: nil, count: 0)
         return TraceSpan(
-            traceId: trace, spanId: Self.hex(spanId), parentSpanId: parentId.flatMap { $0.isEmpty ? nil : Self.hex($0) },
+            traceId: trace, id: spanId.map(SpanID.init(bytes:)) ?? SpanID(bits: 0),
+            parent: parentId.flatMap { $0.isEmpty ? nil : SpanID(bytes: $0) },
             name: name, startNanos: start, endNanos: end, attributes: attributes,
             links: links.compactMap { link in
-                let linkTrace = link.trace.map { $0.isEmpty ? trace : Self.hex($0) } ?? trace
-                return linkTrace == trace ? Self.hex(link.span) : nil
+                // A link to another trace is left out (an empty trace id is this one).
+                if let linkTrace = link.trace, !linkTrace.isEmpty, !linkTrace.elementsEqual(traceBytes) { return nil }
+                return link.span.map(SpanID.init(bytes:)) ?? SpanID(bits: 0)
             },
             status: status)
     }
@@ -387,14 +390,20 @@ struct OTLPProtobufReader {
     private mutating func attributeKey() -> String? {
         let start = position
         guard let data = lengthDelimited() else { return nil }
-        if data.count > 15, let candidates = Self.knownKeys[data.count] {
-            for candidate in candidates where candidate.utf8.elementsEqual(data) { return candidate }
+        if data.count > 15, data.count < Self.knownKeys.count {
+            for candidate in Self.knownKeys[data.count] where candidate.utf8.elementsEqual(data) { return candidate }
         }
         position = start
         return string()
     }
 
-    private static let knownKeys: [Int: [String]] = Dictionary(grouping: [
+    /// By length (the index).
+    private static let knownKeys: [[String]] = {
+        let byLength = Dictionary(grouping: keys.filter { $0.utf8.count > 15 }, by: \.utf8.count)
+        return (0...(byLength.keys.max() ?? 0)).map { byLength[$0] ?? [] }
+    }()
+
+    private static let keys = [
         "gen_ai.operation.name", "gen_ai.request.model", "gen_ai.response.model", "gen_ai.response.id",
         "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.prompt_tokens",
         "gen_ai.usage.completion_tokens", "gen_ai.output.messages", "gen_ai.input.messages",
@@ -405,7 +414,7 @@ struct OTLPProtobufReader {
         "edge_group.delivery_status", "edge_group.delivered", "edge_group.type", "message.source_id",
         "message.target_id", "message.type", "message.payload_type", "executor.type", "workflow.name",
         "workflow.definition", "workflow.id", "server.address", "server.port",
-    ].filter { $0.utf8.count > 15 }, by: \.utf8.count)
+    ]
 
     /// Skips a field of an unknown number; nil for groups, which SwiftProtobuf handles.
     private mutating func skip(_ wire: Int) -> Bool {

@@ -27,7 +27,7 @@ public enum OTLPSpans {
         } catch {
             throw DecodeFailure(reason: "the body is not an OTLP ExportTraceServiceRequest (protobuf): \(error)")
         }
-        return spans(of: request, idText: hex)
+        return spans(of: request, idText: hex, spanID: SpanID.init(bytes:))
     }
 
     /// An OTLP/JSON `ExportTraceServiceRequest`: proto3 JSON with lowerCamelCase names, except that trace and span
@@ -43,22 +43,22 @@ public enum OTLPSpans {
         } catch {
             throw DecodeFailure(reason: "the body is not an OTLP/JSON ExportTraceServiceRequest: \(error)")
         }
-        return spans(of: request, idText: jsonIDText)
+        return spans(of: request, idText: jsonIDText, spanID: { SpanID(jsonIDText($0)) })
     }
 
     /// The spans of a decoded request (OTLP/gRPC decodes its own messages).
     public static func spans(of request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest) -> [TraceSpan] {
-        spans(of: request, idText: hex)
+        spans(of: request, idText: hex, spanID: SpanID.init(bytes:))
     }
 
-    static func spans(of request: ExportTraceRequest, idText: (Data) -> String) -> [TraceSpan] {
+    static func spans(of request: ExportTraceRequest, idText: (Data) -> String, spanID: (Data) -> SpanID) -> [TraceSpan] {
         var result: [TraceSpan] = []
         result.reserveCapacity(request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } })
         for resourceSpans in request.resourceSpans {
             let service = resourceSpans.resource.attributes.first { $0.key == "service.name" }.map { value(of: $0.value).text }
             for scopeSpans in resourceSpans.scopeSpans {
                 for span in scopeSpans.spans {
-                    var attributes: [String: SpanValue] = [:]
+                    var attributes = SpanAttributes()
                     attributes.reserveCapacity(span.attributes.count)
                     for attribute in span.attributes { attributes[attribute.key] = value(of: attribute.value) }
                     let status: SpanStatus = switch span.status.code {
@@ -67,13 +67,13 @@ public enum OTLPSpans {
                     default: .unset
                     }
                     let traceId = idText(span.traceID)
-                    let parent = span.parentSpanID.isEmpty ? nil : idText(span.parentSpanID)
+                    let parent = span.parentSpanID.isEmpty ? nil : spanID(span.parentSpanID)
                     result.append(TraceSpan(
-                        traceId: traceId, spanId: idText(span.spanID), parentSpanId: parent, name: span.name,
+                        traceId: traceId, id: spanID(span.spanID), parent: parent, name: span.name,
                         startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano, attributes: attributes,
                         links: span.links.compactMap { link in
                             let linkTrace = link.traceID.isEmpty ? traceId : idText(link.traceID)
-                            return linkTrace == traceId ? idText(link.spanID) : nil
+                            return linkTrace == traceId ? spanID(link.spanID) : nil
                         },
                         status: status, serviceName: service))
                 }

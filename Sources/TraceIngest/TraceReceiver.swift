@@ -151,31 +151,60 @@ public final class TraceReceiver: Sendable {
                 groups[index].append(span)
             }
         }
-        var acceptance = Acceptance(rejected: 0, reason: nil)
-        var late = 0
-        var ignored = 0
-        for index in order {
-            let outcome = shards[index].runs.withLock { runs -> TraceRuns.Outcome in
-                var outcome = runs.add(groups[index], now: now)
-                if !outcome.updates.isEmpty { deliver(outcome.updates) }
-                outcome.updates = []
-                return outcome
-            }
-            acceptance.rejected += outcome.rejected
-            if acceptance.reason == nil { acceptance.reason = outcome.rejectReason }
-            late += outcome.late
-            ignored += outcome.ignored
+        var tally = Tally()
+        func build(_ runs: inout TraceRuns, _ index: Int) -> TraceRuns.Outcome {
+            var outcome = runs.add(groups[index], now: now)
+            if !outcome.updates.isEmpty { deliver(outcome.updates) }
+            outcome.updates = []
+            return outcome
         }
+        // A shard another request holds is left for later and the free ones built meanwhile; only when every
+        // shard left is held does the request wait (for the first of them). Waiting in the lock cost more CPU
+        // than building when four requests went through the shards in the same order.
+        var pending = order
+        while !pending.isEmpty {
+            var held: [Int] = []
+            for index in pending {
+                let outcome = shards[index].runs.withLockIfAvailable { build(&$0, index) }
+                if let outcome {
+                    tally.note(outcome)
+                } else {
+                    held.append(index)
+                }
+            }
+            if held.count == pending.count, let first = held.first {
+                tally.note(shards[first].runs.withLock { build(&$0, first) })
+                held.removeFirst()
+            }
+            pending = held
+        }
+        let late = tally.late
+        let ignored = tally.ignored
         let counters = counterState.withLock { counters -> Counters in
             counters.requests += 1
-            counters.spans += spans.count - acceptance.rejected
-            counters.rejectedSpans += acceptance.rejected
+            counters.spans += spans.count - tally.rejected
+            counters.rejectedSpans += tally.rejected
             counters.lateSpans += late
             counters.ignoredSpans += ignored
             return counters
         }
-        if acceptance.rejected > 0 || counters.lateSpans > 0 { onCounters(counters) }
-        return acceptance
+        if tally.rejected > 0 || counters.lateSpans > 0 { onCounters(counters) }
+        return Acceptance(rejected: tally.rejected, reason: tally.reason)
+    }
+
+    /// One request's outcomes summed over the shards it touched.
+    private struct Tally {
+        var rejected = 0
+        var reason: String?
+        var late = 0
+        var ignored = 0
+
+        mutating func note(_ outcome: TraceRuns.Outcome) {
+            rejected += outcome.rejected
+            if reason == nil { reason = outcome.rejectReason }
+            late += outcome.late
+            ignored += outcome.ignored
+        }
     }
 
     /// Counts a request refused before its spans were read.

@@ -3,16 +3,16 @@ import WorkflowCore
 /// The GenAI semantic conventions' attributes the builder reads: usage, finish reasons, output messages.
 enum GenAIAttributes {
     /// `gen_ai.usage.input_tokens` / `output_tokens` (cached input and reasoning output are parts of those two).
-    static func usage(of span: TraceSpan) -> Usage? {
-        let input = span.int("gen_ai.usage.input_tokens") ?? span.int("gen_ai.usage.prompt_tokens")
-        let output = span.int("gen_ai.usage.output_tokens") ?? span.int("gen_ai.usage.completion_tokens")
+    static func usage(of span: ConventionAttributes) -> Usage? {
+        let input = span.inputTokens?.integer ?? span.promptTokens?.integer
+        let output = span.outputTokens?.integer ?? span.completionTokens?.integer
         guard input != nil || output != nil else { return nil }
         return Usage(inputTokens: input ?? 0, outputTokens: output ?? 0)
     }
 
     /// The last of `gen_ai.response.finish_reasons` (a JSON array as text, or an array value).
-    static func finishReason(of span: TraceSpan) -> FinishReason? {
-        guard let value = span.attributes["gen_ai.response.finish_reasons"] else { return nil }
+    static func finishReason(of span: ConventionAttributes) -> FinishReason? {
+        guard let value = span.finishReasons else { return nil }
         var reasons: [String] = []
         switch value {
         case let .array(values): reasons = values.map(\.text)
@@ -41,8 +41,8 @@ enum GenAIAttributes {
 
     /// The text and reasoning parts of the assistant's messages in `gen_ai.output.messages` (sent when the app
     /// enables sensitive data); tool calls are left out, since their own spans show them.
-    static func outputParts(of span: TraceSpan) -> [Part] {
-        guard let text = span.string("gen_ai.output.messages"), let parsed = try? JSONValue(parsing: text),
+    static func outputParts(of span: ConventionAttributes) -> [Part] {
+        guard let text = span.outputMessages?.text, let parsed = try? JSONValue(parsing: text),
               let messages = parsed.arrayValue
         else { return [] }
         var parts: [Part] = []

@@ -1,46 +1,5 @@
 import WorkflowCore
 
-/// A span id as the builder keeps it: the 8 bytes of a 16-digit lower-case hex id as a number, not a heap string
-/// per span, parent and link. Any other text (an id that is not 16 lower-case hex digits) is 0, which matches no
-/// span, since a span's own id is never 0 (`TraceRuns` refuses it): such a parent never arrives, as before.
-struct SpanID: Hashable, Sendable {
-    let bits: UInt64
-
-    init(_ text: String) {
-        var bits: UInt64 = 0
-        var count = 0
-        for byte in text.utf8 {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            default:
-                self.bits = 0
-                return
-            }
-            count += 1
-            guard count <= 16 else {
-                self.bits = 0
-                return
-            }
-            bits = bits << 4 | UInt64(digit)
-        }
-        self.bits = count == 16 ? bits : 0
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// The id's text, 16 lower-case hex digits (sorting as the numbers do).
-    var hex: String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in 0..<16 {
-                buffer[index] = Self.digits[Int(bits >> (60 - 4 * UInt64(index)) & 0x0f)]
-            }
-            return 16
-        }
-    }
-}
-
 /// One text for equal strings kept by open traces (span names, pane and agent names, models, message sources):
 /// every span of every trace repeats the same few, and a string past 15 bytes is a heap allocation each time.
 /// Bounded: past `limit` distinct strings it starts again.
@@ -100,56 +59,57 @@ final class SpanNode: Sendable {
         /// The root `workflow.run`'s `workflow.name`.
         case workflow(name: String)
         /// A generic step's attributes, shown as its timeline entry's arguments.
-        case attributes([String: SpanValue])
+        case attributes(SpanAttributes)
     }
 
     init(_ span: TraceSpan, strings: inout SharedStrings) {
-        let role = SpanRole(span)
+        let known = ConventionAttributes(span.attributes)
+        let role = SpanRole(name: span.name, known)
         self.role = switch role {
         case let .executor(name): .executor(strings.share(name))
         case let .agent(name): .agent(strings.share(name))
         default: role
         }
-        id = SpanID(span.spanId)
-        parent = span.parentSpanId.map(SpanID.init)
+        id = span.id
+        parent = span.parent
         name = strings.share(span.name)
         startNanos = span.startNanos
         endNanos = span.endNanos
         errorMessage = span.errorMessage
-        links = span.links.map(SpanID.init)
-        usage = GenAIAttributes.usage(of: span)
-        finishReason = GenAIAttributes.finishReason(of: span)
+        links = span.links
+        usage = GenAIAttributes.usage(of: known)
+        finishReason = GenAIAttributes.finishReason(of: known)
         switch role {
-        case .chat, .agent: outputParts = GenAIAttributes.outputParts(of: span)
+        case .chat, .agent: outputParts = GenAIAttributes.outputParts(of: known)
         default: outputParts = []
         }
-        agentName = strings.share(span.string("gen_ai.agent.name"))
-        model = strings.share(span.string("gen_ai.response.model") ?? span.string("gen_ai.request.model"))
-        maxTokens = span.int("gen_ai.request.max_tokens")
+        agentName = strings.share(known.agentName?.text)
+        model = strings.share(known.responseModel?.text ?? known.requestModel?.text)
+        maxTokens = known.maxTokens?.integer
         switch role {
         case .tool:
-            let toolName = span.string("gen_ai.tool.name")
+            let toolName = known.toolName?.text
                 ?? (span.name.hasPrefix("execute_tool ") ? String(span.name.dropFirst("execute_tool ".count)) : span.name)
-            facts = .tool(callId: span.string("gen_ai.tool.call.id"), name: strings.share(toolName),
-                          arguments: span.string("gen_ai.tool.call.arguments"), result: span.string("gen_ai.tool.call.result"))
+            facts = .tool(callId: known.toolCallId?.text, name: strings.share(toolName),
+                          arguments: known.toolArguments?.text, result: known.toolResult?.text)
         case .messageSend:
-            if let target = span.string("message.target_id") {
-                facts = .message(source: strings.share(span.string("message.source_id")), target: strings.share(target))
+            if let target = known.messageTarget?.text {
+                facts = .message(source: strings.share(known.messageSource?.text), target: strings.share(target))
             } else {
                 facts = .nothing
             }
         case .edgeGroup:
             // Only an edge group that did not deliver says anything (a warning).
-            let delivered: Bool? = if case let .bool(value)? = span.attributes["edge_group.delivered"] { value } else { nil }
-            let status = span.string("edge_group.delivery_status")
+            let delivered: Bool? = if case let .bool(value)? = known.edgeDelivered { value } else { nil }
+            let status = known.edgeDeliveryStatus?.text
             if delivered == false || (status != nil && status != "delivered") {
-                facts = .undelivered(status: status, source: strings.share(span.string("message.source_id")),
-                                     target: strings.share(span.string("message.target_id")))
+                facts = .undelivered(status: status, source: strings.share(known.messageSource?.text),
+                                     target: strings.share(known.messageTarget?.text))
             } else {
                 facts = .nothing
             }
         case .workflowRun:
-            if let name = span.string("workflow.name") {
+            if let name = known.workflowName?.text {
                 facts = .workflow(name: strings.share(name))
             } else {
                 facts = .nothing

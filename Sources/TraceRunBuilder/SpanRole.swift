@@ -22,17 +22,16 @@ enum SpanRole: Sendable, Hashable {
     /// Anything else: a named step.
     case generic
 
-    init(_ span: TraceSpan) {
-        let name = span.name
-        let operation = span.string("gen_ai.operation.name")
+    init(name: String, _ attributes: ConventionAttributes) {
+        let operation = attributes.operationName?.text
         if name == "workflow.run" || name.hasPrefix("workflow.run ") || name == "workflow_invoke" {
             self = .workflowRun
         } else if name == "workflow.build" {
             self = .workflowBuild
-        } else if let id = span.string("executor.id") ?? Self.suffix(of: name, after: "executor.process ") {
+        } else if let id = attributes.executorId?.text ?? Self.suffix(of: name, after: "executor.process ") {
             self = .executor(id)
         } else if operation == "invoke_agent" || name.hasPrefix("invoke_agent") {
-            self = .agent(span.string("gen_ai.agent.name") ?? Self.suffix(of: name, after: "invoke_agent ") ?? span.string("gen_ai.agent.id") ?? "agent")
+            self = .agent(attributes.agentName?.text ?? Self.suffix(of: name, after: "invoke_agent ") ?? attributes.agentId?.text ?? "agent")
         } else if operation == "chat" || operation == "text_completion" || operation == "generate_content"
             || name.hasPrefix("chat ")
         {

@@ -105,11 +105,14 @@ public struct TraceAssembly: Sendable {
 
     // MARK: - Derivation
 
+    /// One event waiting for its place; an aspect with several events (a span's text parts) is several drafts of
+    /// one key, told apart by `part`.
     private struct Draft {
         var key: EventKey
         var time: Double
         var rank: Int
-        var kinds: [WorkflowEvent.Kind]
+        var part: Int
+        var kind: WorkflowEvent.Kind
         var turn: SpanID?
     }
 
@@ -143,17 +146,22 @@ public struct TraceAssembly: Sendable {
 
     private mutating func derive(final: Bool) -> [WorkflowEvent] {
         var drafts: [Draft] = []
-        func offer(_ key: EventKey, at time: Double, rank: Int, turn: SpanID? = nil, _ make: () -> [WorkflowEvent.Kind]) {
+        func offer(_ key: EventKey, at time: Double, rank: Int, turn: SpanID? = nil, _ make: () -> WorkflowEvent.Kind) {
             guard !isSent(key) else { return }
-            let kinds = make()
-            if !kinds.isEmpty { drafts.append(Draft(key: key, time: time, rank: rank, kinds: kinds, turn: turn)) }
+            drafts.append(Draft(key: key, time: time, rank: rank, part: 0, kind: make(), turn: turn))
+        }
+        func offerEach(_ key: EventKey, at time: Double, rank: Int, _ make: () -> [WorkflowEvent.Kind]) {
+            guard !isSent(key) else { return }
+            for (part, kind) in make().enumerated() {
+                drafts.append(Draft(key: key, time: time, rank: rank, part: part, kind: kind, turn: nil))
+            }
         }
 
         let root = self.root
         if !runStarted {
             let first = spans.values.map(\.node.startSeconds).min() ?? 0
             offer(.runStart, at: first, rank: 0) {
-                [.runStarted(.init(runId: traceId, workflow: workflowName(root: root), participants: [], model: model))]
+                .runStarted(.init(runId: traceId, workflow: workflowName(root: root), participants: [], model: model))
             }
         }
         // A nested span of a pane that already started its turn counts for the turn's outermost span.
@@ -173,40 +181,44 @@ public struct TraceAssembly: Sendable {
                 if span.errorMessage != nil { failedPane = pane }
                 if turn.id == span.id {
                     if !placed.sent.contains(.turnStarted) {
-                        offer(.span(turn.id, .start), at: turn.startSeconds, rank: 2, turn: turn.id) { [.agentStarted(agent: pane)] }
+                        offer(.span(turn.id, .start), at: turn.startSeconds, rank: 2, turn: turn.id) { .agentStarted(agent: pane) }
                     }
                     // Only an agent can sit inside a same-named span (its executor) that has not arrived yet.
                     let outermost = turn.parent.map { spans[$0] != nil } ?? true || turn.role.isExecutor
                     if outermost || final {
                         offer(.span(turn.id, .end), at: turn.endSeconds, rank: 7) {
-                            [.agentCompleted(agent: pane, usage: usage(ofTurn: turn, pane: pane),
-                                             finishReason: lastFinishReason(ofTurn: turn, pane: pane),
-                                             maxTokens: span.maxTokens)]
+                            let summary = summary(ofTurn: turn, pane: pane)
+                            return .agentCompleted(agent: pane, usage: summary.usage, finishReason: summary.finishReason,
+                                                   maxTokens: span.maxTokens)
                         }
                         if lastTurn.map({ $0.end <= turn.endNanos }) ?? true { lastTurn = (pane, turn.endNanos) }
                     }
                 }
                 if let message = span.errorMessage {
-                    offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "failed: \(message)")] }
+                    offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "failed: \(message)") }
                 }
                 for link in span.links {
                     guard let sent = spans[link]?.node, sent.role == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
                           from != pane
                     else { continue }
                     offer(.transition(link, from: from, to: pane), at: span.startSeconds, rank: 1) {
-                        [.transition(from: from, to: pane, reason: nil)]
+                        .transition(from: from, to: pane, reason: nil)
                     }
                 }
-                if case .agent = role, !placed.sent.contains(.text), !subtreeHasOutput(turn: span, pane: pane) {
-                    offer(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                // An agent's own output, when none of its model calls showed any.
+                if case .agent = role, !span.outputParts.isEmpty, !placed.sent.contains(.text),
+                   !subtreeHasOutput(turn: span, pane: pane) {
+                    offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                 }
             }
             switch role {
             case .chat:
                 if case let .pane(pane, _) = owner(of: span, final: final) {
-                    offer(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                    if !span.outputParts.isEmpty {
+                        offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                    }
                     if let message = span.errorMessage, paneName(of: span) == nil {
-                        offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { [.warning(agent: pane, message: "model call failed: \(message)")] }
+                        offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "model call failed: \(message)") }
                     }
                 }
             case .tool, .generic:
@@ -215,11 +227,11 @@ public struct TraceAssembly: Sendable {
                 else { break }
                 let call = timelineEntry(of: span)
                 offer(.span(span.id, .tool), at: span.startSeconds, rank: 3) {
-                    [.toolCallStarted(agent: pane, callId: call.callId, tool: call.tool, arguments: call.arguments())]
+                    .toolCallStarted(agent: pane, callId: call.callId, tool: call.tool, arguments: call.arguments())
                 }
                 offer(.span(span.id, .result), at: span.endSeconds, rank: 5) {
-                    [.toolResult(.init(agent: pane, callId: call.callId, tool: call.tool, result: call.result,
-                                       isError: span.errorMessage != nil, durationMs: span.durationMs))]
+                    .toolResult(.init(agent: pane, callId: call.callId, tool: call.tool, result: call.result,
+                                      isError: span.errorMessage != nil, durationMs: span.durationMs))
                 }
             case .messageSend:
                 guard case let .message(source: named, target: target) = span.facts else { break }
@@ -229,7 +241,7 @@ public struct TraceAssembly: Sendable {
                 }()
                 guard let source, source != target else { break }
                 offer(.transition(span.id, from: source, to: target), at: span.startSeconds, rank: 1) {
-                    [.transition(from: source, to: target, reason: nil)]
+                    .transition(from: source, to: target, reason: nil)
                 }
             case .edgeGroup:
                 guard case let .undelivered(status, source, target) = span.facts else { break }
@@ -237,7 +249,7 @@ public struct TraceAssembly: Sendable {
                     let from = source.map { "from \($0) " } ?? ""
                     let to = target.map { "to \($0)" } ?? "to its targets"
                     let agent = source.flatMap { $0.hasPrefix("internal:") ? nil : $0 }
-                    return [.warning(agent: agent, message: "a message \(from)was not routed \(to): \(status ?? "not delivered")")]
+                    return .warning(agent: agent, message: "a message \(from)was not routed \(to): \(status ?? "not delivered")")
                 }
             default:
                 break
@@ -247,14 +259,14 @@ public struct TraceAssembly: Sendable {
         if final {
             let end = root?.endSeconds ?? spans.values.map(\.node.endSeconds).max() ?? 0
             if let lastTurn, let text = lastText(of: lastTurn.name) {
-                offer(.output, at: end, rank: 8) { [.output(agent: lastTurn.name, text: text)] }
+                offer(.output, at: end, rank: 8) { .output(agent: lastTurn.name, text: text) }
             }
             offer(.runEnd, at: end, rank: 9) {
                 if let root, let message = root.errorMessage {
-                    return [.runFailed(error: message, agent: failedPane)]
+                    return .runFailed(error: message, agent: failedPane)
                 }
-                guard let root else { return [.runCancelled(reason: "the trace ended before its root span arrived")] }
-                return [.runCompleted(finalAgent: lastTurn?.name, usage: totalUsage(), durationMs: root.durationMs)]
+                guard let root else { return .runCancelled(reason: "the trace ended before its root span arrived") }
+                return .runCompleted(finalAgent: lastTurn?.name, usage: totalUsage(), durationMs: root.durationMs)
             }
         }
 
@@ -264,17 +276,16 @@ public struct TraceAssembly: Sendable {
             let right = rhs.rank >= 8 ? Double.infinity : rhs.time
             if left != right { return left < right }
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            return lhs.key.text < rhs.key.text
+            if let order = lhs.key.order(rhs.key) { return order }
+            return lhs.part < rhs.part
         }
         var events: [WorkflowEvent] = []
         events.reserveCapacity(drafts.count)
         for draft in drafts {
             markSent(draft.key)
             if let turn = draft.turn { spans[turn]?.sent.insert(.turnStarted) }
-            for kind in draft.kinds {
-                events.append(WorkflowEvent(sequence: nextSequence, timestamp: draft.time, kind: kind))
-                nextSequence += 1
-            }
+            events.append(WorkflowEvent(sequence: nextSequence, timestamp: draft.time, kind: draft.kind))
+            nextSequence += 1
         }
         if final {
             isFinished = true
@@ -344,18 +355,20 @@ public struct TraceAssembly: Sendable {
         return result
     }
 
-    private func usage(ofTurn turn: SpanNode, pane: String) -> Usage? {
-        let members = turnSpans(turn, pane: pane)
-        let calls = members.filter { $0.role == .chat }.compactMap(\.usage)
-        if !calls.isEmpty { return calls.reduce(.zero, +) }
-        // Some SDKs report usage on the agent's span only.
-        let own = members.compactMap(\.usage)
-        return own.isEmpty ? nil : own.reduce(.zero, +)
-    }
-
-    private func lastFinishReason(ofTurn turn: SpanNode, pane: String) -> FinishReason? {
-        let calls = turnSpans(turn, pane: pane).filter { $0.role == .chat }.sorted { $0.endNanos < $1.endNanos }
-        return calls.last.flatMap(\.finishReason) ?? turn.finishReason
+    /// A turn's usage (its model calls', else what its spans report: some SDKs put it on the agent's span only)
+    /// and the finish reason of its last model call (else the turn's own).
+    private func summary(ofTurn turn: SpanNode, pane: String) -> (usage: Usage?, finishReason: FinishReason?) {
+        var calls: Usage?
+        var own: Usage?
+        var lastCall: SpanNode?
+        for span in turnSpans(turn, pane: pane) {
+            if span.role == .chat {
+                if let usage = span.usage { calls = (calls ?? .zero) + usage }
+                if lastCall.map({ $0.endNanos <= span.endNanos }) ?? true { lastCall = span }
+            }
+            if let usage = span.usage { own = (own ?? .zero) + usage }
+        }
+        return (calls ?? own, lastCall.flatMap(\.finishReason) ?? turn.finishReason)
     }
 
     private func subtreeHasOutput(turn: SpanNode, pane: String) -> Bool {
@@ -412,10 +425,10 @@ public struct TraceAssembly: Sendable {
             return TimelineEntry(callId: callId ?? span.id.hex, tool: name, result: result ?? span.errorMessage ?? "",
                                  arguments: { arguments ?? "" })
         }
-        let attributes: [String: SpanValue] = if case let .attributes(attributes) = span.facts { attributes } else { [:] }
+        let attributes: SpanAttributes = if case let .attributes(attributes) = span.facts { attributes } else { [:] }
         // A generic step's attributes as one JSON object (keys sorted).
         return TimelineEntry(callId: span.id.hex, tool: span.name, result: span.errorMessage ?? "",
-                             arguments: { SpanValue.map(attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).text })
+                             arguments: { SpanValue.map(attributes.sortedByKey).text })
     }
 
     private func workflowName(root: SpanNode?) -> String {
@@ -458,7 +471,7 @@ private struct TransitionKey: Hashable, Sendable {
 }
 
 /// What an event is about, so it is handed out once: the span and the aspect (an agent's start or end, a tool
-/// call's start or result …). `text` (the key as words) only breaks ties in the sort.
+/// call's start or result …). `order(_:)` only breaks ties in the sort.
 private enum EventKey {
     case runStart
     case span(SpanID, Aspects)
@@ -466,23 +479,41 @@ private enum EventKey {
     case output
     case runEnd
 
-    var text: String {
+    /// Whether this key sorts before `other`, as the keys' words would ("edge:<id>" < "end:<id>" < … <
+    /// "transition:<id>:<from>><to>"), without making them; nil for the same key.
+    func order(_ other: EventKey) -> Bool? {
+        let (left, right) = (position, other.position)
+        if left != right { return left < right }
+        switch (self, other) {
+        case let (.span(a, _), .span(b, _)):
+            return a == b ? nil : a < b
+        case let (.transition(a, fromA, toA), .transition(b, fromB, toB)):
+            if a != b { return a < b }
+            let (wordsA, wordsB) = (fromA + ">" + toA, fromB + ">" + toB)
+            return wordsA == wordsB ? nil : wordsA < wordsB
+        default:
+            return nil
+        }
+    }
+
+    /// The place of the key's first word in alphabetical order.
+    private var position: Int {
         switch self {
-        case .runStart: return "run:start"
-        case let .span(id, aspect):
-            let name = switch aspect {
-            case .start: "start:"
-            case .end: "end:"
-            case .fail: "fail:"
-            case .text: "text:"
-            case .tool: "tool:"
-            case .result: "result:"
-            default: "edge:"
+        case let .span(_, aspect):
+            switch aspect {
+            case .edge: 0
+            case .end: 1
+            case .fail: 2
+            case .result: 4
+            case .start: 7
+            case .text: 8
+            case .tool: 9
+            default: 0
             }
-            return name + id.hex
-        case let .transition(id, from, to): return "transition:\(id.hex):\(from)>\(to)"
-        case .output: return "output"
-        case .runEnd: return "run:end"
+        case .output: 3
+        case .runEnd: 5
+        case .runStart: 6
+        case .transition: 10
         }
     }
 }

@@ -68,7 +68,7 @@ public struct TraceRuns: Sendable {
         var order: [String] = []
         var byTrace: [String: [TraceSpan]] = [:]
         for span in spans {
-            guard Self.isValidID(span.traceId, length: 32), Self.isValidID(span.spanId, length: 16) else {
+            guard Self.isValidID(span.traceId, length: 32), span.id.isValid else {
                 outcome.rejected += 1
                 if outcome.rejectReason == nil { outcome.rejectReason = "a span without a valid trace or span id" }
                 continue

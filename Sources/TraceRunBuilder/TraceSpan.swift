@@ -1,30 +1,29 @@
-/// One finished OpenTelemetry span as the run builder reads it: ids in lower-case hex, times in nanoseconds since
-/// 1970, attributes by key. The receiver turns OTLP's protobuf and JSON spans into these, so the builder knows no
-/// wire format.
+/// One finished OpenTelemetry span as the run builder reads it: the trace id in lower-case hex (it names the run),
+/// span ids as numbers, times in nanoseconds since 1970, attributes in the order they came. The receiver turns
+/// OTLP's protobuf and JSON spans into these, so the builder knows no wire format.
 public struct TraceSpan: Sendable, Hashable {
     public var traceId: String
-    public var spanId: String
+    public var id: SpanID
     /// nil for a trace's root.
-    public var parentSpanId: String?
+    public var parent: SpanID?
     public var name: String
     public var startNanos: UInt64
     public var endNanos: UInt64
-    public var attributes: [String: SpanValue]
-    /// The span ids this span links to within its own trace (Agent Framework links an executor's span to the
+    public var attributes: SpanAttributes
+    /// The spans this span links to within its own trace (Agent Framework links an executor's span to the
     /// `message.send` that delivered its input).
-    public var links: [String]
+    public var links: [SpanID]
     public var status: SpanStatus
     /// The resource's `service.name`, which names the run until its root says more.
     public var serviceName: String?
 
     public init(
-        traceId: String, spanId: String, parentSpanId: String? = nil, name: String, startNanos: UInt64,
-        endNanos: UInt64, attributes: [String: SpanValue] = [:], links: [String] = [], status: SpanStatus = .unset,
-        serviceName: String? = nil
+        traceId: String, id: SpanID, parent: SpanID? = nil, name: String, startNanos: UInt64, endNanos: UInt64,
+        attributes: SpanAttributes = [:], links: [SpanID] = [], status: SpanStatus = .unset, serviceName: String? = nil
     ) {
         self.traceId = traceId
-        self.spanId = spanId
-        self.parentSpanId = parentSpanId
+        self.id = id
+        self.parent = parent
         self.name = name
         self.startNanos = startNanos
         self.endNanos = endNanos
@@ -32,6 +31,17 @@ public struct TraceSpan: Sendable, Hashable {
         self.links = links
         self.status = status
         self.serviceName = serviceName
+    }
+
+    /// With the span ids as OTLP/JSON writes them (16 lower-case hex digits).
+    public init(
+        traceId: String, spanId: String, parentSpanId: String? = nil, name: String, startNanos: UInt64,
+        endNanos: UInt64, attributes: SpanAttributes = [:], links: [String] = [], status: SpanStatus = .unset,
+        serviceName: String? = nil
+    ) {
+        self.init(traceId: traceId, id: SpanID(spanId), parent: parentSpanId.map(SpanID.init), name: name,
+                  startNanos: startNanos, endNanos: endNanos, attributes: attributes, links: links.map(SpanID.init),
+                  status: status, serviceName: serviceName)
     }
 
     /// Seconds since 1970, as `WorkflowEvent` stamps.

@@ -1,8 +1,9 @@
 /// Events per second over the last few whole seconds of wall clock: the dashboard's header and a run's summary in
 /// the server's runs feed count the same way.
 public struct EventRate: Sendable, Hashable {
-    private var buckets = [Int](repeating: 0, count: 4)
-    private var bucketSecond = [Int](repeating: -1, count: 4)
+    // Vectors, not arrays: stored inline, so a run's rate is no heap allocation of its own.
+    private var buckets = SIMD4<Int>(repeating: 0)
+    private var bucketSecond = SIMD4<Int>(repeating: -1)
 
     public init() {}
 
