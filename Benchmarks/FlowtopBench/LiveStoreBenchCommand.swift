@@ -101,7 +101,13 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
         print("  delivered \(outcome.delivered) of \(runs * events) events, out of order or repeated \(outcome.disorder); "
             + "appends \(formatRate(Double(runs * events) / outcome.writeSeconds)) events/s over \(format3(outcome.writeSeconds)) s")
         print("  cross-instance delay (append called → follower has it): p50 \(format3(percentile(0.5))) ms, "
-            + "p99 \(format3(percentile(0.99))) ms, max \(format3(percentile(1))) ms")
+            + "p90 \(format3(percentile(0.9))) ms, p99 \(format3(percentile(0.99))) ms, max \(format3(percentile(1))) ms")
+        let appends = sent.appends.withLock { $0 }.sorted()
+        func appendPercentile(_ p: Double) -> Double {
+            appends.isEmpty ? 0 : appends[min(appends.count - 1, Int(Double(appends.count) * p))] * 1000
+        }
+        print("  of which the append itself (called → committed): p50 \(format3(appendPercentile(0.5))) ms, "
+            + "p90 \(format3(appendPercentile(0.9))) ms, p99 \(format3(appendPercentile(0.99))) ms")
         // The in-run reference: PostgreSQL's own NOTIFY → LISTEN delay between two bare connections, right after.
         let reference = try await Self.notifyDelays(url: store).sorted()
         func referencePercentile(_ p: Double) -> Double {
@@ -127,8 +133,11 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
             let last = min(events, sequence + batch)
             let batchEvents = ((sequence + 1)...last).map { StoredEvent(sequence: $0, json: Self.eventJSON(sequence: $0)) }
             sent.record(id, batchEvents.map(\.sequence), at: clock.now)
+            let called = clock.now
             try await store.appendEvents(
                 StoredEventBatch(run: Self.run(id, state: last == events ? .completed : .running, last: last), events: batchEvents))
+            let took = (clock.now - called).seconds
+            sent.appends.withLock { $0.append(took) }
             sequence = last
             if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
         }
@@ -199,6 +208,8 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
     /// When each event was handed to the store, until its follower takes it.
     final class SendTimes: Sendable {
         private let times = Mutex<[String: [Int: ContinuousClock.Instant]]>([:])
+        /// How long each append took, seconds.
+        let appends = Mutex<[Double]>([])
 
         func record(_ id: String, _ sequences: [Int], at instant: ContinuousClock.Instant) {
             times.withLock { times in

@@ -79,31 +79,13 @@ public final class PostgresRunStore: LiveRunStore {
 
     public func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError) {
         let run = batch.run
-        let last = max(run.lastSequence, batch.events.last?.sequence ?? 0)
-        // One statement, so one transaction: the metadata only when the writer may write, the events only when the
-        // metadata was written, and the notice (delivered at commit) only then.
-        let notified = try await rows(
-            """
-            WITH updated AS (
-                UPDATE flowtop_runs SET workflow = \(run.workflow), prompt = \(run.prompt), model = \(run.model),
-                    state = \(run.state.rawValue), started = \(run.started.timeIntervalSinceReferenceDate),
-                    ended = \(run.ended?.timeIntervalSinceReferenceDate), agents = \(run.agents),
-                    current_agent = \(run.currentAgent), input_tokens = \(run.usage.inputTokens),
-                    output_tokens = \(run.usage.outputTokens), usage_estimated = \(run.usage.estimated),
-                    tool_calls = \(run.toolCalls), last_sequence = greatest(last_sequence, \(last)),
-                    source = \(run.source), incompletely_stored = incompletely_stored OR \(run.incompletelyStored)
-                WHERE id = \(run.id) AND (owner IS NULL OR owner = \(run.owner))
-                RETURNING id, last_sequence, state
-            ), inserted AS (
-                INSERT INTO flowtop_events (run_id, sequence, json)
-                SELECT updated.id, event.sequence, event.json
-                FROM updated, unnest(\(batch.events.map(\.sequence))::bigint[], \(batch.events.map(\.json))::text[])
-                    AS event (sequence, json)
-                ON CONFLICT (run_id, sequence) DO NOTHING
-            )
-            SELECT pg_notify(\(PostgresSchema.channel), \(unescaped: PostgresNoticeHub.payloadSQL)) FROM updated
-            """)
-        if !notified.isEmpty { return }
+        let statement = AppendEventsStatement(batch: batch)
+        let notified = try await answered { client in
+            var count = 0
+            for try await _ in try await client.execute(statement, logger: PostgresNoticeHub.quiet) { count += 1 }
+            return count
+        }
+        if notified > 0 { return }
         let owners = try await rows("SELECT owner FROM flowtop_runs WHERE id = \(run.id)")
         guard let row = owners.first else { throw .unknownRun(run.id) }
         throw .notOwner(runId: run.id, owner: try decode(row, as: String?.self))
@@ -249,24 +231,31 @@ public final class PostgresRunStore: LiveRunStore {
     /// Runs a query and collects its rows; every failure becomes a `RunStoreError` naming the store (redacted), and
     /// a query with no answer within `queryTimeout` is `.unavailable`.
     private func rows(_ query: PostgresQuery) async throws(RunStoreError) -> [PostgresRow] {
+        try await answered { client in
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: PostgresNoticeHub.quiet) {
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+
+    /// What `work` gets from the pool, within `queryTimeout`, with its failures as `rows` words them.
+    private func answered<Value: Sendable>(
+        _ work: @escaping @Sendable (PostgresClient) async throws -> Value
+    ) async throws(RunStoreError) -> Value {
         guard isOpen else { throw .unavailable(store: description, reason: "the store was closed") }
         let client = self.client
         do {
-            return try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
-                group.addTask {
-                    var rows: [PostgresRow] = []
-                    for try await row in try await client.query(query, logger: PostgresNoticeHub.quiet) {
-                        rows.append(row)
-                    }
-                    return rows
-                }
+            return try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask { try await work(client) }
                 group.addTask {
                     try await Task.sleep(for: Self.queryTimeout)
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard case let rows?? = try await group.next() else { throw NoAnswer() }
-                return rows
+                guard case let value?? = try await group.next() else { throw NoAnswer() }
+                return value
             }
         } catch is NoAnswer {
             throw .unavailable(store: description, reason: "no answer within \(Self.queryTimeout.components.seconds) s")

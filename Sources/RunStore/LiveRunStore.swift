@@ -14,16 +14,20 @@ public protocol LiveRunStore: RunStore {
     var isOpen: Bool { get }
 }
 
-/// "Run X has events stored up to sequence N", with the run's state after them.
+/// "Run X has events stored up to sequence N", with the run's state after them, and the batch just committed when
+/// it is small enough to travel with the notice (contiguous, in order; empty otherwise): a follower whose cursor it
+/// continues takes it as it is, without reading the store.
 public struct StoredEventsNotice: Sendable, Hashable {
     public var runId: String
     public var lastSequence: Int
     public var state: StoredRunState
+    public var events: [StoredEvent]
 
-    public init(runId: String, lastSequence: Int, state: StoredRunState) {
+    public init(runId: String, lastSequence: Int, state: StoredRunState, events: [StoredEvent] = []) {
         self.runId = runId
         self.lastSequence = lastSequence
         self.state = state
+        self.events = events
     }
 }
 

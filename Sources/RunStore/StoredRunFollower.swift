@@ -62,10 +62,15 @@ public struct StoredRunFollower: Sendable {
         var run = try await storedRun()
         var cursor = after
         var deliveredSinceBeat = false
+        // Whether the store may hold events past the cursor that no notice brought (then it is read).
+        var mayHaveMore = true
         while true {
-            let before = cursor
-            cursor = try await catchUp(from: cursor, run: &run, deliver: deliver)
-            deliveredSinceBeat = deliveredSinceBeat || cursor != before
+            if mayHaveMore {
+                let before = cursor
+                cursor = try await catchUp(from: cursor, run: &run, deliver: deliver)
+                deliveredSinceBeat = deliveredSinceBeat || cursor != before
+            }
+            mayHaveMore = true
             if run.state != .running, cursor >= run.lastSequence {
                 return run
             }
@@ -75,6 +80,14 @@ public struct StoredRunFollower: Sendable {
                     run = try await storedRun()
                 } else {
                     run.lastSequence = max(run.lastSequence, notice.lastSequence)
+                }
+                // The batch the notice carries, when it continues the cursor: no read. Anything else (a notice
+                // merged away while delivering, a batch too large to carry, a gap) is read from the store.
+                if let first = notice.events.first, first.sequence == cursor + 1 {
+                    try await deliver(notice.events)
+                    cursor = notice.events.last!.sequence
+                    deliveredSinceBeat = true
+                    mayHaveMore = cursor < run.lastSequence
                 }
             case .signal(.catchUp)?:
                 run = try await storedRun()
