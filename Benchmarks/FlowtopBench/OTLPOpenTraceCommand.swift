@@ -27,6 +27,9 @@ struct OTLPOpenTraceCommand: AsyncParsableCommand {
         let bodies = OTLPBenchTraces.batches(spans: spans, batchSize: 512).map { Array($0.readableBytesView) }
         let limits = TraceRuns.Limits(maxOpenTraces: traces * 2, idleTimeout: 1e9, settleDelay: 1e9)
         print("flowtop bench otlp-open: \(traces) open traces of \(OTLPBenchTraces.spansPerTrace) spans")
+        // The reference: what the same trace is on the wire (its share of the protobuf requests).
+        let wire = bodies.reduce(0) { $0 + $1.count } / traces
+        print("  reference, the trace as protobuf on the wire: \(wire) bytes")
 
         guard withRecord else {
             let alone = residentGrowth {
@@ -34,7 +37,7 @@ struct OTLPOpenTraceCommand: AsyncParsableCommand {
                 for body in bodies { _ = try? receiver.export(body, encoding: .protobuf) }
                 return receiver
             }
-            print("  the assembly alone: \(alone / traces) bytes a trace")
+            print("  the assembly alone: \(alone / traces) bytes a trace, \(format3(Double(alone) / Double(traces * wire)))× the wire")
             return
         }
         var logger = Logger(label: "bench")
@@ -47,7 +50,8 @@ struct OTLPOpenTraceCommand: AsyncParsableCommand {
             for body in bodies { _ = try? receiver.export(body, encoding: .protobuf) }
             return receiver
         }
-        print("  with its run record: \(grown / traces) bytes a trace (\(registry.list().count) runs listed)")
+        print("  with its run record: \(grown / traces) bytes a trace, \(format3(Double(grown) / Double(traces * wire)))× the wire "
+            + "(\(registry.list().count) runs listed)")
     }
 
     /// How much the resident memory grew while `build` made what it returns (kept alive until measured).
