@@ -1,9 +1,10 @@
 import Foundation
 import HTTPExchange
 
-/// Follows one stored run as whichever instance owns it writes it: a watcher on instance B of a run live on A. The
-/// store's signals only wake it; the events themselves are always read from the store after the follower's cursor,
-/// so a merged, lost or repeated notice (a reconnect, the server restarted) costs a read, never an event. Events are
+/// Follows one stored run as whichever instance owns it writes it: a watcher on instance B of a run live on A. A
+/// signal that carries the batch right after the follower's cursor is delivered as it is; anything else only wakes
+/// it to read the store after its cursor, so a merged, lost or repeated notice (a reconnect, the server restarted)
+/// costs a read, never an event. Events are
 /// delivered in sequence with none twice; a gap (a batch committed before an earlier one) is waited out, and skipped
 /// only once the run has ended or is marked as incompletely stored (its events were lost, never silently).
 ///

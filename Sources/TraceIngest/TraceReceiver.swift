@@ -178,14 +178,12 @@ public final class TraceReceiver: Sendable {
             }
             pending = held
         }
-        let late = tally.late
-        let ignored = tally.ignored
         let counters = counterState.withLock { counters -> Counters in
             counters.requests += 1
             counters.spans += spans.count - tally.rejected
             counters.rejectedSpans += tally.rejected
-            counters.lateSpans += late
-            counters.ignoredSpans += ignored
+            counters.lateSpans += tally.late
+            counters.ignoredSpans += tally.ignored
             return counters
         }
         if tally.rejected > 0 || counters.lateSpans > 0 { onCounters(counters) }

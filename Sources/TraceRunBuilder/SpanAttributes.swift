@@ -16,10 +16,6 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
         for (key, value) in elements { self[key] = value }
     }
 
-    public init(_ pairs: some Sequence<(String, SpanValue)>) {
-        for (key, value) in pairs { self[key] = value }
-    }
-
     public var isEmpty: Bool { pairs.isEmpty }
     public var count: Int { pairs.count }
 

@@ -214,9 +214,7 @@ public struct TraceAssembly: Sendable {
             switch role {
             case .chat:
                 if case let .pane(pane, _) = owner(of: span, final: final) {
-                    if !span.outputParts.isEmpty {
-                        offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
-                    }
+                    offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                     if let message = span.errorMessage, paneName(of: span) == nil {
                         offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "model call failed: \(message)") }
                     }

@@ -33,17 +33,6 @@ public struct TraceSpan: Sendable, Hashable {
         self.serviceName = serviceName
     }
 
-    /// With the span ids as OTLP/JSON writes them (16 lower-case hex digits).
-    public init(
-        traceId: String, spanId: String, parentSpanId: String? = nil, name: String, startNanos: UInt64,
-        endNanos: UInt64, attributes: SpanAttributes = [:], links: [String] = [], status: SpanStatus = .unset,
-        serviceName: String? = nil
-    ) {
-        self.init(traceId: traceId, id: SpanID(spanId), parent: parentSpanId.map(SpanID.init), name: name,
-                  startNanos: startNanos, endNanos: endNanos, attributes: attributes, links: links.map(SpanID.init),
-                  status: status, serviceName: serviceName)
-    }
-
     /// Seconds since 1970, as `WorkflowEvent` stamps.
     public var startSeconds: Double { Double(startNanos) / 1e9 }
     public var endSeconds: Double { Double(max(endNanos, startNanos)) / 1e9 }
