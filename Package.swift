@@ -221,7 +221,7 @@ let package = Package(
         .target(
             name: "RunStoreOpening",
             dependencies: [
-                "RunStore", "SQLiteRunStore", "PostgresRunStore",
+                "RunStore", "SQLiteRunStore", "PostgresRunStore", "WorkflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

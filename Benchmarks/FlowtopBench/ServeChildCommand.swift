@@ -51,11 +51,7 @@ struct ServeChildCommand: AsyncParsableCommand {
         let catalog = WorkflowCatalog(defaultName: "research-writer", workflows: workflows)
         let configuration = ServerConfiguration(host: "127.0.0.1", port: port, maxConcurrentRuns: maxRuns)
         let modelLabel = client.model.description
-        var storeWriter: StoreWriter?
-        if let opened = try await store.open(logger: logger) {
-            storeWriter = StoreWriter(store: opened, settings: StoreSettings(), logger: logger)
-            try await storeWriter?.start()
-        }
+        let storeWriter = try await store.startWriter(settings: StoreSettings(), logger: logger)
         let server = WorkflowServer(
             configuration: configuration, catalog: catalog, modelLabel: modelLabel, logger: logger, storeWriter: storeWriter)
         let app = server.makeApplication { port in

@@ -52,24 +52,20 @@ struct StoredLocalRun {
         var logger = Logger(label: "flowtop.run")
         // The dashboard owns the screen: only what stops the run may reach stderr then.
         logger.logLevel = showsDashboard ? .critical : .warning
-        let store: any RunStore
-        do {
-            guard let opened = try await location.open(logger: logger) else {
-                throw CommandLineFailure("--store memory keeps nothing: name a file (sqlite:PATH) or a PostgreSQL server")
-            }
-            store = opened
-        } catch let error as CommandLineFailure {
-            throw error
+        // Once the writer started, a lapsed lease (the run's process died) reads as interrupted.
+        let started: StoreWriter?
+        do throws(RunStoreError) {
+            started = try await location.startWriter(settings: StoreSettings(leaseDuration: lease), logger: logger)
         } catch {
             throw CommandLineFailure("\(error)")
         }
-        let writer = StoreWriter(store: store, settings: StoreSettings(leaseDuration: lease), logger: logger)
+        guard let writer = started else {
+            throw CommandLineFailure("--store memory keeps nothing: name a file (sqlite:PATH) or a PostgreSQL server")
+        }
         let prepared: PreparedWorkflow
         do {
-            // A lapsed lease (the run's process died) reads as interrupted from here on.
-            try await writer.start()
             var workflow = fallback ?? WorkflowOptions.defaultWorkflow
-            if fallback == nil, let id, let stored = try await store.run(id: id) { workflow = stored.workflow }
+            if fallback == nil, let id, let stored = try await writer.store.run(id: id) { workflow = stored.workflow }
             prepared = try await options.prepare(defaultPace: pace, fallback: workflow)
         } catch let error as CommandLineFailure {
             await writer.finish()

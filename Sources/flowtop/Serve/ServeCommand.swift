@@ -163,15 +163,10 @@ struct ServeCommand: AsyncParsableCommand {
             location = .defaultSQLite()
         }
         do {
-            guard let opened = try await location.open(logger: logger) else { return nil }
-            let writer = StoreWriter(
-                store: opened,
-                settings: StoreSettings(
-                    leaseDuration: .milliseconds(Int(storeLease * 1000)), retainAge: retain?.duration,
-                    retainRuns: retainRuns),
-                logger: logger)
-            try await writer.start()
-            logger.info("runs are stored", metadata: ["store": .string(opened.description)])
+            let settings = StoreSettings(
+                leaseDuration: .milliseconds(Int(storeLease * 1000)), retainAge: retain?.duration, retainRuns: retainRuns)
+            guard let writer = try await location.startWriter(settings: settings, logger: logger) else { return nil }
+            logger.info("runs are stored", metadata: ["store": .string(writer.store.description)])
             return writer
         } catch {
             throw CommandLineFailure("\(error)").exit()
