@@ -55,8 +55,7 @@ struct AttachBenchCommand: AsyncParsableCommand {
         let latency = try await Self.measure(events: latencyEvents, rate: rate, dialect: .flowtop)
         let sorted = latency.latencies.sorted()
         func percentile(_ p: Double) -> String {
-            guard !sorted.isEmpty else { return "n/a" }
-            return format3(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) + " ms"
+            sorted.isEmpty ? "n/a" : format3(flowtop_bench.percentile(sorted, p) * 1000) + " ms"
         }
         print("  latency, server write → frame shown, \(latencyEvents) events at \(rate)/s: "
             + "p50 \(percentile(0.5)), p99 \(percentile(0.99)), max \(percentile(1.0)) (\(latency.frames) frames)")

@@ -93,29 +93,23 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
             return total
         }
         let delays = outcome.delays.sorted()
-        func percentile(_ p: Double) -> Double {
-            delays.isEmpty ? 0 : delays[min(delays.count - 1, Int(Double(delays.count) * p))] * 1000
-        }
+        func delay(_ p: Double) -> Double { percentile(delays, p) * 1000 }
         let statistics = try await writer.statistics()
         let perMillion = statistics.bytes.map { Double($0) / Double(max(1, statistics.events)) * 1_000_000 }
         print("  delivered \(outcome.delivered) of \(runs * events) events, out of order or repeated \(outcome.disorder); "
             + "appends \(formatRate(Double(runs * events) / outcome.writeSeconds)) events/s over \(format3(outcome.writeSeconds)) s")
-        print("  cross-instance delay (append called → follower has it): p50 \(format3(percentile(0.5))) ms, "
-            + "p90 \(format3(percentile(0.9))) ms, p99 \(format3(percentile(0.99))) ms, max \(format3(percentile(1))) ms")
+        print("  cross-instance delay (append called → follower has it): p50 \(format3(delay(0.5))) ms, "
+            + "p90 \(format3(delay(0.9))) ms, p99 \(format3(delay(0.99))) ms, max \(format3(delay(1))) ms")
         let appends = sent.appends.withLock { $0 }.sorted()
-        func appendPercentile(_ p: Double) -> Double {
-            appends.isEmpty ? 0 : appends[min(appends.count - 1, Int(Double(appends.count) * p))] * 1000
-        }
-        print("  of which the append itself (called → committed): p50 \(format3(appendPercentile(0.5))) ms, "
-            + "p90 \(format3(appendPercentile(0.9))) ms, p99 \(format3(appendPercentile(0.99))) ms")
+        func append(_ p: Double) -> Double { percentile(appends, p) * 1000 }
+        print("  of which the append itself (called → committed): p50 \(format3(append(0.5))) ms, "
+            + "p90 \(format3(append(0.9))) ms, p99 \(format3(append(0.99))) ms")
         // The in-run reference: PostgreSQL's own NOTIFY → LISTEN delay between two bare connections, right after.
         let reference = try await Self.notifyDelays(url: store).sorted()
-        func referencePercentile(_ p: Double) -> Double {
-            reference.isEmpty ? 0 : reference[min(reference.count - 1, Int(Double(reference.count) * p))] * 1000
-        }
+        func notice(_ p: Double) -> Double { percentile(reference, p) * 1000 }
         print("  reference, a bare NOTIFY → LISTEN between two connections (\(reference.count) notices): "
-            + "p50 \(format3(referencePercentile(0.5))) ms, p99 \(format3(referencePercentile(0.99))) ms; the store's p99 is "
-            + "\(format3(percentile(0.99) / max(0.001, referencePercentile(0.99))))× it")
+            + "p50 \(format3(notice(0.5))) ms, p99 \(format3(notice(0.99))) ms; the store's p99 is "
+            + "\(format3(delay(0.99) / max(0.001, notice(0.99))))× it")
         if let perMillion {
             print("  store: \(statistics.events) events, \(format3(perMillion / 1_048_576)) MiB per million events "
                 + "(pg_total_relation_size of the tables, JSON of \(Self.eventJSON(sequence: 1).utf8.count) bytes each)")

@@ -61,7 +61,7 @@ struct MCPBenchCommand: AsyncParsableCommand {
         }
         await client.stop()
         times.sort()
-        func percentile(_ p: Double) -> Double { times[min(times.count - 1, Int(Double(times.count) * p))] }
+        func percentile(_ p: Double) -> Double { flowtop_bench.percentile(times, p) }
         let reference = try PipeEcho.medianRoundTrip(count: calls)
         print("flowtop bench mcp: \(tool) over stdio (\(URL(fileURLWithPath: executable).lastPathComponent)), \(calls) calls")
         print("  round trip: p50 \(format3(percentile(0.5) * 1000)) ms, p99 \(format3(percentile(0.99) * 1000)) ms, "

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import Logging
 import TraceIngest
 import TraceRunBuilder
@@ -61,11 +60,5 @@ struct OTLPOpenTraceCommand: AsyncParsableCommand {
         let after = residentBytes()
         withExtendedLifetime(kept) {}
         return after - before
-    }
-
-    private func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let pages = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -109,7 +109,7 @@ struct ServeBenchCommand: AsyncParsableCommand {
         guard warmUp.ok else { throw BenchFailure("the warm-up request failed") }
         let result = try await phase(group: group, port: server.port, streams: count, server: server)
         let ttfb = result.ttfb.sorted()
-        func percentile(_ p: Double) -> Double { ttfb[min(ttfb.count - 1, Int(Double(ttfb.count) * p))] * 1000 }
+        func percentile(_ p: Double) -> Double { flowtop_bench.percentile(ttfb, p) * 1000 }
         print("  \(count) stream\(count == 1 ? "" : "s") × \(2 * tokens) tokens, store \(store): "
             + "\(formatRate(Double(result.events))) events in \(format3(result.seconds)) s = "
             + "\(formatRate(Double(result.events) / result.seconds)) events/s; "
@@ -201,11 +201,7 @@ final class BenchServerProcess: Sendable {
 
     /// Resident memory (VmRSS) of the server, in bytes.
     func residentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return 0 }
-        let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-        return kilobytes * 1024
+        flowtop_bench.residentBytes(ofProcess: String(process.processIdentifier))
     }
 
     func stop() {

@@ -49,3 +49,8 @@ func format3(_ value: Double) -> String {
     let fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
     return "\(whole).\(fraction)"
 }
+
+/// The value at fraction `p` (0…1) of `sorted` values (nearest rank; 1 is the largest); 0 for none.
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
