@@ -46,6 +46,9 @@ struct OTelListeners: Sendable {
                 Task { await group.triggerGracefulShutdown() }
             }
         } catch {
+            // Cancelled (the runs list was quit): the listeners stopped as asked, whatever the gRPC transport
+            // throws on the way out ("Server transport threw an error", caused by a CancellationError).
+            if Task.isCancelled { return }
             throw CommandLineFailure("cannot receive OTLP on \(display): \(error)")
         }
     }
