@@ -5,20 +5,23 @@ import PostgresNIO
 import PostgresRunStore
 import RunStore
 import Synchronization
+import WorkflowCore
+import WorkflowServer
 
-/// The cross-instance delay of a shared store: two store instances on one PostgreSQL, as two servers have them;
-/// instance A writes many live runs in batches as a server's writer would, instance B follows every run through the
-/// live feed (LISTEN/NOTIFY, then a read after its cursor). Delay: from A handing a batch to the store to B having it.
+/// The cross-instance delay of a shared store: two store instances on one PostgreSQL, as two servers have them.
+/// Instance A is a server's own writing path: a `RunRegistry` whose runs are published event by event into a
+/// `StoreWriter`, which writes every run's batch of a pass in one transaction; instance B follows every run through
+/// the live feed (LISTEN/NOTIFY, then a read after its cursor). Delay: from A publishing an event to B having it.
 struct LiveStoreBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live-store",
-        abstract: "Measure the cross-instance delay of the PostgreSQL store: p50/p99 from one instance's append to another's follower.",
+        abstract: "Measure the cross-instance delay of the PostgreSQL store: p50/p99 from one server publishing an event to another's follower.",
         discussion: """
-            Opens the store twice (two connection pools and listening connections, as two servers), creates --runs \
-            runs on the first, and appends to all of them at once, each --batch events every --interval-ms (a \
-            server's writer batching a run's tokens); a follower per run on the second delivers them. Checks every \
-            run arrives in order with no gap or repeat, and prints the delay percentiles, the appends' events/s and \
-            the store's size per million events. Use an empty database: the runs stay in it.
+            Opens the store twice (two connection pools and listening connections, as two servers). On the first, \
+            a run registry with the server's store writer runs --runs live runs at once, each publishing --batch \
+            events every --interval-ms (a model streaming tokens); a follower per run on the second delivers them. \
+            Checks every run arrives in order with no gap or repeat, and prints the delay percentiles, the events/s \
+            published and the store's size per million events. Use an empty database: the runs stay in it.
             """
     )
 
@@ -31,10 +34,10 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
     @Option(help: "Events per run.")
     var events = 400
 
-    @Option(help: "Events per append (one batch of a server's writer).")
+    @Option(help: "Events a run publishes at once.")
     var batch = 10
 
-    @Option(name: .customLong("interval-ms"), help: "Milliseconds between one run's appends.")
+    @Option(name: .customLong("interval-ms"), help: "Milliseconds between one run's bursts of events.")
     var intervalMilliseconds = 50
 
     func validate() throws {
@@ -45,14 +48,27 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         warnIfDebugBuild()
-        let writer = try await PostgresRunStore.open(url: store)
-        let reader = try await PostgresRunStore.open(url: store)
-        print("flowtop bench live-store: \(writer.description), \(runs) live runs × \(events) events, \(batch) per append "
-            + "every \(intervalMilliseconds) ms; writer and follower are two store instances")
+        let quiet = Logger(label: "flowtop-bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let writerStore = try await PostgresRunStore.open(url: store, logger: quiet)
+        let reader = try await PostgresRunStore.open(url: store, logger: quiet)
+        let journal = StoreWriter(store: writerStore, settings: StoreSettings(), logger: quiet)
+        try await journal.start()
+        let registry = RunRegistry(
+            configuration: ServerConfiguration(eventBufferLimit: events + 16), logger: quiet, journal: journal)
+        print("flowtop bench live-store: \(writerStore.description), \(runs) live runs × \(events) events, \(batch) at "
+            + "once every \(intervalMilliseconds) ms; a server's registry and store writer publish, a second store "
+            + "instance follows")
         let prefix = "bench-\(UUID().uuidString.prefix(8))"
         let ids = (0..<runs).map { "\(prefix)-\($0)" }
+        // Each run's first two events open it; the followers start once every run's row is stored.
         for id in ids {
-            try await writer.createRun(Self.run(id, state: .running, last: 0))
+            registry.publishTraced(runId: id, events: [
+                Self.event(1, .runStarted(.init(runId: id, workflow: "bench", participants: ["writer"]))),
+                Self.event(2, .agentStarted(agent: "writer")),
+            ])
+        }
+        for id in ids {
+            while try await reader.run(id: id)?.lastSequence != 2 { try await Task.sleep(for: .milliseconds(20)) }
         }
         let sent = SendTimes()
         let clock = ContinuousClock()
@@ -61,8 +77,8 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
             for id in ids {
                 group.addTask {
                     var outcome = FollowOutcome()
-                    var expected = 1
-                    try await StoredRunFollower(store: reader, runId: id).follow(after: 0) { events in
+                    var expected = 3
+                    try await StoredRunFollower(store: reader, runId: id).follow(after: 2) { events in
                         let now = clock.now
                         for event in events {
                             if event.sequence != expected { outcome.disorder += 1 }
@@ -74,36 +90,33 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
                     return outcome
                 }
             }
-            // The followers subscribe before the writers start; a follower that has not yet read only catches up.
+            // The followers subscribe before the runs go on; a follower that has not yet read only catches up.
             try await Task.sleep(for: .milliseconds(200))
-            try await withThrowingTaskGroup(of: Void.self) { writers in
+            try await withThrowingTaskGroup(of: Void.self) { publishers in
                 for id in ids {
-                    writers.addTask { try await write(id, to: writer, sent: sent, clock: clock) }
+                    publishers.addTask { try await publish(id, into: registry, sent: sent, clock: clock) }
                 }
-                try await writers.waitForAll()
+                try await publishers.waitForAll()
             }
-            let written = clock.now
+            let published = clock.now
             var total = FollowOutcome()
             for try await one in group {
                 total.delivered += one.delivered
                 total.disorder += one.disorder
                 total.delays += one.delays
             }
-            total.writeSeconds = (written - start).seconds
+            total.writeSeconds = (published - start).seconds
             return total
         }
+        await journal.finish()
         let delays = outcome.delays.sorted()
         func delay(_ p: Double) -> Double { percentile(delays, p) * 1000 }
-        let statistics = try await writer.statistics()
+        let statistics = try await reader.statistics()
         let perMillion = statistics.bytes.map { Double($0) / Double(max(1, statistics.events)) * 1_000_000 }
         print("  delivered \(outcome.delivered) of \(runs * events) events, out of order or repeated \(outcome.disorder); "
-            + "appends \(formatRate(Double(runs * events) / outcome.writeSeconds)) events/s over \(format3(outcome.writeSeconds)) s")
-        print("  cross-instance delay (append called → follower has it): p50 \(format3(delay(0.5))) ms, "
+            + "published \(formatRate(Double(runs * events) / outcome.writeSeconds)) events/s over \(format3(outcome.writeSeconds)) s")
+        print("  cross-instance delay (published on A → follower on B has it): p50 \(format3(delay(0.5))) ms, "
             + "p90 \(format3(delay(0.9))) ms, p99 \(format3(delay(0.99))) ms, max \(format3(delay(1))) ms")
-        let appends = sent.appends.withLock { $0 }.sorted()
-        func append(_ p: Double) -> Double { percentile(appends, p) * 1000 }
-        print("  of which the append itself (called → committed): p50 \(format3(append(0.5))) ms, "
-            + "p90 \(format3(append(0.9))) ms, p99 \(format3(append(0.99))) ms")
         // The in-run reference: PostgreSQL's own NOTIFY → LISTEN delay between two bare connections, right after.
         let reference = try await Self.notifyDelays(url: store).sorted()
         func notice(_ p: Double) -> Double { percentile(reference, p) * 1000 }
@@ -112,27 +125,28 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
             + "\(format3(delay(0.99) / max(0.001, notice(0.99))))× it")
         if let perMillion {
             print("  store: \(statistics.events) events, \(format3(perMillion / 1_048_576)) MiB per million events "
-                + "(pg_total_relation_size of the tables, JSON of \(Self.eventJSON(sequence: 1).utf8.count) bytes each)")
+                + "(pg_total_relation_size of the tables)")
         }
-        await writer.close()
         await reader.close()
         if outcome.delivered != runs * events || outcome.disorder > 0 {
             throw BenchFailure("the followers did not get every event exactly once in order")
         }
     }
 
-    private func write(_ id: String, to store: PostgresRunStore, sent: SendTimes, clock: ContinuousClock) async throws {
-        var sequence = 0
-        while sequence < events {
-            let last = min(events, sequence + batch)
-            let batchEvents = ((sequence + 1)...last).map { StoredEvent(sequence: $0, json: Self.eventJSON(sequence: $0)) }
-            sent.record(id, batchEvents.map(\.sequence), at: clock.now)
-            let called = clock.now
-            try await store.appendEvents(
-                StoredEventBatch(run: Self.run(id, state: last == events ? .completed : .running, last: last), events: batchEvents))
-            let took = (clock.now - called).seconds
-            sent.appends.withLock { $0.append(took) }
-            sequence = last
+    /// One run's events after its first two: bursts of `batch` token deltas, the last event its completion.
+    private func publish(_ id: String, into registry: RunRegistry, sent: SendTimes, clock: ContinuousClock) async throws {
+        var sequence = 2
+        let last = events + 2
+        while sequence < last {
+            let through = min(last, sequence + batch)
+            let burst = ((sequence + 1)...through).map { number in
+                number == last
+                    ? Self.event(number, .runCompleted(finalAgent: "writer", usage: .zero, durationMs: 1))
+                    : Self.event(number, .textDelta(agent: "writer", messageId: "m1", text: "token "))
+            }
+            sent.record(id, burst.map(\.sequence), at: clock.now)
+            registry.publishTraced(runId: id, events: burst)
+            sequence = through
             if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
         }
     }
@@ -181,15 +195,8 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// A token delta as the flowtop wire writes it (about the size of a real one).
-    static func eventJSON(sequence: Int) -> String {
-        #"{"type":"agent_delta","sequence":\#(sequence),"agent":"writer","text":"token "}"#
-    }
-
-    static func run(_ id: String, state: StoredRunState, last: Int) -> StoredRun {
-        StoredRun(
-            id: id, workflow: "bench", prompt: "live-store", model: "scripted", state: state, started: Date(),
-            agents: ["writer"], lastSequence: last, owner: "bench-writer", leaseExpires: Date().addingTimeInterval(600))
+    static func event(_ sequence: Int, _ kind: WorkflowEvent.Kind) -> WorkflowEvent {
+        WorkflowEvent(sequence: sequence, timestamp: Date().timeIntervalSince1970, kind: kind)
     }
 
     struct FollowOutcome: Sendable {
@@ -202,8 +209,6 @@ struct LiveStoreBenchCommand: AsyncParsableCommand {
     /// When each event was handed to the store, until its follower takes it.
     final class SendTimes: Sendable {
         private let times = Mutex<[String: [Int: ContinuousClock.Instant]]>([:])
-        /// How long each append took, seconds.
-        let appends = Mutex<[Double]>([])
 
         func record(_ id: String, _ sequences: [Int], at instant: ContinuousClock.Instant) {
             times.withLock { times in

@@ -6,9 +6,9 @@ import Synchronization
 
 /// The one listening connection a store keeps (opened when the first run is followed), and the followers it wakes:
 /// every append and interruption, by any instance, sends `LAST_SEQUENCE STATE RUN_ID` on `flowtop_events` in its own
-/// transaction, so the notice arrives after the events are visible; a small batch travels with its notice. When the connection is lost it is made again
-/// with backoff, and once it listens again every follower is told to catch up by reading, since notices sent while
-/// nobody listened are gone.
+/// transaction, so the notice arrives after the events are visible; a small batch travels with its notice. When the
+/// connection is lost it is made again with backoff, and once it listens again every follower is told to catch up
+/// by reading, since notices sent while nobody listened are gone.
 final class PostgresNoticeHub: Sendable {
     private struct Subscribers {
         var byRun: [String: [UInt64: AsyncStream<StoredEventsSignal>.Continuation]] = [:]
@@ -111,21 +111,26 @@ final class PostgresNoticeHub: Sendable {
     /// them (see `carried`); anything else is not ours and is ignored. Carried events that do not read as one
     /// contiguous batch are dropped: the follower reads the store instead.
     static func notice(_ payload: String) -> StoredEventsNotice? {
-        let lines = payload.split(separator: "\n", omittingEmptySubsequences: false)
-        let parts = lines[0].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, let sequence = Int(parts[0]), let state = StoredRunState(rawValue: String(parts[1]))
+        // Split on the bytes: the separators are ASCII, and splitting the string by characters (grapheme breaking
+        // every byte of every carried event) was most of a follower's work under a hundred live runs.
+        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
+        let lines = payload.utf8.split(separator: newline, omittingEmptySubsequences: false)
+        let parts = lines[0].split(separator: space, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let sequence = Int(Substring(parts[0])),
+              let state = StoredRunState(rawValue: String(Substring(parts[1])))
         else { return nil }
         var events: [StoredEvent] = []
+        events.reserveCapacity(lines.count - 1)
         for line in lines.dropFirst() {
-            guard let space = line.firstIndex(of: " "), let number = Int(line[..<space]),
+            guard let gap = line.firstIndex(of: space), let number = Int(Substring(line[..<gap])),
                   events.last.map({ $0.sequence + 1 == number }) ?? true
             else {
                 events = []
                 break
             }
-            events.append(StoredEvent(sequence: number, json: String(line[line.index(after: space)...])))
+            events.append(StoredEvent(sequence: number, json: String(Substring(line[line.index(after: gap)...]))))
         }
-        return StoredEventsNotice(runId: String(parts[2]), lastSequence: sequence, state: state, events: events)
+        return StoredEventsNotice(runId: String(Substring(parts[2])), lastSequence: sequence, state: state, events: events)
     }
 
     /// The SQL expression of a notice's payload over `flowtop_runs` columns (or a CTE returning them).

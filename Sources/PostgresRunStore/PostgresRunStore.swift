@@ -7,8 +7,9 @@ import Synchronization
 /// The shared run store: PostgreSQL, for several `flowtop serve` instances that see each other's runs. Opening it
 /// connects once on its own (so an unreachable server or a refused password is a clear error at start-up, naming
 /// the store with its password redacted) and applies the migrations; queries then go through postgres-nio's pool,
-/// which reconnects by itself when the server comes back. Every append is one statement (metadata, events and the
-/// live notice together), idempotent per (run, sequence) and refused unless the writer owns the run.
+/// which reconnects by itself when the server comes back. A writer's append of every run's batch is one statement
+/// (metadata, events and the live notices together), idempotent per (run, sequence) and refused for a run unless
+/// the writer owns it.
 public final class PostgresRunStore: LiveRunStore {
     public let address: PostgresStoreAddress
     private let client: PostgresClient
@@ -77,18 +78,43 @@ public final class PostgresRunStore: LiveRunStore {
         if inserted.isEmpty { throw .duplicateRun(run.id) }
     }
 
-    public func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError) {
-        let run = batch.run
-        let statement = AppendEventsStatement(batch: batch)
-        let notified = try await answered { client in
-            var count = 0
-            for try await _ in try await client.execute(statement, logger: PostgresNoticeHub.quiet) { count += 1 }
-            return count
+    public func appendEvents(_ batches: [StoredEventBatch]) async throws(RunStoreError) -> [String: RunStoreError] {
+        guard !batches.isEmpty else { return [:] }
+        let statement = AppendEventsStatement(batches: Self.onePerRun(batches))
+        let stored = try await answered { client in
+            var ids: Set<String> = []
+            for try await id in try await client.execute(statement, logger: PostgresNoticeHub.quiet) { ids.insert(id) }
+            return ids
         }
-        if notified > 0 { return }
-        let owners = try await rows("SELECT owner FROM flowtop_runs WHERE id = \(run.id)")
-        guard let row = owners.first else { throw .unknownRun(run.id) }
-        throw .notOwner(runId: run.id, owner: try decode(row, as: String?.self))
+        var refused: [String: RunStoreError] = [:]
+        for batch in statement.batches where !stored.contains(batch.run.id) {
+            let id = batch.run.id
+            guard let row = try await rows("SELECT owner FROM flowtop_runs WHERE id = \(id)").first else {
+                refused[id] = .unknownRun(id)
+                continue
+            }
+            refused[id] = .notOwner(runId: id, owner: try decode(row, as: String?.self))
+        }
+        return refused
+    }
+
+    /// A run's batches as one (its events in order, its metadata as of the last): the statement updates each run's
+    /// row once.
+    private static func onePerRun(_ batches: [StoredEventBatch]) -> [StoredEventBatch] {
+        var merged: [StoredEventBatch] = []
+        var index: [String: Int] = [:]
+        for batch in batches {
+            guard let at = index[batch.run.id] else {
+                index[batch.run.id] = merged.count
+                merged.append(batch)
+                continue
+            }
+            let earlier = merged[at].run.lastSequence
+            merged[at].events += batch.events
+            merged[at].run = batch.run
+            merged[at].run.lastSequence = max(earlier, batch.run.lastSequence)
+        }
+        return merged
     }
 
     public func run(id: String) async throws(RunStoreError) -> StoredRun? {
@@ -149,6 +175,21 @@ public final class PostgresRunStore: LiveRunStore {
         return false
     }
 
+    public func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String> {
+        guard !runIds.isEmpty else { return [] }
+        let now = Date().timeIntervalSinceReferenceDate
+        let taken = try await rows(
+            """
+            UPDATE flowtop_runs SET owner = \(owner), lease_expires = \(expires.timeIntervalSinceReferenceDate)
+            WHERE id = ANY(\(runIds))
+                AND (owner IS NULL OR owner = \(owner) OR lease_expires IS NULL OR lease_expires < \(now))
+            RETURNING id
+            """)
+        var held: Set<String> = []
+        for row in taken { held.insert(try decode(row, as: String.self)) }
+        return held
+    }
+
     public func markInterrupted(leasesExpiredBefore now: Date) async throws(RunStoreError) -> [String] {
         let marked = try await rows(
             """
@@ -184,17 +225,22 @@ public final class PostgresRunStore: LiveRunStore {
     }
 
     public func prune(olderThan: Date?, keepingAtMost: Int?) async throws(RunStoreError) -> Int {
-        // Events and checkpoints go with their run (ON DELETE CASCADE). Past `keepingAtMost` counts every run,
-        // running ones too, but only finished ones are deleted.
+        // Events go with their run in the same statement, checkpoints by ON DELETE CASCADE. Past `keepingAtMost`
+        // counts every run, running ones too, but only finished ones are deleted.
         let before = olderThan?.timeIntervalSinceReferenceDate
         let keep = keepingAtMost.map { max(0, $0) }
         let gone = try await rows(
             """
-            DELETE FROM flowtop_runs WHERE state <> 'running' AND (
-                (\(before)::float8 IS NOT NULL AND coalesce(ended, started) < \(before))
-                OR (\(keep)::bigint IS NOT NULL AND id IN (
-                    SELECT id FROM flowtop_runs ORDER BY started DESC, id DESC OFFSET \(keep))))
-            RETURNING id
+            WITH gone AS (
+                DELETE FROM flowtop_runs WHERE state <> 'running' AND (
+                    (\(before)::float8 IS NOT NULL AND coalesce(ended, started) < \(before))
+                    OR (\(keep)::bigint IS NOT NULL AND id IN (
+                        SELECT id FROM flowtop_runs ORDER BY started DESC, id DESC OFFSET \(keep))))
+                RETURNING id
+            ), events AS (
+                DELETE FROM flowtop_events WHERE run_id IN (SELECT id FROM gone)
+            )
+            SELECT id FROM gone
             """)
         return gone.count
     }

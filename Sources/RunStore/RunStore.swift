@@ -17,10 +17,13 @@ public protocol RunStore: Sendable {
     /// already stored is refused with `.duplicateRun`.
     func createRun(_ run: StoredRun) async throws(RunStoreError)
 
-    /// Appends a batch of one run's events, in sequence order, with the run's metadata as of the batch's last event.
-    /// Idempotent per (run, sequence): a batch retried after a lost reply stores nothing twice. Only the lease owner
-    /// writes (`.notOwner` otherwise).
-    func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError)
+    /// Appends batches of several runs' events in one transaction, each in sequence order with its run's metadata
+    /// as of the batch's last event: a writer's whole pass commits once (PostgreSQL commits notifying transactions
+    /// one at a time, so a hundred live runs each committing alone queued behind one another). Idempotent per
+    /// (run, sequence): a batch retried after a lost reply stores nothing twice. Only the lease owner writes: a
+    /// batch refused (`.notOwner`, `.unknownRun`) stores nothing and is returned by run id, the others are stored.
+    /// Throws `.unavailable` when nothing could be written.
+    func appendEvents(_ batches: [StoredEventBatch]) async throws(RunStoreError) -> [String: RunStoreError]
 
     /// One run's metadata, or nil.
     func run(id: String) async throws(RunStoreError) -> StoredRun?
@@ -34,6 +37,11 @@ public protocol RunStore: Sendable {
     /// Takes or renews the lease on a run for `owner` until `expires`: true when `owner` holds it now (it was free,
     /// expired, or already `owner`'s); false when another owner's lease is still valid. Atomic across instances.
     func acquireLease(runId: String, owner: String, expires: Date) async throws(RunStoreError) -> Bool
+
+    /// `acquireLease` for many runs in one statement (a writer renewing its live runs' leases did a round trip per
+    /// run, and its writes waited meanwhile): the ids among `runIds` that `owner` holds now. A run another owner
+    /// holds, or that is not stored, is left out.
+    func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String>
 
     /// Marks every run still `running` whose lease expired before `now` as `interrupted` (a server that died
     /// mid-run: `kill -9`, a crash, a lost machine); returns their ids.
@@ -53,6 +61,13 @@ public protocol RunStore: Sendable {
 
     /// Closes connections and files; calls after this throw `.unavailable`.
     func close() async
+}
+
+extension RunStore {
+    /// Appends one run's batch (see `appendEvents(_:)` for many): its refusal is thrown.
+    public func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError) {
+        if let refused = try await appendEvents([batch])[batch.run.id] { throw refused }
+    }
 }
 
 /// A run as stored: what `GET /api/runs` lists and `flowtop top` shows for history.

@@ -97,39 +97,50 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError) {
-        try await serially { () async throws(RunStoreError) in
+    public func appendEvents(_ batches: [StoredEventBatch]) async throws(RunStoreError) -> [String: RunStoreError] {
+        guard !batches.isEmpty else { return [:] }
+        return try await serially { () async throws(RunStoreError) in
             try await transaction { () async throws(RunStoreError) in
-                let id = batch.run.id
-                guard let row = try await rows("SELECT owner, last_sequence FROM runs WHERE id = ?", [.text(id)]).first
-                else { throw .unknownRun(id) }
-                let owner = row.column("owner")?.string
-                if let owner, owner != batch.run.owner { throw .notOwner(runId: id, owner: owner) }
-                for chunk in stride(from: 0, to: batch.events.count, by: Self.rowsPerInsert) {
-                    let events = batch.events[chunk..<min(chunk + Self.rowsPerInsert, batch.events.count)]
-                    var binds: [SQLiteData] = []
-                    binds.reserveCapacity(events.count * 3)
-                    for event in events {
-                        binds.append(.text(id))
-                        binds.append(.integer(event.sequence))
-                        binds.append(.text(event.json))
-                    }
-                    let values = Array(repeating: "(?, ?, ?)", count: events.count).joined(separator: ", ")
-                    _ = try await rows("INSERT OR IGNORE INTO events (run_id, sequence, json) VALUES \(values)", binds)
+                var refused: [String: RunStoreError] = [:]
+                for batch in batches {
+                    if let refusal = try await append(batch) { refused[batch.run.id] = refusal }
                 }
-                let stored = Int(row.column("last_sequence")?.integer ?? 0)
-                let last = max(stored, batch.events.map(\.sequence).max() ?? 0)
-                _ = try await rows(
-                    """
-                    UPDATE runs SET workflow = ?, prompt = ?, model = ?, state = ?, started = ?, ended = ?, agents = ?,
-                        current_agent = ?, input_tokens = ?, output_tokens = ?, usage_estimated = ?, tool_calls = ?,
-                        last_sequence = ?, source = ?, incompletely_stored = incompletely_stored OR ?
-                    WHERE id = ?
-                    """,
-                    SQLiteRunRow.metadataBinds(batch.run) + [.integer(last), .text(batch.run.source),
-                        .integer(batch.run.incompletelyStored ? 1 : 0), .text(id)])
+                return refused
             }
         }
+    }
+
+    /// One run's batch inside `appendEvents`' transaction; its refusal, having written nothing, or nil.
+    private func append(_ batch: StoredEventBatch) async throws(RunStoreError) -> RunStoreError? {
+        let id = batch.run.id
+        guard let row = try await rows("SELECT owner, last_sequence FROM runs WHERE id = ?", [.text(id)]).first
+        else { return .unknownRun(id) }
+        let owner = row.column("owner")?.string
+        if let owner, owner != batch.run.owner { return .notOwner(runId: id, owner: owner) }
+        for chunk in stride(from: 0, to: batch.events.count, by: Self.rowsPerInsert) {
+            let events = batch.events[chunk..<min(chunk + Self.rowsPerInsert, batch.events.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(events.count * 3)
+            for event in events {
+                binds.append(.text(id))
+                binds.append(.integer(event.sequence))
+                binds.append(.text(event.json))
+            }
+            let values = Array(repeating: "(?, ?, ?)", count: events.count).joined(separator: ", ")
+            _ = try await rows("INSERT OR IGNORE INTO events (run_id, sequence, json) VALUES \(values)", binds)
+        }
+        let stored = Int(row.column("last_sequence")?.integer ?? 0)
+        let last = max(stored, batch.events.map(\.sequence).max() ?? 0)
+        _ = try await rows(
+            """
+            UPDATE runs SET workflow = ?, prompt = ?, model = ?, state = ?, started = ?, ended = ?, agents = ?,
+                current_agent = ?, input_tokens = ?, output_tokens = ?, usage_estimated = ?, tool_calls = ?,
+                last_sequence = ?, source = ?, incompletely_stored = incompletely_stored OR ?
+            WHERE id = ?
+            """,
+            SQLiteRunRow.metadataBinds(batch.run) + [.integer(last), .text(batch.run.source),
+                .integer(batch.run.incompletelyStored ? 1 : 0), .text(id)])
+        return nil
     }
 
     public func run(id: String) async throws(RunStoreError) -> StoredRun? {
@@ -188,6 +199,27 @@ public final class SQLiteRunStore: RunStore {
             if !taken.isEmpty { return true }
             if try await rows("SELECT id FROM runs WHERE id = ?", [.text(runId)]).isEmpty { throw .unknownRun(runId) }
             return false
+        }
+    }
+
+    public func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String> {
+        guard !runIds.isEmpty else { return [] }
+        return try await serially { () async throws(RunStoreError) in
+            try await transaction { () async throws(RunStoreError) in
+                var held: Set<String> = []
+                let now = Date().timeIntervalSinceReferenceDate
+                for id in runIds {
+                    let taken = try await rows(
+                        """
+                        UPDATE runs SET owner = ?, lease_expires = ?
+                        WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_expires IS NULL OR lease_expires < ?)
+                        RETURNING id
+                        """,
+                        [.text(owner), .float(expires.timeIntervalSinceReferenceDate), .text(id), .text(owner), .float(now)])
+                    if !taken.isEmpty { held.insert(id) }
+                }
+                return held
+            }
         }
     }
 

@@ -20,6 +20,17 @@ struct BenchCommandTests {
         #expect(result.stdout.contains("× the reference"))
     }
 
+    @Test(.enabled(if: SharedStoreServeTests.postgres != nil, "needs a PostgreSQL server: eval \"$(scripts/test-postgres start)\""))
+    func liveStoreFollowsEveryEventOfAServersWriterFromASecondInstance() async throws {
+        let url = try #require(SharedStoreServeTests.postgres)
+        let result = try await FlowtopBinary.runBench(
+            ["live-store", "--store", url, "--runs", "3", "--events", "50", "--batch", "5", "--interval-ms", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("delivered 150 of 150 events, out of order or repeated 0"))
+        #expect(result.stdout.contains("cross-instance delay (published on A → follower on B has it): p50"))
+        #expect(!result.stdout.contains("flowtop-test-password"), "the password is redacted")
+    }
+
     @Test func soakReportsRunsAndServerMemory() async throws {
         let result = try await FlowtopBinary.runBench(["soak", "--seconds", "2", "--clients", "3", "--interval", "1"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -30,16 +30,46 @@ struct PostgresRunStoreTests {
         let url = try await TestPostgres.freshDatabase()
         let store = try await TestPostgres.store(url)
         await store.close()
-        let versions = try await TestPostgres.administer(url) { connection in
-            var versions: [Int] = []
-            for try await (version,) in try await connection.query(
-                "SELECT version FROM flowtop_schema_version ORDER BY version", logger: TestPostgres.quiet
-            ).decode((Int.self,)) {
-                versions.append(version)
+        #expect(try await Self.integers("SELECT version FROM flowtop_schema_version ORDER BY version", in: url) == [1, 2])
+    }
+
+    /// The one integer column of a query's rows.
+    static func integers(_ sql: String, in url: String) async throws -> [Int] {
+        try await TestPostgres.administer(url) { connection in
+            var values: [Int] = []
+            for try await (value,) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.quiet)
+                .decode((Int.self,))
+            {
+                values.append(value)
             }
-            return versions
+            return values
         }
-        #expect(versions == [1])
+    }
+
+    @Test("A store at schema version 1 is migrated to 2: its events keep their rows and lose the foreign key")
+    func versionOneIsMigrated() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let first = try await TestPostgres.store(url)
+        let run = Self.run("r1")
+        try await first.createRun(run)
+        try await first.appendEvents(StoredEventBatch(run: run, events: Self.events(1...3)))
+        await first.close()
+        // Back to version 1 as an older flowtop left it: the events' foreign key, no version 2.
+        _ = try await TestPostgres.administer(url) { connection in
+            try await connection.query(
+                """
+                ALTER TABLE flowtop_events ADD CONSTRAINT flowtop_events_run_id_fkey
+                    FOREIGN KEY (run_id) REFERENCES flowtop_runs (id) ON DELETE CASCADE
+                """, logger: TestPostgres.quiet)
+            try await connection.query("DELETE FROM flowtop_schema_version WHERE version = 2", logger: TestPostgres.quiet)
+        }
+        let second = try await TestPostgres.store(url)
+        #expect(try await second.events(ofRun: "r1", after: 0, limit: 10) == Self.events(1...3))
+        await second.close()
+        #expect(try await Self.integers("SELECT version FROM flowtop_schema_version ORDER BY version", in: url) == [1, 2])
+        #expect(try await Self.integers(
+            "SELECT count(*)::int8 FROM pg_constraint WHERE conrelid = 'flowtop_events'::regclass AND contype = 'f'",
+            in: url) == [0])
     }
 
     @Test("Opening a migrated database again keeps its runs")
@@ -65,7 +95,7 @@ struct PostgresRunStoreTests {
             try await TestPostgres.store(url)
         } throws: { error in
             guard case let .newerSchema(_, found, known) = error as? RunStoreError else { return false }
-            return found == 99 && known == 1
+            return found == 99 && known == 2
         }
     }
 

@@ -121,6 +121,63 @@ import WorkflowCore
     }
 
     @Test(arguments: ContractStore.all)
+    func severalRunsBatchesAreStoredInOneAppend(_ kind: ContractStore) async throws {
+        let store = try await kind.make()
+        let first = S.run("r1")
+        var second = S.run("r2", startedAt: 1)
+        try await store.createRun(first)
+        try await store.createRun(second)
+        second.agents = ["writer"]
+        second.currentAgent = "writer"
+        let refused = try await store.appendEvents([
+            StoredEventBatch(run: first, events: S.events(1...3)),
+            StoredEventBatch(run: S.finished(second, at: 5), events: S.events(1...4)),
+        ])
+        #expect(refused.isEmpty)
+        #expect(try await store.events(ofRun: "r1", after: 0, limit: 10) == S.events(1...3))
+        #expect(try await store.events(ofRun: "r2", after: 0, limit: 10) == S.events(1...4))
+        let stored = try await store.run(id: "r2")
+        #expect(stored?.state == .completed)
+        #expect(stored?.agents == ["writer"])
+        #expect(stored?.lastSequence == 4)
+        await store.close()
+    }
+
+    @Test(arguments: ContractStore.all)
+    func aRefusedBatchInAnAppendLeavesTheOtherRunsStored(_ kind: ContractStore) async throws {
+        let store = try await kind.make()
+        try await store.createRun(S.run("mine"))
+        try await store.createRun(S.run("theirs", owner: "instance-b"))
+        let refused = try await store.appendEvents([
+            StoredEventBatch(run: S.run("theirs"), events: S.events(1...2)),
+            StoredEventBatch(run: S.run("mine"), events: S.events(1...2)),
+            StoredEventBatch(run: S.run("ghost"), events: S.events(1...2)),
+        ])
+        #expect(refused == [
+            "theirs": .notOwner(runId: "theirs", owner: "instance-b"), "ghost": .unknownRun("ghost"),
+        ])
+        #expect(try await store.events(ofRun: "mine", after: 0, limit: 10) == S.events(1...2))
+        #expect(try await store.events(ofRun: "theirs", after: 0, limit: 10).isEmpty)
+        await store.close()
+    }
+
+    @Test(arguments: ContractStore.all)
+    func twoBatchesOfOneRunInAnAppendAreStoredInOrder(_ kind: ContractStore) async throws {
+        let store = try await kind.make()
+        let run = S.run("r1")
+        try await store.createRun(run)
+        var later = run
+        later.currentAgent = "writer"
+        _ = try await store.appendEvents([
+            StoredEventBatch(run: run, events: S.events(1...2)), StoredEventBatch(run: later, events: S.events(3...5)),
+        ])
+        #expect(try await store.events(ofRun: "r1", after: 0, limit: 10) == S.events(1...5))
+        #expect(try await store.run(id: "r1")?.lastSequence == 5)
+        #expect(try await store.run(id: "r1")?.currentAgent == "writer")
+        await store.close()
+    }
+
+    @Test(arguments: ContractStore.all)
     func runsAreListedNewestFirstAPageAfterTheRunGivenAsBefore(_ kind: ContractStore) async throws {
         let store = try await kind.make()
         for second in 0..<5 { try await store.createRun(S.run("r\(second)", startedAt: second)) }
@@ -155,6 +212,25 @@ import WorkflowCore
         try await store.createRun(lapsed)
         #expect(try await store.acquireLease(runId: "lapsed", owner: "b", expires: Date().addingTimeInterval(60)))
         #expect(try await store.run(id: "lapsed")?.owner == "b")
+        await store.close()
+    }
+
+    @Test(arguments: ContractStore.all)
+    func leasesRenewedTogetherLeaveOutRunsAnotherHoldsAndUnknownOnes(_ kind: ContractStore) async throws {
+        let store = try await kind.make()
+        try await store.createRun(S.run("mine", owner: "a"))
+        try await store.createRun(S.run("theirs", owner: "b"))
+        var lapsed = S.run("lapsed", owner: "b")
+        lapsed.leaseExpires = Date().addingTimeInterval(-1)
+        try await store.createRun(lapsed)
+        let expires = Date().addingTimeInterval(120)
+        let held = try await store.acquireLeases(
+            runIds: ["mine", "theirs", "lapsed", "ghost"], owner: "a", expires: expires)
+        #expect(held == ["mine", "lapsed"])
+        #expect(try await store.run(id: "lapsed")?.owner == "a")
+        #expect(try await store.run(id: "theirs")?.owner == "b")
+        let renewed = try #require(try await store.run(id: "mine")?.leaseExpires)
+        #expect(abs(renewed.timeIntervalSince(expires)) < 0.001)
         await store.close()
     }
 

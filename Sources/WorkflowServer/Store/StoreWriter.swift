@@ -8,10 +8,11 @@ import WorkflowCore
 
 /// Writes every run's events to the store beside the streams, never on their path: `RunRecord.publish` only queues
 /// an event here (under a lock, no I/O); a task of its own drains the queue every `interval` (at once while events
-/// keep coming) into one `appendEvents` per run. A store that went away (`.unavailable`) is retried with backoff
-/// while the streams go on from memory; the queue is bounded, and a run that loses events past the bound is
-/// marked `incompletelyStored` and logged, never silently. The same task renews this instance's leases on its
-/// live runs, marks runs whose owner died as `interrupted`, and prunes by the retention settings.
+/// keep coming) into one `appendEvents` of every run's batch, one transaction. A store that went away
+/// (`.unavailable`) is retried with backoff while the streams go on from memory; the queue is bounded, and a run
+/// that loses events past the bound is marked `incompletelyStored` and logged, never silently. The same task renews
+/// this instance's leases on its live runs, marks runs whose owner died as `interrupted`, and prunes by the
+/// retention settings.
 public final class StoreWriter: Sendable {
     public let store: any RunStore
     /// This server's id in the store's leases.
@@ -135,6 +136,7 @@ public final class StoreWriter: Sendable {
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
         var failures = 0
         while !state.withLock({ $0.stopping }) {
+            let passStarted = clock.now
             guard let written = await drain() else {
                 if state.withLock({ $0.stopping }) { return }
                 failures += 1
@@ -150,14 +152,16 @@ public final class StoreWriter: Sendable {
                 lastPrune = clock.now
                 try? await prune()
             }
-            if written < settings.batchEvents { try? await Task.sleep(for: settings.interval) }
+            // From the pass's start: an event published just after a pass began waits at most one interval, plus
+            // the pass that writes it.
+            if written < settings.batchEvents { try? await Task.sleep(until: passStarted + settings.interval, clock: clock) }
         }
     }
 
-    /// One pass over the queue: each run's events in one batch. Returns the events written, or nil when the store
-    /// is unavailable (what could not be written stays queued, in order).
+    /// One pass over the queue: every run's events in one transaction, each run's as one batch. Returns the events
+    /// written, or nil when the store is unavailable (what could not be written stays queued, in order).
     private func drain() async -> Int? {
-        let taken = state.withLock { inner -> [(String, Pending)] in
+        var taken = state.withLock { inner -> [(id: String, pending: Pending)] in
             defer {
                 inner.pending.removeAll(keepingCapacity: true)
                 inner.inFlight = inner.buffered
@@ -165,23 +169,46 @@ public final class StoreWriter: Sendable {
             }
             return inner.pending.map { ($0.key, $0.value) }
         }
-        var written = 0
+        guard !taken.isEmpty else { return 0 }
         // However the pass ends, what it took is written, refused, or back in the queue.
         defer { state.withLock { $0.inFlight = 0 } }
+        do throws(RunStoreError) {
+            try await createRows(&taken)
+            let batches = taken.compactMap { batch(of: $0.id, $0.pending) }
+            let refused = try await store.appendEvents(batches)
+            for (id, error) in refused { refuse(id, error) }
+            taken.removeAll { refused[$0.id] != nil }
+        } catch {
+            // `.unavailable`: nothing of the pass was committed (or a lost reply's commit is stored once anyway).
+            requeue(taken)
+            if case let .unavailable(_, reason) = error { noteOutage(reason) } else { noteOutage(error.description) }
+            return nil
+        }
+        let written = taken.reduce(0) { $0 + $1.pending.events.count }
+        state.withLock { inner in
+            inner.inFlight -= written
+            for (id, pending) in taken where pending.events.last?.isTerminal == true || pending.progress.state.isFinished {
+                inner.live.remove(id)
+            }
+        }
+        // A run's checkpoint follows the events it was taken with (a resume never skips a turn whose end was not
+        // stored); one that cannot be written now waits for the next pass.
         for (index, (id, pending)) in taken.enumerated() {
+            guard let checkpoint = pending.checkpoint else { continue }
             do throws(RunStoreError) {
-                try await write(id, pending)
-                written += pending.events.count
-                state.withLock { $0.inFlight -= pending.events.count }
+                try await store.saveCheckpoint(RunCheckpoint(runId: id, sequence: checkpoint.sequence, json: checkpoint.json))
             } catch .unavailable(_, let reason) {
-                requeue(taken[index...])
+                requeue(taken[index...].lazy.filter { $0.pending.checkpoint != nil }.map { entry in
+                    var left = Pending(record: entry.pending.record)
+                    left.progress = entry.pending.progress
+                    left.finished = entry.pending.finished
+                    left.checkpoint = entry.pending.checkpoint
+                    return (entry.id, left)
+                })
                 noteOutage(reason)
                 return nil
             } catch {
-                logger.error("the run store refused a run's events; they are kept in memory only", metadata: [
-                    "store": .string(store.description), "run_id": .string(id), "error": .string(error.description),
-                ])
-                state.withLock { _ = $0.live.remove(id) }
+                refuse(id, error)
             }
         }
         if state.withLock({ $0.outage != nil }) {
@@ -191,48 +218,69 @@ public final class StoreWriter: Sendable {
         return written
     }
 
-    private func write(_ id: String, _ pending: Pending) async throws(RunStoreError) {
-        let record = pending.record
-        var run = StoredRun(
-            id: id, workflow: record.workflow, prompt: record.prompt, model: record.model, state: pending.progress.state,
-            started: record.started, ended: pending.finished, agents: pending.progress.agents,
-            currentAgent: pending.progress.currentAgent, usage: pending.progress.usage,
-            toolCalls: pending.progress.toolCalls, source: record.source.rawValue, owner: instance,
-            leaseExpires: Date().addingTimeInterval(settings.leaseDuration.seconds),
-            incompletelyStored: pending.lost > 0)
-        if !state.withLock({ $0.created.contains(id) }) {
-            var created = run
-            created.state = .running
-            created.ended = nil
+    /// Creates the rows of the runs taken for the first time (a run's first batch needs its row); a run whose row
+    /// is refused leaves the pass.
+    private func createRows(_ taken: inout [(id: String, pending: Pending)]) async throws(RunStoreError) {
+        let created = state.withLock { $0.created }
+        var refused: Set<String> = []
+        for (id, pending) in taken where !created.contains(id) {
+            var run = storedRun(id, pending)
+            run.state = .running
+            run.ended = nil
             do throws(RunStoreError) {
-                try await store.createRun(created)
+                try await store.createRun(run)
             } catch .duplicateRun {
                 // Created by an attempt whose reply was lost.
+            } catch .unavailable(let store, let reason) {
+                throw .unavailable(store: store, reason: reason)
+            } catch {
+                refuse(id, error)
+                refused.insert(id)
+                continue
             }
             state.withLock { inner in
                 inner.created.insert(id)
                 _ = inner.live.insert(id)
             }
         }
+        if !refused.isEmpty { taken.removeAll { refused.contains($0.id) } }
+    }
+
+    /// The run's batch of this pass: its events and its metadata as of the last (nil when there is only a
+    /// checkpoint to write).
+    private func batch(of id: String, _ pending: Pending) -> StoredEventBatch? {
+        guard !pending.events.isEmpty || pending.checkpoint == nil else { return nil }
         if pending.lost > 0 {
             logger.error("the run store was away longer than the buffer holds; the run is stored incompletely",
                          metadata: ["run_id": .string(id), "events_lost": .stringConvertible(pending.lost)])
         }
+        var run = storedRun(id, pending)
         let events = pending.events.map { StoredEvent(sequence: $0.sequence, json: FlowtopWireFormat.json(for: $0)) }
         run.lastSequence = events.last?.sequence ?? 0
-        if !events.isEmpty || pending.checkpoint == nil {
-            try await store.appendEvents(StoredEventBatch(run: run, events: events))
-        }
-        if let checkpoint = pending.checkpoint {
-            try await store.saveCheckpoint(RunCheckpoint(runId: id, sequence: checkpoint.sequence, json: checkpoint.json))
-        }
-        if pending.events.last?.isTerminal == true || pending.progress.state.isFinished {
-            state.withLock { _ = $0.live.remove(id) }
-        }
+        return StoredEventBatch(run: run, events: events)
+    }
+
+    private func storedRun(_ id: String, _ pending: Pending) -> StoredRun {
+        let record = pending.record
+        return StoredRun(
+            id: id, workflow: record.workflow, prompt: record.prompt, model: record.model, state: pending.progress.state,
+            started: record.started, ended: pending.finished, agents: pending.progress.agents,
+            currentAgent: pending.progress.currentAgent, usage: pending.progress.usage,
+            toolCalls: pending.progress.toolCalls, source: record.source.rawValue, owner: instance,
+            leaseExpires: Date().addingTimeInterval(settings.leaseDuration.seconds),
+            incompletelyStored: pending.lost > 0)
+    }
+
+    /// A run the store refused (another instance owns it, or its row is gone): its events stay in memory only.
+    private func refuse(_ id: String, _ error: RunStoreError) {
+        logger.error("the run store refused a run's events; they are kept in memory only", metadata: [
+            "store": .string(store.description), "run_id": .string(id), "error": .string(error.description),
+        ])
+        state.withLock { _ = $0.live.remove(id) }
     }
 
     /// Puts runs' events back in front of anything queued since.
-    private func requeue(_ runs: ArraySlice<(String, Pending)>) {
+    private func requeue(_ runs: some Sequence<(id: String, pending: Pending)>) {
         state.withLock { inner in
             for (id, old) in runs {
                 var merged = old
@@ -265,16 +313,15 @@ public final class StoreWriter: Sendable {
     private func renewLeases() async {
         let live = state.withLock { Array($0.live) }
         let expires = Date().addingTimeInterval(settings.leaseDuration.seconds)
-        for id in live {
-            do throws(RunStoreError) {
-                if try await !store.acquireLease(runId: id, owner: instance, expires: expires) {
-                    logger.error("another instance took a run's lease", metadata: ["run_id": .string(id)])
-                    state.withLock { _ = $0.live.remove(id) }
-                }
-            } catch {
-                noteOutage(error.description)
-                return
+        do throws(RunStoreError) {
+            let held = try await store.acquireLeases(runIds: live, owner: instance, expires: expires)
+            for id in live where !held.contains(id) {
+                logger.error("another instance took a run's lease, or its row is gone", metadata: ["run_id": .string(id)])
+                state.withLock { _ = $0.live.remove(id) }
             }
+        } catch {
+            noteOutage(error.description)
+            return
         }
         _ = try? await store.markInterrupted(leasesExpiredBefore: Date())
     }
@@ -291,8 +338,9 @@ public final class StoreWriter: Sendable {
 
 /// How the writer batches, how long leases last, and what the store keeps.
 public struct StoreSettings: Sendable {
-    /// The longest an event waits in the queue when events are few.
-    public var interval: Duration = .milliseconds(50)
+    /// The longest an event waits in the queue when events are few (a watcher on another instance sees it that
+    /// much later at most, plus the pass that writes it).
+    public var interval: Duration = .milliseconds(10)
     /// At this many events a pass follows the last at once.
     public var batchEvents = 256
     /// Events queued at most while the store is away; past it, runs are stored incompletely.
