@@ -71,6 +71,8 @@ public final class TraceReceiver: Sendable {
 
     private let shards: [Shard]
     private let counterState = Mutex(Counters())
+    /// The requests being read, which a trace that became complete meanwhile waits for.
+    private let tickets = Mutex(RequestTickets())
     private let deliver: @Sendable ([TraceRuns.Update]) -> Void
     private let onCounters: @Sendable (Counters) -> Void
     /// Ends settled and idle traces twenty times a second: a trace's last request may be followed by none, and a
@@ -105,10 +107,11 @@ public final class TraceReceiver: Sendable {
 
     private func tick() {
         let now = Date().timeIntervalSince1970
+        let window = tickets.withLock { $0.window }
         for shard in shards {
             shard.runs.withLock { runs in
                 guard runs.openTraces > 0 else { return }
-                let updates = runs.expire(now: now)
+                let updates = runs.expire(now: now, window: window)
                 if !updates.isEmpty { deliver(updates) }
             }
         }
@@ -122,6 +125,9 @@ public final class TraceReceiver: Sendable {
 
     /// Decodes one export request body (already inflated) and takes its spans.
     public func export(_ body: [UInt8], encoding: OTLPEncoding) throws(Refusal) -> Acceptance {
+        // From before the decoding: a long body's spans are on their way while it decodes.
+        let ticket = tickets.withLock { $0.begin() }
+        defer { tickets.withLock { $0.finish(ticket) } }
         let spans: [TraceSpan]
         do {
             switch encoding {
@@ -132,12 +138,20 @@ public final class TraceReceiver: Sendable {
             refuse(.malformed(error.reason))
             throw .malformed(error.reason)
         }
-        return accept(spans)
+        return take(spans)
     }
 
     /// Takes decoded spans (the gRPC service decodes its own messages).
     public func accept(_ spans: [TraceSpan]) -> Acceptance {
+        let ticket = tickets.withLock { $0.begin() }
+        defer { tickets.withLock { $0.finish(ticket) } }
+        return take(spans)
+    }
+
+    /// Builds one request's spans into the shards' runs (its ticket held by the caller).
+    private func take(_ spans: [TraceSpan]) -> Acceptance {
         let now = Date().timeIntervalSince1970
+        let window = tickets.withLock { $0.window }
         // Each shard's spans in their order, the shards in the order their first span came.
         var groups: [[TraceSpan]] = Array(repeating: [], count: shards.count)
         var order: [Int] = []
@@ -153,7 +167,7 @@ public final class TraceReceiver: Sendable {
         }
         var tally = Tally()
         func build(_ runs: inout TraceRuns, _ index: Int) -> TraceRuns.Outcome {
-            var outcome = runs.add(groups[index], now: now)
+            var outcome = runs.add(groups[index], now: now, window: window)
             if !outcome.updates.isEmpty { deliver(outcome.updates) }
             outcome.updates = []
             return outcome

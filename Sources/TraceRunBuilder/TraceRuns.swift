@@ -12,11 +12,14 @@ public struct TraceRuns: Sendable {
         public var endedTracesRemembered: Int
         public var idleTimeout: Double
         /// Seconds a trace must stay complete (root and every parent arrived) before its run ends, for spans of
-        /// the same trace still on their way in another request.
+        /// the same trace on their way in a request that has not reached the receiver yet; requests already being
+        /// read are waited for as such (`RequestWindow`). A tenth of a second: the requests of one exporter sent
+        /// at once arrive within milliseconds of each other, and at thousands of runs a second every tenth of a
+        /// second held is hundreds of open traces (half a second held 40 MiB of them).
         public var settleDelay: Double
 
         public init(maxOpenTraces: Int = 10_000, maxSpansPerTrace: Int = 100_000, endedTracesRemembered: Int = 10_000,
-                    idleTimeout: Double = 300, settleDelay: Double = 0.5) {
+                    idleTimeout: Double = 300, settleDelay: Double = 0.1) {
             self.maxOpenTraces = maxOpenTraces
             self.maxSpansPerTrace = maxSpansPerTrace
             self.endedTracesRemembered = endedTracesRemembered
@@ -47,8 +50,14 @@ public struct TraceRuns: Sendable {
     private struct Open {
         var assembly: TraceAssembly
         var lastSeen: Double
-        /// When the trace became complete (nil while it is not).
+        /// When the trace became complete (nil while it is not), and the newest request begun by then.
         var completeSince: Double?
+        var completeBarrier: UInt64 = 0
+
+        func hasSettled(now: Double, delay: Double, window: RequestWindow) -> Bool {
+            guard let completeSince else { return false }
+            return now - completeSince >= delay && window.hasTaken(through: completeBarrier)
+        }
     }
 
     private var open: [String: Open] = [:]
@@ -63,7 +72,8 @@ public struct TraceRuns: Sendable {
 
     public var openTraces: Int { open.count }
 
-    public mutating func add(_ spans: [TraceSpan], now: Double) -> Outcome {
+    /// Takes a batch of spans; `window`: the receiver's requests in flight, whose spans a complete trace waits for.
+    public mutating func add(_ spans: [TraceSpan], now: Double, window: RequestWindow = .untracked) -> Outcome {
         var outcome = Outcome()
         var order: [String] = []
         var byTrace: [String: [TraceSpan]] = [:]
@@ -99,8 +109,13 @@ public struct TraceRuns: Sendable {
             entry.lastSeen = now
             var events = entry.assembly.add(batch, strings: &strings)
             if entry.assembly.isComplete {
-                if entry.completeSince == nil { entry.completeSince = now }
-                if now - entry.completeSince! >= limits.settleDelay { events += entry.assembly.settle() }
+                if entry.completeSince == nil {
+                    entry.completeSince = now
+                    entry.completeBarrier = window.newestBegun
+                }
+                if entry.hasSettled(now: now, delay: limits.settleDelay, window: window) {
+                    events += entry.assembly.settle()
+                }
             } else {
                 entry.completeSince = nil
             }
@@ -118,15 +133,16 @@ public struct TraceRuns: Sendable {
         return outcome
     }
 
-    /// Ends the runs of traces complete for the settle delay, and of traces quiet for longer than the idle
-    /// timeout; returns their last events. Call it on a clock (the receiver does, twenty times a second).
-    public mutating func expire(now: Double) -> [Update] {
+    /// Ends the runs of traces complete for the settle delay (and past the requests in flight when they became
+    /// complete), and of traces quiet for longer than the idle timeout; returns their last events. Call it on a
+    /// clock (the receiver does, twenty times a second).
+    public mutating func expire(now: Double, window: RequestWindow = .untracked) -> [Update] {
         var updates: [Update] = []
         // One pass over the open traces, copying none of them.
         var settled: [String] = []
         var quiet: [String] = []
         for (traceId, entry) in open {
-            if let since = entry.completeSince, now - since >= limits.settleDelay {
+            if entry.hasSettled(now: now, delay: limits.settleDelay, window: window) {
                 settled.append(traceId)
             } else if now - entry.lastSeen > limits.idleTimeout {
                 quiet.append(traceId)
