@@ -12,6 +12,8 @@ import Synchronization
 final class PostgresNoticeHub: Sendable {
     private struct Subscribers {
         var byRun: [String: [UInt64: AsyncStream<StoredEventsSignal>.Continuation]] = [:]
+        /// Subscribers to every run's notices (a server's view of the runs other instances write).
+        var everyRun: [UInt64: AsyncStream<StoredEventsSignal>.Continuation] = [:]
         var nextToken: UInt64 = 0
         var listening: Task<Void, Never>?
         var closed = false
@@ -27,13 +29,18 @@ final class PostgresNoticeHub: Sendable {
         self.logger = logger
     }
 
-    func signals(ofRun id: String) -> AsyncStream<StoredEventsSignal> {
+    /// Signals about run `id`, or about every run when `id` is nil.
+    func signals(ofRun id: String?) -> AsyncStream<StoredEventsSignal> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: StoredEventsSignal.self, bufferingPolicy: .bufferingNewest(1))
         let token = subscribers.withLock { state -> UInt64? in
             guard !state.closed else { return nil }
             state.nextToken += 1
-            state.byRun[id, default: [:]][state.nextToken] = continuation
+            if let id {
+                state.byRun[id, default: [:]][state.nextToken] = continuation
+            } else {
+                state.everyRun[state.nextToken] = continuation
+            }
             if state.listening == nil {
                 state.listening = Task { [self] in await listen() }
             }
@@ -45,6 +52,10 @@ final class PostgresNoticeHub: Sendable {
         }
         continuation.onTermination = { [weak self] _ in
             self?.subscribers.withLock { state in
+                guard let id else {
+                    state.everyRun[token] = nil
+                    return
+                }
                 state.byRun[id]?[token] = nil
                 if state.byRun[id]?.isEmpty == true { state.byRun[id] = nil }
             }
@@ -56,8 +67,9 @@ final class PostgresNoticeHub: Sendable {
     func close() async {
         let (listening, continuations) = subscribers.withLock { state in
             state.closed = true
-            let all = state.byRun.values.flatMap(\.values)
+            let all = state.byRun.values.flatMap(\.values) + state.everyRun.values
             state.byRun = [:]
+            state.everyRun = [:]
             return (state.listening, all)
         }
         continuations.forEach { $0.finish() }
@@ -98,12 +110,14 @@ final class PostgresNoticeHub: Sendable {
     }
 
     private func deliver(_ notice: StoredEventsNotice) {
-        let continuations = subscribers.withLock { state in state.byRun[notice.runId].map { Array($0.values) } ?? [] }
+        let continuations = subscribers.withLock { state in
+            (state.byRun[notice.runId].map { Array($0.values) } ?? []) + state.everyRun.values
+        }
         continuations.forEach { $0.yield(.stored(notice)) }
     }
 
     private func broadcast(_ signal: StoredEventsSignal) {
-        let continuations = subscribers.withLock { state in state.byRun.values.flatMap(\.values) }
+        let continuations = subscribers.withLock { state in state.byRun.values.flatMap(\.values) + state.everyRun.values }
         continuations.forEach { $0.yield(signal) }
     }
 

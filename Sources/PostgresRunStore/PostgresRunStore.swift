@@ -265,6 +265,10 @@ public final class PostgresRunStore: LiveRunStore {
         hub.signals(ofRun: id)
     }
 
+    public func signalsOfEveryRun() -> AsyncStream<StoredEventsSignal> {
+        hub.signals(ofRun: nil)
+    }
+
     // MARK: Queries
 
     /// How long one query may wait for its answer. The pool keeps a query waiting while it tries to reconnect to a

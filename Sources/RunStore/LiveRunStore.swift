@@ -10,6 +10,9 @@ public protocol LiveRunStore: RunStore {
     /// cursor on each, so a merged or missed notice loses nothing.
     func signals(ofRun id: String) -> AsyncStream<StoredEventsSignal>
 
+    /// The same signals about every run, by any instance (a server's runs feed shows the runs others write).
+    func signalsOfEveryRun() -> AsyncStream<StoredEventsSignal>
+
     /// False once `close()` was called: `.unavailable` then is final, not a reason to retry.
     var isOpen: Bool { get }
 }

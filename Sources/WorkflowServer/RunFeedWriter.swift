@@ -18,6 +18,8 @@ struct RunFeedWriter {
     let interval: Duration
     /// Stored history the snapshot adds after the runs held in memory (nil: memory only).
     var history: (any RunStore)? = nil
+    /// A shared store's runs, which other instances write: the snapshot's history, and followed live after it.
+    var shared: SharedStoreRuns? = nil
     /// How many stored runs the snapshot carries at most.
     static let historyLimit = 200
 
@@ -34,12 +36,15 @@ struct RunFeedWriter {
             return bytes
         }
         // The store answering late or not at all leaves the snapshot with what memory holds.
-        let stored = (try? await history?.runs(StoredRunQuery(limit: Self.historyLimit))) ?? []
-        try await writer.write(
-            ByteBuffer(bytes: sse([looks.snapshot(registry.records(), history: stored.map(\.summary))])))
+        let stored = if let shared {
+            await shared.current()
+        } else {
+            ((try? await history?.runs(StoredRunQuery(limit: Self.historyLimit))) ?? []).map(\.summary)
+        }
+        try await writer.write(ByteBuffer(bytes: sse([looks.snapshot(registry.records(), history: stored)])))
         var lastWrite = clock.now
         for await _ in wakeups {
-            let bytes = sse(looks.changes(registry.records(), at: clock.now))
+            let bytes = sse(looks.changes(registry.records(), others: shared?.latest ?? [], at: clock.now))
             if !bytes.isEmpty {
                 try await writer.write(ByteBuffer(bytes: bytes))
                 lastWrite = clock.now
@@ -50,7 +55,7 @@ struct RunFeedWriter {
         }
         // The feed was closed on shutdown (not the client leaving, which cancels this): the last ends go out.
         if !Task.isCancelled {
-            let bytes = sse(looks.changes(registry.records(), at: clock.now))
+            let bytes = sse(looks.changes(registry.records(), others: shared?.latest ?? [], at: clock.now))
             if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
         }
     }
@@ -73,41 +78,56 @@ struct RunFeedLooks {
     ) -> RunFeedEvent {
         let now = Date().timeIntervalSince1970
         let summaries = records.map { $0.runSummary(now: now) }
-        for summary in summaries { sent[summary.id] = (summary, instant) }
         let held = Set(summaries.map(\.id))
-        return .snapshot(summaries + history.filter { !held.contains($0.id) })
+        let stored = history.filter { !held.contains($0.id) }
+        // The history too: a shared store's runs are followed after the snapshot (`changes(_:others:at:)`).
+        for summary in summaries + stored { sent[summary.id] = (summary, instant) }
+        return .snapshot(summaries + stored)
     }
 
     /// The events since the last look: new runs oldest first (started, and ended if already over), then the ends
-    /// and the progress of the runs that changed.
-    mutating func changes(_ records: [RunRecord], at instant: ContinuousClock.Instant) -> [RunFeedEvent] {
+    /// and the progress of the runs that changed. `others`: a shared store's runs (newest first) that other
+    /// instances write; a run the registry holds is told from the registry.
+    mutating func changes(
+        _ records: [RunRecord], others: [RunSummary] = [], at instant: ContinuousClock.Instant
+    ) -> [RunFeedEvent] {
         let now = Date().timeIntervalSince1970
         var events: [RunFeedEvent] = []
         var present = Set<String>()
-        present.reserveCapacity(records.count)
+        present.reserveCapacity(records.count + others.count)
         for record in records.reversed() {
             present.insert(record.id)
-            guard let previous = sent[record.id] else {
-                let summary = record.runSummary(now: now)
-                events.append(.started(summary))
-                if summary.state.isFinished { events.append(.ended(summary)) }
-                sent[record.id] = (summary, instant)
-                continue
-            }
-            if previous.summary.state.isFinished { continue }
-            // Compared whole, so a quiet run's falling events/s is sent too.
-            let summary = record.runSummary(now: now)
-            if summary.state.isFinished {
-                events.append(.ended(summary))
-            } else if summary != previous.summary, instant - previous.at >= interval {
-                events.append(.progress(summary))
-            } else {
-                continue
-            }
-            sent[record.id] = (summary, instant)
+            look(at: record.id, { record.runSummary(now: now) }, at: instant, into: &events)
         }
-        // Runs the registry let go of are forgotten here too (a list keeps them as it likes).
+        for summary in others.reversed() where present.insert(summary.id).inserted {
+            look(at: summary.id, { summary }, at: instant, into: &events)
+        }
+        // Runs the registry (or the store's newest) let go of are forgotten here too (a list keeps them as it likes).
         if sent.count > present.count { sent = sent.filter { present.contains($0.key) } }
         return events
+    }
+
+    /// One run's event since the last look, if any; `summary` is asked only when the run may have changed.
+    private mutating func look(
+        at id: String, _ summary: () -> RunSummary, at instant: ContinuousClock.Instant, into events: inout [RunFeedEvent]
+    ) {
+        guard let previous = sent[id] else {
+            let summary = summary()
+            events.append(.started(summary))
+            if summary.state.isFinished { events.append(.ended(summary)) }
+            sent[id] = (summary, instant)
+            return
+        }
+        if previous.summary.state.isFinished { return }
+        // Compared whole, so a quiet run's falling events/s is sent too.
+        let summary = summary()
+        if summary.state.isFinished {
+            events.append(.ended(summary))
+        } else if summary != previous.summary, instant - previous.at >= interval {
+            events.append(.progress(summary))
+        } else {
+            return
+        }
+        sent[id] = (summary, instant)
     }
 }

@@ -261,7 +261,7 @@ struct WorkflowRoutes {
     private func feed(_ request: Request) -> Response {
         let feedWriter = RunFeedWriter(
             registry: registry, keepaliveInterval: configuration.keepaliveInterval, interval: configuration.feedInterval,
-            history: server.store)
+            history: server.store, shared: server.sharedRuns)
         let body = ResponseBody { writer in
             try await request.body.consumeWithInboundCloseHandler { _ in
                 try await feedWriter.write(to: &writer)

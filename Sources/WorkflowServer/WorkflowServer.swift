@@ -21,6 +21,8 @@ public struct WorkflowServer: Sendable {
     /// Where runs outlive the process (nil: memory only); started with `storeWriter.start()` before the app runs.
     public let storeWriter: StoreWriter?
     var store: (any RunStore)? { storeWriter?.store }
+    /// A shared store's runs that other instances write, for the runs feed (nil unless the store is shared).
+    let sharedRuns: SharedStoreRuns?
 
     public init(
         configuration: ServerConfiguration, catalog: WorkflowCatalog, modelLabel: String?, logger: Logger,
@@ -33,6 +35,9 @@ public struct WorkflowServer: Sendable {
         self.storeWriter = storeWriter
         let registry = RunRegistry(configuration: configuration, logger: logger, journal: storeWriter)
         self.registry = registry
+        sharedRuns = (storeWriter?.store as? any LiveRunStore).map {
+            SharedStoreRuns(store: $0, registry: registry, interval: configuration.feedInterval)
+        }
         self.traceReceiver = TraceReceiver { updates in
             for update in updates { registry.publishTraced(runId: update.runId, events: update.events) }
         }

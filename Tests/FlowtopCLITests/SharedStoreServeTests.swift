@@ -36,6 +36,33 @@ struct SharedStoreServeTests {
         }
     }
 
+    @Test(.enabled(if: postgres != nil, "needs a PostgreSQL server: eval \"$(scripts/test-postgres start)\""))
+    func aRunStartedOnOneServerAppearsLiveOnTheOthersRunsFeedAndEndsThere() async throws {
+        let store = try #require(Self.postgres)
+        _ = try await ChildProcess.withServer(["--store", store, "--pace", "demo"]) { portA, _ in
+            _ = try await ChildProcess.withServer(["--store", store]) { portB, _ in
+                // B's feed opens before the run starts on A: the run can only reach it live.
+                let feed = try await HTTPClient.shared.execute(
+                    HTTPClientRequest(url: "http://127.0.0.1:\(portB)/api/runs/feed"), timeout: .seconds(120))
+                var text = ""
+                var chunks = feed.body.makeAsyncIterator()
+                while !text.contains("event: snapshot"), let chunk = try await chunks.next() { text += String(buffer: chunk) }
+                let started = try await StoreServeTests.startRun(on: portA)
+                let runId = try #require(started.headers.first(name: "X-Run-Id"))
+                _ = try? await started.body.collect(upTo: 1)
+                #expect(!text.contains(runId))
+                func saw(_ type: String) -> Bool {
+                    text.components(separatedBy: "\n\n").contains { $0.contains("event: \(type)") && $0.contains(runId) }
+                }
+                while !saw("run_ended"), let chunk = try await chunks.next() { text += String(buffer: chunk) }
+                #expect(saw("run_started"))
+                #expect(saw("run_ended"))
+                let ended = text.components(separatedBy: "\n\n").first { $0.contains("event: run_ended") && $0.contains(runId) }
+                #expect(ended?.contains(#""state":"completed""#) == true)
+            }
+        }
+    }
+
     /// A PostgreSQL server of the test's own (`scripts/test-postgres` in a folder of its own), to stop and start.
     struct OwnPostgres {
         static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
