@@ -33,6 +33,10 @@ public struct TraceAssembly: Sendable {
     private var nextSequence = 1
     private var serviceName: String?
     public private(set) var isFinished = false
+    /// What the last walk of the spans found for the run's end, when it found the trace complete: with no span
+    /// come since, ending the run needs no other walk (in a complete trace every turn is outermost and every owner
+    /// known, so the final walk would offer nothing the last one did not, but the output and the end).
+    private var completeWalk: RunEndFacts?
     /// Spans that arrived after the run ended.
     public private(set) var lateSpans = 0
 
@@ -65,6 +69,8 @@ public struct TraceAssembly: Sendable {
             }
             if serviceName == nil { serviceName = strings.share(span.serviceName) }
         }
+        isComplete = spansAreComplete
+        completeWalk = nil
         return derive(final: false)
     }
 
@@ -72,7 +78,7 @@ public struct TraceAssembly: Sendable {
     /// a complete trace has stayed complete for a moment, since spans from another batch may still be on the way.
     public mutating func settle() -> [WorkflowEvent] {
         guard !isFinished, isComplete else { return [] }
-        return derive(final: true)
+        return derive(final: true, after: completeWalk)
     }
 
     /// Ends the run with what has arrived (the trace went quiet, or was let go to bound memory).
@@ -90,8 +96,11 @@ public struct TraceAssembly: Sendable {
         return root
     }
 
-    /// The root has arrived and every span's parent is known: nothing more is expected.
-    public var isComplete: Bool {
+    /// The root has arrived and every span's parent is known: nothing more is expected. Worked out once per batch
+    /// (spans change only in `add`), since `TraceRuns` and `settle()` both ask.
+    public private(set) var isComplete = false
+
+    private var spansAreComplete: Bool {
         var hasRoot = false
         for placed in spans.values {
             if let parent = placed.node.parent {
@@ -144,7 +153,15 @@ public struct TraceAssembly: Sendable {
         }
     }
 
-    private mutating func derive(final: Bool) -> [WorkflowEvent] {
+    /// What the run's end is told from: the pane of the turn that ended last, and the pane that failed.
+    private struct RunEndFacts {
+        var lastTurn: (name: String, end: UInt64)?
+        var failedPane: String?
+    }
+
+    /// `final`: the run ends (see `settle()`); `after`: what a walk of these same spans found, so this one is
+    /// spared.
+    private mutating func derive(final: Bool, after walked: RunEndFacts? = nil) -> [WorkflowEvent] {
         var drafts: [Draft] = []
         func offer(_ key: EventKey, at time: Double, rank: Int, turn: SpanID? = nil, _ make: () -> WorkflowEvent.Kind) {
             guard !isSent(key) else { return }
@@ -164,94 +181,97 @@ public struct TraceAssembly: Sendable {
                 .runStarted(.init(runId: traceId, workflow: workflowName(root: root), participants: [], model: model))
             }
         }
-        // A nested span of a pane that already started its turn counts for the turn's outermost span.
-        let started = spans.values.filter { $0.sent.contains(.turnStarted) }
-        for placed in started {
-            spans[turnRoot(of: placed.node).id]?.sent.insert(.turnStarted)
-        }
+        var lastTurn = walked?.lastTurn
+        var failedPane = walked?.failedPane
+        if walked == nil {
+            // A nested span of a pane that already started its turn counts for the turn's outermost span.
+            let started = spans.values.filter { $0.sent.contains(.turnStarted) }
+            for placed in started {
+                spans[turnRoot(of: placed.node).id]?.sent.insert(.turnStarted)
+            }
 
-        var lastTurn: (name: String, end: UInt64)?
-        var failedPane: String?
-        for placed in spans.values {
-            let span = placed.node
-            let role = span.role
-            if role == .workflowRun || role == .workflowBuild { continue }
-            if let pane = paneName(of: span) {
-                let turn = turnRoot(of: span)
-                if span.errorMessage != nil { failedPane = pane }
-                if turn.id == span.id {
-                    if !placed.sent.contains(.turnStarted) {
-                        offer(.span(turn.id, .start), at: turn.startSeconds, rank: 2, turn: turn.id) { .agentStarted(agent: pane) }
-                    }
-                    // Only an agent can sit inside a same-named span (its executor) that has not arrived yet.
-                    let outermost = turn.parent.map { spans[$0] != nil } ?? true || turn.role.isExecutor
-                    if outermost || final {
-                        offer(.span(turn.id, .end), at: turn.endSeconds, rank: 7) {
-                            let summary = summary(ofTurn: turn, pane: pane)
-                            return .agentCompleted(agent: pane, usage: summary.usage, finishReason: summary.finishReason,
-                                                   maxTokens: span.maxTokens)
+            for placed in spans.values {
+                let span = placed.node
+                let role = span.role
+                if role == .workflowRun || role == .workflowBuild { continue }
+                if let pane = paneName(of: span) {
+                    let turn = turnRoot(of: span)
+                    if span.errorMessage != nil { failedPane = pane }
+                    if turn.id == span.id {
+                        if !placed.sent.contains(.turnStarted) {
+                            offer(.span(turn.id, .start), at: turn.startSeconds, rank: 2, turn: turn.id) { .agentStarted(agent: pane) }
                         }
-                        if lastTurn.map({ $0.end <= turn.endNanos }) ?? true { lastTurn = (pane, turn.endNanos) }
+                        // Only an agent can sit inside a same-named span (its executor) that has not arrived yet.
+                        let outermost = turn.parent.map { spans[$0] != nil } ?? true || turn.role.isExecutor
+                        if outermost || final {
+                            offer(.span(turn.id, .end), at: turn.endSeconds, rank: 7) {
+                                let summary = summary(ofTurn: turn, pane: pane)
+                                return .agentCompleted(agent: pane, usage: summary.usage, finishReason: summary.finishReason,
+                                                       maxTokens: span.maxTokens)
+                            }
+                            if lastTurn.map({ $0.end <= turn.endNanos }) ?? true { lastTurn = (pane, turn.endNanos) }
+                        }
+                    }
+                    if let message = span.errorMessage {
+                        offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "failed: \(message)") }
+                    }
+                    for link in span.links {
+                        guard let sent = spans[link]?.node, sent.role == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
+                              from != pane
+                        else { continue }
+                        offer(.transition(link, from: from, to: pane), at: span.startSeconds, rank: 1) {
+                            .transition(from: from, to: pane, reason: nil)
+                        }
+                    }
+                    // An agent's own output, when none of its model calls showed any.
+                    if case .agent = role, !span.outputParts.isEmpty, !placed.sent.contains(.text),
+                       !subtreeHasOutput(turn: span, pane: pane) {
+                        offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
                     }
                 }
-                if let message = span.errorMessage {
-                    offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "failed: \(message)") }
-                }
-                for link in span.links {
-                    guard let sent = spans[link]?.node, sent.role == .messageSend, case let .pane(from, _) = owner(of: sent, final: final),
-                          from != pane
-                    else { continue }
-                    offer(.transition(link, from: from, to: pane), at: span.startSeconds, rank: 1) {
-                        .transition(from: from, to: pane, reason: nil)
+                switch role {
+                case .chat:
+                    if case let .pane(pane, _) = owner(of: span, final: final) {
+                        offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                        if let message = span.errorMessage, paneName(of: span) == nil {
+                            offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "model call failed: \(message)") }
+                        }
                     }
-                }
-                // An agent's own output, when none of its model calls showed any.
-                if case .agent = role, !span.outputParts.isEmpty, !placed.sent.contains(.text),
-                   !subtreeHasOutput(turn: span, pane: pane) {
-                    offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
+                case .tool, .generic:
+                    guard !placed.sent.isSuperset(of: [.tool, .result]), paneName(of: span) == nil || role == .tool,
+                          case let .pane(pane, _) = owner(of: span, final: final)
+                    else { break }
+                    let call = timelineEntry(of: span)
+                    offer(.span(span.id, .tool), at: span.startSeconds, rank: 3) {
+                        .toolCallStarted(agent: pane, callId: call.callId, tool: call.tool, arguments: call.arguments())
+                    }
+                    offer(.span(span.id, .result), at: span.endSeconds, rank: 5) {
+                        .toolResult(.init(agent: pane, callId: call.callId, tool: call.tool, result: call.result,
+                                          isError: span.errorMessage != nil, durationMs: span.durationMs))
+                    }
+                case .messageSend:
+                    guard case let .message(source: named, target: target) = span.facts else { break }
+                    let source: String? = named ?? {
+                        if case let .pane(pane, _) = owner(of: span, final: final) { return pane }
+                        return nil
+                    }()
+                    guard let source, source != target else { break }
+                    offer(.transition(span.id, from: source, to: target), at: span.startSeconds, rank: 1) {
+                        .transition(from: source, to: target, reason: nil)
+                    }
+                case .edgeGroup:
+                    guard case let .undelivered(status, source, target) = span.facts else { break }
+                    offer(.span(span.id, .edge), at: span.endSeconds, rank: 6) {
+                        let from = source.map { "from \($0) " } ?? ""
+                        let to = target.map { "to \($0)" } ?? "to its targets"
+                        let agent = source.flatMap { $0.hasPrefix("internal:") ? nil : $0 }
+                        return .warning(agent: agent, message: "a message \(from)was not routed \(to): \(status ?? "not delivered")")
+                    }
+                default:
+                    break
                 }
             }
-            switch role {
-            case .chat:
-                if case let .pane(pane, _) = owner(of: span, final: final) {
-                    offerEach(.span(span.id, .text), at: span.endSeconds, rank: 4) { textEvents(of: span, pane: pane) }
-                    if let message = span.errorMessage, paneName(of: span) == nil {
-                        offer(.span(span.id, .fail), at: span.endSeconds, rank: 6) { .warning(agent: pane, message: "model call failed: \(message)") }
-                    }
-                }
-            case .tool, .generic:
-                guard !placed.sent.isSuperset(of: [.tool, .result]), paneName(of: span) == nil || role == .tool,
-                      case let .pane(pane, _) = owner(of: span, final: final)
-                else { break }
-                let call = timelineEntry(of: span)
-                offer(.span(span.id, .tool), at: span.startSeconds, rank: 3) {
-                    .toolCallStarted(agent: pane, callId: call.callId, tool: call.tool, arguments: call.arguments())
-                }
-                offer(.span(span.id, .result), at: span.endSeconds, rank: 5) {
-                    .toolResult(.init(agent: pane, callId: call.callId, tool: call.tool, result: call.result,
-                                      isError: span.errorMessage != nil, durationMs: span.durationMs))
-                }
-            case .messageSend:
-                guard case let .message(source: named, target: target) = span.facts else { break }
-                let source: String? = named ?? {
-                    if case let .pane(pane, _) = owner(of: span, final: final) { return pane }
-                    return nil
-                }()
-                guard let source, source != target else { break }
-                offer(.transition(span.id, from: source, to: target), at: span.startSeconds, rank: 1) {
-                    .transition(from: source, to: target, reason: nil)
-                }
-            case .edgeGroup:
-                guard case let .undelivered(status, source, target) = span.facts else { break }
-                offer(.span(span.id, .edge), at: span.endSeconds, rank: 6) {
-                    let from = source.map { "from \($0) " } ?? ""
-                    let to = target.map { "to \($0)" } ?? "to its targets"
-                    let agent = source.flatMap { $0.hasPrefix("internal:") ? nil : $0 }
-                    return .warning(agent: agent, message: "a message \(from)was not routed \(to): \(status ?? "not delivered")")
-                }
-            default:
-                break
-            }
+            if !final, isComplete { completeWalk = RunEndFacts(lastTurn: lastTurn, failedPane: failedPane) }
         }
 
         if final {
