@@ -152,22 +152,18 @@ public final class TraceReceiver: Sendable {
     private func take(_ spans: [TraceSpan]) -> Acceptance {
         let now = Date().timeIntervalSince1970
         let window = tickets.withLock { $0.window }
-        // Each shard's spans in their order, the shards in the order their first span came.
-        var groups: [[TraceSpan]] = Array(repeating: [], count: shards.count)
+        // Each shard's traces in their order, the shards in the order their first trace came: the spans are grouped
+        // by trace once, and each trace's id hashed once to find its shard.
+        var groups: [[[TraceSpan]]] = Array(repeating: [], count: shards.count)
         var order: [Int] = []
-        if shards.count == 1 {
-            groups[0] = spans
-            order = [0]
-        } else {
-            for span in spans {
-                let index = shardIndex(span.traceId)
-                if groups[index].isEmpty { order.append(index) }
-                groups[index].append(span)
-            }
+        for trace in TraceRuns.byTrace(spans) {
+            let index = shardIndex(trace[0].traceId)
+            if groups[index].isEmpty { order.append(index) }
+            groups[index].append(trace)
         }
         var tally = Tally()
         func build(_ runs: inout TraceRuns, _ index: Int) -> TraceRuns.Outcome {
-            var outcome = runs.add(groups[index], now: now, window: window)
+            var outcome = runs.add(traces: groups[index], now: now, window: window)
             if !outcome.updates.isEmpty { deliver(outcome.updates) }
             outcome.updates = []
             return outcome

@@ -74,20 +74,44 @@ public struct TraceRuns: Sendable {
 
     /// Takes a batch of spans; `window`: the receiver's requests in flight, whose spans a complete trace waits for.
     public mutating func add(_ spans: [TraceSpan], now: Double, window: RequestWindow = .untracked) -> Outcome {
-        var outcome = Outcome()
-        var order: [String] = []
-        var byTrace: [String: [TraceSpan]] = [:]
+        add(traces: Self.byTrace(spans), now: now, window: window)
+    }
+
+    /// A batch's spans by trace, the traces in the order their first span came and each trace's spans in theirs.
+    public static func byTrace(_ spans: [TraceSpan]) -> [[TraceSpan]] {
+        var traces: [[TraceSpan]] = []
+        var index: [String: Int] = [:]
         for span in spans {
-            guard Self.isValidID(span.traceId, length: 32), span.id.isValid else {
-                outcome.rejected += 1
-                if outcome.rejectReason == nil { outcome.rejectReason = "a span without a valid trace or span id" }
+            if let at = index[span.traceId] {
+                traces[at].append(span)
+            } else {
+                index[span.traceId] = traces.count
+                traces.append([span])
+            }
+        }
+        return traces
+    }
+
+    /// `add(_:now:window:)` for spans already grouped by trace (`byTrace`): the receiver groups them once, to
+    /// share the traces among its shards.
+    public mutating func add(traces: [[TraceSpan]], now: Double, window: RequestWindow = .untracked) -> Outcome {
+        var outcome = Outcome()
+        func reject(_ count: Int) {
+            outcome.rejected += count
+            if outcome.rejectReason == nil { outcome.rejectReason = "a span without a valid trace or span id" }
+        }
+        for var batch in traces {
+            guard let traceId = batch.first?.traceId else { continue }
+            guard Self.isValidID(traceId, length: 32) else {
+                reject(batch.count)
                 continue
             }
-            if byTrace[span.traceId] == nil { order.append(span.traceId) }
-            byTrace[span.traceId, default: []].append(span)
-        }
-        for traceId in order {
-            var batch = byTrace[traceId]!
+            if !batch.allSatisfy(\.id.isValid) {
+                let count = batch.count
+                batch.removeAll { !$0.id.isValid }
+                reject(count - batch.count)
+                if batch.isEmpty { continue }
+            }
             if ended.contains(traceId) {
                 outcome.late += batch.count
                 continue
