@@ -68,7 +68,9 @@ struct ServeBenchCommand: AsyncParsableCommand {
                 let memory = try await measure(group: group, streams: count, store: .memory)
                 if store == .memory { continue }
                 let stored = try await measure(group: group, streams: count, store: store)
-                ratios.append(try await compare(stored, against: memory, showingSize: round == 1))
+                // PostgreSQL keeps a deleted phase's space until it vacuums: its size is the first phase's only.
+                let showingSize = if case .postgres = store { count == counts.first && round == 1 } else { round == 1 }
+                ratios.append(try await compare(stored, against: memory, showingSize: showingSize))
             }
             if ratios.count > 1 {
                 let sorted = ratios.sorted()
@@ -83,8 +85,8 @@ struct ServeBenchCommand: AsyncParsableCommand {
 
     /// Prints a store phase against the memory phase before it, with what the store kept, and empties the store
     /// for the next phase; returns the ratio of their rates.
-    /// `showingSize`: the first round only; PostgreSQL keeps a deleted round's space until it vacuums, so a later
-    /// round's size per event counts the rounds before it.
+    /// `showingSize`: whether the store's size per event is this phase's own (a later phase's, on PostgreSQL,
+    /// counts the space of the phases before it).
     private func compare(
         _ stored: (rate: Double, events: Int), against memory: (rate: Double, events: Int), showingSize: Bool
     ) async throws -> Double {

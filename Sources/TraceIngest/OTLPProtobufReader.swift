@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TraceRunBuilder
 
 /// A protobuf `ExportTraceServiceRequest` read straight into `TraceSpan`s, without SwiftProtobuf's message tree (a
@@ -179,7 +186,7 @@ struct OTLPProtobufReader {
             name: name, startNanos: start, endNanos: end, attributes: attributes,
             links: links.compactMap { link in
                 // A link to another trace is left out (an empty trace id is this one).
-                if let linkTrace = link.trace, !linkTrace.isEmpty, !linkTrace.elementsEqual(traceBytes) { return nil }
+                if let linkTrace = link.trace, !linkTrace.isEmpty, !Self.same(linkTrace, traceBytes) { return nil }
                 return link.span.map(SpanID.init(bytes:)) ?? SpanID(bits: 0)
             },
             status: status)
@@ -391,16 +398,25 @@ struct OTLPProtobufReader {
         let start = position
         guard let data = lengthDelimited() else { return nil }
         if data.count > 15, data.count < Self.knownKeys.count {
-            for candidate in Self.knownKeys[data.count] where candidate.utf8.elementsEqual(data) { return candidate }
+            for candidate in Self.knownKeys[data.count] where candidate.bytes.withUnsafeBytes({ Self.same($0, data) }) {
+                return candidate.text
+            }
         }
         position = start
         return string()
     }
 
-    /// By length (the index).
-    private static let knownKeys: [[String]] = {
+    /// Byte for byte, with `memcmp` (a sequence's `elementsEqual` goes a byte at a time through the iterator).
+    static func same(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        guard left.count == right.count else { return false }
+        guard let a = left.baseAddress, let b = right.baseAddress else { return left.count == 0 }
+        return memcmp(a, b, left.count) == 0
+    }
+
+    /// By length (the index), each with its UTF-8.
+    private static let knownKeys: [[(text: String, bytes: [UInt8])]] = {
         let byLength = Dictionary(grouping: keys.filter { $0.utf8.count > 15 }, by: \.utf8.count)
-        return (0...(byLength.keys.max() ?? 0)).map { byLength[$0] ?? [] }
+        return (0...(byLength.keys.max() ?? 0)).map { (byLength[$0] ?? []).map { ($0, Array($0.utf8)) } }
     }()
 
     private static let keys = [
@@ -434,7 +450,7 @@ struct OTLPProtobufReader {
         var lastText = ""
 
         mutating func trace(_ bytes: UnsafeRawBufferPointer?) -> String {
-            if let bytes, let lastBytes, bytes.elementsEqual(lastBytes) { return lastText }
+            if let bytes, let lastBytes, OTLPProtobufReader.same(bytes, lastBytes) { return lastText }
             lastBytes = bytes
             lastText = OTLPProtobufReader.hex(bytes)
             return lastText
