@@ -96,7 +96,10 @@ extension FlowtopBinaryTests {
             try await tmux.run("\(binary) demo --workflow concurrent --pace 400; echo EXIT=$?")
             try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
             try await tmux.type("m")
-            let map = try await tmux.waitFor("the map") { $0.contains("Map · concurrent") }
+            // Waited for whole: a capture can catch a frame half drawn, its title there and the graph not yet.
+            let map = try await tmux.waitFor("the map with its last node") {
+                $0.contains("Map · concurrent") && $0.contains("▶ ✓ Summarizer")
+            }
             #expect(map.contains("✓ Meteorologist"))
             #expect(map.contains("✓ Historian"))
             #expect(map.contains("✓ Travel Guide"))

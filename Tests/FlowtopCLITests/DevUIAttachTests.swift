@@ -224,9 +224,11 @@ struct DevUIAttachTests {
         try await tmux.run("\(FlowtopBinary.url.path) attach \(server.baseURL) --entity research_writer --message 'Seattle weather?'; echo EXIT=$?")
         try await tmux.waitFor("the run to complete") { $0.contains("✓ completed") }
         try await tmux.type("m")
-        let map = try await tmux.waitFor("the map") { $0.contains("Map · workflow") }
-        // The last step (Researcher → Writer) is the lit, heavy edge.
-        #expect(map.contains("✓ input-conversation ────▶ ✓ Researcher ━━━━▶ ✓ Writer"), "\(map)")
+        // The last step (Researcher → Writer) is the lit, heavy edge. Waited for as a whole: a capture can catch
+        // the frame half drawn, its title already there and the graph not yet (seen once on a busy CI run).
+        let edges = "✓ input-conversation ────▶ ✓ Researcher ━━━━▶ ✓ Writer"
+        let map = try await tmux.waitFor("the map with its lit last step") { $0.contains("Map · workflow") && $0.contains(edges) }
+        #expect(map.contains(edges), "\(map)")
         try await tmux.type("q")
         // At 80 columns the command line wraps, so its own `EXIT=$?` starts a line too: wait for the status.
         let after = try await tmux.waitFor("the exit status after quitting") { $0.contains("EXIT=0") || $0.contains("EXIT=1") }

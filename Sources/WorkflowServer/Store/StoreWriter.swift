@@ -169,7 +169,18 @@ public final class StoreWriter: Sendable {
             }
             return inner.pending.map { ($0.key, $0.value) }
         }
-        guard !taken.isEmpty else { return 0 }
+        guard !taken.isEmpty else {
+            guard state.withLock({ $0.outage != nil }) else { return 0 }
+            // Nothing to write, but an outage to see the end of (a lease renewal that failed): ask the store.
+            do throws(RunStoreError) {
+                _ = try await store.runs(StoredRunQuery(limit: 1))
+            } catch {
+                noteOutage(error.description)
+                return nil
+            }
+            noteBack()
+            return 0
+        }
         // However the pass ends, what it took is written, refused, or back in the queue.
         defer { state.withLock { $0.inFlight = 0 } }
         do throws(RunStoreError) {
@@ -211,10 +222,7 @@ public final class StoreWriter: Sendable {
                 refuse(id, error)
             }
         }
-        if state.withLock({ $0.outage != nil }) {
-            logger.notice("the run store is back; buffered events written", metadata: ["store": .string(store.description)])
-            state.withLock { $0.outage = nil }
-        }
+        noteBack()
         return written
     }
 
@@ -298,6 +306,17 @@ public final class StoreWriter: Sendable {
         }
     }
 
+    /// The store answered: an outage noted before is over.
+    private func noteBack() {
+        let wasAway = state.withLock { inner -> Bool in
+            defer { inner.outage = nil }
+            return inner.outage != nil
+        }
+        if wasAway {
+            logger.notice("the run store is back; writes go on", metadata: ["store": .string(store.description)])
+        }
+    }
+
     private func noteOutage(_ reason: String) {
         let first = state.withLock { inner -> Bool in
             defer { inner.outage = reason }
@@ -319,6 +338,7 @@ public final class StoreWriter: Sendable {
                 logger.error("another instance took a run's lease, or its row is gone", metadata: ["run_id": .string(id)])
                 state.withLock { _ = $0.live.remove(id) }
             }
+            if !live.isEmpty { noteBack() }
         } catch {
             noteOutage(error.description)
             return
