@@ -52,7 +52,7 @@ struct RunFeedTests {
         let ids = AsyncStream<String>.makeStream()
         Task {
             let response = try await HTTPClient.shared.execute(
-                harness.request("/api/workflow/stream", body: #"{"message":"Seattle?","workflow":"\#(workflow)"}"#),
+                harness.request("/api/workflow/stream", body: #"{"message":"Weather in Seattle?","workflow":"\#(workflow)"}"#),
                 timeout: .seconds(120))
             ids.continuation.yield(response.headers.first(name: "X-Run-Id") ?? "")
             for try await _ in response.body {}
@@ -97,6 +97,8 @@ struct RunFeedTests {
         guard case let .ended(ended)? = events.last else { return }
         #expect(ended.state == .completed)
         #expect(ended.agents.first == "Triage")
+        // The held agent was the one handed to (a prompt Triage routes nowhere answers itself, and nothing waits).
+        #expect(ended.agents.contains("Weather"))
         #expect(ended.usage.totalTokens > 0)
         #expect(ended.events == harness.server.registry.run(id: second)?.summary.events)
         #expect(ended.eventsPerSecond == 0)
