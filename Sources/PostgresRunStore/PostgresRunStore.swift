@@ -159,25 +159,11 @@ public final class PostgresRunStore: LiveRunStore {
         return events
     }
 
-    public func acquireLease(runId: String, owner: String, expires: Date) async throws(RunStoreError) -> Bool {
-        let now = Date().timeIntervalSinceReferenceDate
-        // One UPDATE: of two instances racing for an expired lease, PostgreSQL's row lock lets one win; the other
-        // re-checks the condition against the winner's row and matches nothing.
-        let taken = try await rows(
-            """
-            UPDATE flowtop_runs SET owner = \(owner), lease_expires = \(expires.timeIntervalSinceReferenceDate)
-            WHERE id = \(runId)
-                AND (owner IS NULL OR owner = \(owner) OR lease_expires IS NULL OR lease_expires < \(now))
-            RETURNING id
-            """)
-        if !taken.isEmpty { return true }
-        if try await rows("SELECT id FROM flowtop_runs WHERE id = \(runId)").isEmpty { throw .unknownRun(runId) }
-        return false
-    }
-
     public func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String> {
         guard !runIds.isEmpty else { return [] }
         let now = Date().timeIntervalSinceReferenceDate
+        // One UPDATE: of two instances racing for an expired lease, PostgreSQL's row lock lets one win; the other
+        // re-checks the condition against the winner's row and matches nothing.
         let taken = try await rows(
             """
             UPDATE flowtop_runs SET owner = \(owner), lease_expires = \(expires.timeIntervalSinceReferenceDate)

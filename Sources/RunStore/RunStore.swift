@@ -34,13 +34,10 @@ public protocol RunStore: Sendable {
     /// Up to `limit` of a run's events with sequence numbers after `after`, oldest first.
     func events(ofRun id: String, after: Int, limit: Int) async throws(RunStoreError) -> [StoredEvent]
 
-    /// Takes or renews the lease on a run for `owner` until `expires`: true when `owner` holds it now (it was free,
-    /// expired, or already `owner`'s); false when another owner's lease is still valid. Atomic across instances.
-    func acquireLease(runId: String, owner: String, expires: Date) async throws(RunStoreError) -> Bool
-
-    /// `acquireLease` for many runs in one statement (a writer renewing its live runs' leases did a round trip per
-    /// run, and its writes waited meanwhile): the ids among `runIds` that `owner` holds now. A run another owner
-    /// holds, or that is not stored, is left out.
+    /// Takes or renews the leases on runs for `owner` until `expires`, in one statement (a writer renewing its live
+    /// runs' leases did a round trip per run, and its writes waited meanwhile): the ids among `runIds` that `owner`
+    /// holds now (each was free, expired, or already `owner`'s). A run whose lease another owner still holds, or
+    /// that is not stored, is left out. Atomic across instances.
     func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String>
 
     /// Marks every run still `running` whose lease expired before `now` as `interrupted` (a server that died
@@ -67,6 +64,14 @@ extension RunStore {
     /// Appends one run's batch (see `appendEvents(_:)` for many): its refusal is thrown.
     public func appendEvents(_ batch: StoredEventBatch) async throws(RunStoreError) {
         if let refused = try await appendEvents([batch])[batch.run.id] { throw refused }
+    }
+
+    /// Takes or renews the lease on one run (see `acquireLeases`): true when `owner` holds it now, false when
+    /// another owner's lease is still valid; a run that is not stored is `.unknownRun`.
+    public func acquireLease(runId: String, owner: String, expires: Date) async throws(RunStoreError) -> Bool {
+        if try await acquireLeases(runIds: [runId], owner: owner, expires: expires).contains(runId) { return true }
+        guard try await run(id: runId) != nil else { throw .unknownRun(runId) }
+        return false
     }
 }
 

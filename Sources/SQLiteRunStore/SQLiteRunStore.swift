@@ -186,22 +186,6 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func acquireLease(runId: String, owner: String, expires: Date) async throws(RunStoreError) -> Bool {
-        try await serially { () async throws(RunStoreError) in
-            let taken = try await rows(
-                """
-                UPDATE runs SET owner = ?, lease_expires = ?
-                WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_expires IS NULL OR lease_expires < ?)
-                RETURNING id
-                """,
-                [.text(owner), .float(expires.timeIntervalSinceReferenceDate), .text(runId), .text(owner),
-                 .float(Date().timeIntervalSinceReferenceDate)])
-            if !taken.isEmpty { return true }
-            if try await rows("SELECT id FROM runs WHERE id = ?", [.text(runId)]).isEmpty { throw .unknownRun(runId) }
-            return false
-        }
-    }
-
     public func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String> {
         guard !runIds.isEmpty else { return [] }
         return try await serially { () async throws(RunStoreError) in

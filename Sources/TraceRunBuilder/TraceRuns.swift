@@ -50,13 +50,12 @@ public struct TraceRuns: Sendable {
     private struct Open {
         var assembly: TraceAssembly
         var lastSeen: Double
-        /// When the trace became complete (nil while it is not), and the newest request begun by then.
-        var completeSince: Double?
-        var completeBarrier: UInt64 = 0
+        /// When the trace became complete, and the newest request begun by then (nil while it is not complete).
+        var complete: (since: Double, barrier: UInt64)?
 
         func hasSettled(now: Double, delay: Double, window: RequestWindow) -> Bool {
-            guard let completeSince else { return false }
-            return now - completeSince >= delay && window.hasTaken(through: completeBarrier)
+            guard let complete else { return false }
+            return now - complete.since >= delay && window.hasTaken(through: complete.barrier)
         }
     }
 
@@ -133,15 +132,12 @@ public struct TraceRuns: Sendable {
             entry.lastSeen = now
             var events = entry.assembly.add(batch, strings: &strings)
             if entry.assembly.isComplete {
-                if entry.completeSince == nil {
-                    entry.completeSince = now
-                    entry.completeBarrier = window.newestBegun
-                }
+                if entry.complete == nil { entry.complete = (now, window.newestBegun) }
                 if entry.hasSettled(now: now, delay: limits.settleDelay, window: window) {
                     events += entry.assembly.settle()
                 }
             } else {
-                entry.completeSince = nil
+                entry.complete = nil
             }
             if !events.isEmpty { outcome.updates.append(Update(runId: traceId, events: events)) }
             if entry.assembly.isFinished {

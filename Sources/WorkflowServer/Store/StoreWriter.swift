@@ -209,11 +209,11 @@ public final class StoreWriter: Sendable {
             do throws(RunStoreError) {
                 try await store.saveCheckpoint(RunCheckpoint(runId: id, sequence: checkpoint.sequence, json: checkpoint.json))
             } catch .unavailable(_, let reason) {
+                // Their events are stored: only the checkpoints go back.
                 requeue(taken[index...].lazy.filter { $0.pending.checkpoint != nil }.map { entry in
-                    var left = Pending(record: entry.pending.record)
-                    left.progress = entry.pending.progress
-                    left.finished = entry.pending.finished
-                    left.checkpoint = entry.pending.checkpoint
+                    var left = entry.pending
+                    left.events = []
+                    left.lost = 0
                     return (entry.id, left)
                 })
                 noteOutage(reason)
@@ -239,9 +239,8 @@ public final class StoreWriter: Sendable {
                 try await store.createRun(run)
             } catch .duplicateRun {
                 // Created by an attempt whose reply was lost.
-            } catch .unavailable(let store, let reason) {
-                throw .unavailable(store: store, reason: reason)
             } catch {
+                if case .unavailable = error { throw error }
                 refuse(id, error)
                 refused.insert(id)
                 continue
