@@ -97,50 +97,106 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
+    /// A pass is three statements whatever the number of runs in it (each in chunks under SQLite's bound on
+    /// parameters): the runs' owners and stored events, every run's new stretches, every run's metadata. A
+    /// statement a run each was most of a pass at a hundred live runs: each is prepared anew.
     public func appendEvents(_ batches: [StoredEventBatch]) async throws(RunStoreError) -> [String: RunStoreError] {
         guard !batches.isEmpty else { return [:] }
         return try await serially { () async throws(RunStoreError) in
             try await transaction { () async throws(RunStoreError) in
+                var runs = try await storedState(of: Array(Set(batches.map(\.run.id))))
                 var refused: [String: RunStoreError] = [:]
+                var stretches: [(id: String, row: SQLiteEventRow)] = []
+                var updates: [String: (run: StoredRun, last: Int, incomplete: Bool)] = [:]
+                var order: [String] = []
                 for batch in batches {
-                    if let refusal = try await append(batch) { refused[batch.run.id] = refusal }
+                    let id = batch.run.id
+                    guard let stored = runs[id] else {
+                        refused[id] = .unknownRun(id)
+                        continue
+                    }
+                    if let owner = stored.owner, owner != batch.run.owner {
+                        refused[id] = .notOwner(runId: id, owner: owner)
+                        continue
+                    }
+                    let rows = SQLiteEventRow.rows(of: batch.events, after: stored.events)
+                    stretches += rows.map { (id, $0) }
+                    runs[id]?.events = rows.last?.last ?? stored.events
+                    let last = max(updates[id]?.last ?? stored.lastSequence, batch.events.map(\.sequence).max() ?? 0)
+                    if updates[id] == nil { order.append(id) }
+                    updates[id] = (batch.run, last, (updates[id]?.incomplete ?? false) || batch.run.incompletelyStored)
                 }
+                try await insert(stretches)
+                try await update(order.compactMap { id in updates[id].map { (id, $0.run, $0.last, $0.incomplete) } })
                 return refused
             }
         }
     }
 
-    /// One run's batch inside `appendEvents`' transaction; its refusal, having written nothing, or nil.
-    private func append(_ batch: StoredEventBatch) async throws(RunStoreError) -> RunStoreError? {
-        let id = batch.run.id
-        guard let row = try await rows("SELECT owner, last_sequence FROM runs WHERE id = ?", [.text(id)]).first
-        else { return .unknownRun(id) }
-        let owner = row.column("owner")?.string
-        if let owner, owner != batch.run.owner { return .notOwner(runId: id, owner: owner) }
-        for chunk in stride(from: 0, to: batch.events.count, by: Self.rowsPerInsert) {
-            let events = batch.events[chunk..<min(chunk + Self.rowsPerInsert, batch.events.count)]
-            var binds: [SQLiteData] = []
-            binds.reserveCapacity(events.count * 3)
-            for event in events {
-                binds.append(.text(id))
-                binds.append(.integer(event.sequence))
-                binds.append(.text(event.json))
+    /// Each run's owner, last sequence, and the newest event stored (0: none); a run not stored is absent.
+    private func storedState(of ids: [String]) async throws(RunStoreError)
+        -> [String: (owner: String?, lastSequence: Int, events: Int)]
+    {
+        var state: [String: (owner: String?, lastSequence: Int, events: Int)] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: Self.parametersPerStatement) {
+            let part = ids[chunk..<min(chunk + Self.parametersPerStatement, ids.count)]
+            let found = try await rows(
+                """
+                SELECT id, owner, last_sequence,
+                    (SELECT MAX(last_sequence) FROM events WHERE run_id = runs.id) AS stored_events
+                FROM runs WHERE id IN (\(Array(repeating: "?", count: part.count).joined(separator: ", ")))
+                """, part.map { .text($0) })
+            for row in found {
+                guard let id = row.column("id")?.string else { continue }
+                state[id] = (row.column("owner")?.string, Int(row.column("last_sequence")?.integer ?? 0),
+                             Int(row.column("stored_events")?.integer ?? 0))
             }
-            let values = Array(repeating: "(?, ?, ?)", count: events.count).joined(separator: ", ")
-            _ = try await rows("INSERT OR IGNORE INTO events (run_id, sequence, json) VALUES \(values)", binds)
         }
-        let stored = Int(row.column("last_sequence")?.integer ?? 0)
-        let last = max(stored, batch.events.map(\.sequence).max() ?? 0)
-        _ = try await rows(
-            """
-            UPDATE runs SET workflow = ?, prompt = ?, model = ?, state = ?, started = ?, ended = ?, agents = ?,
-                current_agent = ?, input_tokens = ?, output_tokens = ?, usage_estimated = ?, tool_calls = ?,
-                last_sequence = ?, source = ?, incompletely_stored = incompletely_stored OR ?
-            WHERE id = ?
-            """,
-            SQLiteRunRow.metadataBinds(batch.run) + [.integer(last), .text(batch.run.source),
-                .integer(batch.run.incompletelyStored ? 1 : 0), .text(id)])
-        return nil
+        return state
+    }
+
+    private func insert(_ stretches: [(id: String, row: SQLiteEventRow)]) async throws(RunStoreError) {
+        let perStatement = Self.parametersPerStatement / 4
+        for chunk in stride(from: 0, to: stretches.count, by: perStatement) {
+            let part = stretches[chunk..<min(chunk + perStatement, stretches.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(part.count * 4)
+            for (id, stretch) in part {
+                binds.append(.text(id))
+                binds.append(.integer(stretch.first))
+                binds.append(.integer(stretch.last))
+                binds.append(.text(stretch.json))
+            }
+            let values = Array(repeating: "(?, ?, ?, ?)", count: part.count).joined(separator: ", ")
+            _ = try await rows("INSERT INTO events (run_id, first_sequence, last_sequence, json) VALUES \(values)", binds)
+        }
+    }
+
+    /// Brings each run's metadata up to date in one `UPDATE … FROM (VALUES …)`.
+    private func update(_ runs: [(id: String, run: StoredRun, last: Int, incomplete: Bool)]) async throws(RunStoreError) {
+        let columns = 16
+        let perStatement = Self.parametersPerStatement / columns
+        for chunk in stride(from: 0, to: runs.count, by: perStatement) {
+            let part = runs[chunk..<min(chunk + perStatement, runs.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(part.count * columns)
+            for (id, run, last, incomplete) in part {
+                binds.append(.text(id))
+                binds += SQLiteRunRow.metadataBinds(run)
+                binds += [.integer(last), .text(run.source), .integer(incomplete ? 1 : 0)]
+            }
+            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+            _ = try await rows(
+                """
+                UPDATE runs SET workflow = v.column2, prompt = v.column3, model = v.column4, state = v.column5,
+                    started = v.column6, ended = v.column7, agents = v.column8, current_agent = v.column9,
+                    input_tokens = v.column10, output_tokens = v.column11, usage_estimated = v.column12,
+                    tool_calls = v.column13, last_sequence = v.column14, source = v.column15,
+                    incompletely_stored = incompletely_stored OR v.column16
+                FROM (VALUES \(Array(repeating: row, count: part.count).joined(separator: ", "))) AS v
+                WHERE runs.id = v.column1
+                """, binds)
+        }
     }
 
     public func run(id: String) async throws(RunStoreError) -> StoredRun? {
@@ -179,10 +235,26 @@ public final class SQLiteRunStore: RunStore {
 
     public func events(ofRun id: String, after: Int, limit: Int) async throws(RunStoreError) -> [StoredEvent] {
         try await serially { () async throws(RunStoreError) in
-            try await rows(
-                "SELECT sequence, json FROM events WHERE run_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
-                [.text(id), .integer(after), .integer(max(0, limit))]
-            ).map { StoredEvent(sequence: Int($0.column("sequence")?.integer ?? 0), json: $0.column("json")?.string ?? "") }
+            // Each stretch holds at least one event: `limit` stretches hold `limit` events or all there are.
+            let stretches = try await rows(
+                """
+                SELECT first_sequence, last_sequence, json FROM events
+                WHERE run_id = ? AND last_sequence > ? ORDER BY last_sequence LIMIT ?
+                """,
+                [.text(id), .integer(after), .integer(max(0, limit))])
+            var events: [StoredEvent] = []
+            for row in stretches where events.count < limit {
+                let stretch = SQLiteEventRow(
+                    first: Int(row.column("first_sequence")?.integer ?? 0), last: Int(row.column("last_sequence")?.integer ?? 0),
+                    json: row.column("json")?.string ?? "")
+                guard let stored = stretch.events else {
+                    throw .notAStore(
+                        store: description,
+                        reason: "run \(id)'s events \(stretch.first)-\(stretch.last) are damaged (not one JSON object a line)")
+                }
+                events += stored.lazy.filter { $0.sequence > after }.prefix(limit - events.count)
+            }
+            return events
         }
     }
 
@@ -275,7 +347,8 @@ public final class SQLiteRunStore: RunStore {
     public func statistics() async throws(RunStoreError) -> RunStoreStatistics {
         try await serially { () async throws(RunStoreError) in
             let runs = try await rows("SELECT COUNT(*) AS n FROM runs").first?.column("n")?.integer ?? 0
-            let events = try await rows("SELECT COUNT(*) AS n FROM events").first?.column("n")?.integer ?? 0
+            let events = try await rows("SELECT COALESCE(SUM(last_sequence - first_sequence + 1), 0) AS n FROM events")
+                .first?.column("n")?.integer ?? 0
             let bytes = [path, path + "-wal"].reduce(0) { total, file in
                 total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
             }
@@ -291,8 +364,8 @@ public final class SQLiteRunStore: RunStore {
 
     // MARK: Statements
 
-    /// Rows per multi-row INSERT: 3 binds each, well under SQLite's limit of bound parameters.
-    private static let rowsPerInsert = 300
+    /// Bound parameters per statement, well under SQLite's limit (32,766).
+    private static let parametersPerStatement = 1_200
 
     private func serially<T: Sendable>(_ body: () async throws(RunStoreError) -> T) async throws(RunStoreError) -> T {
         await gate.enter()

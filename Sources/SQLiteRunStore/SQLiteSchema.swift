@@ -49,6 +49,26 @@ enum SQLiteSchema {
             )
             """,
         ],
+        [
+            // Version 2: a row per stretch of a run's consecutive events (`SQLiteEventRow`), not per event. A
+            // rowid table: a stretch is up to ~150 KiB, past what a WITHOUT ROWID table holds well. Each old event
+            // becomes a stretch of one.
+            "ALTER TABLE events RENAME TO events_v1",
+            """
+            CREATE TABLE events (
+                run_id TEXT NOT NULL,
+                first_sequence INTEGER NOT NULL,
+                last_sequence INTEGER NOT NULL,
+                json TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX events_by_run ON events (run_id, last_sequence)",
+            """
+            INSERT INTO events (run_id, first_sequence, last_sequence, json)
+            SELECT run_id, sequence, sequence, json FROM events_v1 ORDER BY run_id, sequence
+            """,
+            "DROP TABLE events_v1",
+        ],
     ]
 
     static var version: Int { migrations.count }

@@ -45,6 +45,8 @@ public enum FlowtopWireFormat {
     /// One JSON object (no newline) with `type`, `seq`, `ts` and the kind's fields; keys in a fixed order.
     public static func json(for event: WorkflowEvent) -> String {
         var bytes: [UInt8] = []
+        // Most events (a token, a step) fit: no regrowth on the way.
+        bytes.reserveCapacity(256)
         appendJSON(for: event, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -98,8 +100,8 @@ public enum FlowtopWireFormat {
         case let .toolProgress(agent, callId, progress):
             object.add("agent", agent)
             object.add("call_id", callId)
-            object.addRaw("progress", number(progress.progress))
-            if let total = progress.total { object.addRaw("total", number(total)) }
+            object.addNumber("progress", progress.progress)
+            if let total = progress.total { object.addNumber("total", total) }
             if let message = progress.message { object.add("message", message) }
         case let .toolResult(info):
             object.add("agent", info.agent)
@@ -107,7 +109,7 @@ public enum FlowtopWireFormat {
             object.add("tool", info.tool)
             object.add("result", info.result)
             object.addRaw("is_error", info.isError ? "true" : "false")
-            object.addRaw("duration_ms", number(info.durationMs))
+            object.addNumber("duration_ms", info.durationMs)
         case let .agentCompleted(agent, usage, finishReason, maxTokens):
             object.add("agent", agent)
             if let usage { object.addRaw("usage", usageJSON(usage)) }
@@ -150,15 +152,15 @@ public enum FlowtopWireFormat {
         case let .runCompleted(finalAgent, usage, durationMs):
             if let finalAgent { object.add("final_agent", finalAgent) }
             object.addRaw("usage", usageJSON(usage))
-            object.addRaw("duration_ms", number(durationMs))
+            object.addNumber("duration_ms", durationMs)
         case let .runFailed(error, agent):
             object.add("error", error)
             if let agent { object.add("agent", agent) }
         case let .runCancelled(reason):
             if let reason { object.add("reason", reason) }
         }
-        object.addRaw("seq", String(event.sequence))
-        object.addRaw("ts", number(event.timestamp))
+        object.addInteger("seq", event.sequence)
+        object.addNumber("ts", event.timestamp)
     }
 
     private static func usageJSON(_ usage: Usage) -> String {
@@ -168,28 +170,63 @@ public enum FlowtopWireFormat {
 
     /// Milliseconds and timestamps to microsecond precision, which `Double` round-trips through text exactly.
     static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
+        var bytes: [UInt8] = []
+        appendNumber(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `number(_:)` appended as UTF-8 digits, with no string in between (every event's timestamp goes through it).
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
+        guard value.isFinite else {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
         let scaled = (value * 1_000_000).rounded()
         // Below 2^33 a microsecond is wider than a double's step, so the six decimals are the shortest digits that
         // read back as the same double: what Swift's own description prints, without its cost (the timestamp of
         // every event went through it, a twentieth of a stream's time).
         guard abs(scaled) < 8_589_934_592 * 1_000_000 else {
             let micro = scaled / 1_000_000
-            return micro == micro.rounded() && abs(micro) < 1e15 ? String(Int64(micro)) : "\(micro)"
+            let text = micro == micro.rounded() && abs(micro) < 1e15 ? String(Int64(micro)) : "\(micro)"
+            bytes.append(contentsOf: text.utf8)
+            return
         }
         let micros = Int64(scaled)
-        let whole = String(micros / 1_000_000)
-        var fraction = abs(micros % 1_000_000)
-        guard fraction != 0 else { return whole }
+        if micros < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(of: UInt64(abs(micros / 1_000_000)), to: &bytes)
+        var fraction = UInt64(abs(micros % 1_000_000))
+        guard fraction != 0 else { return }
         var digits = 6
         while fraction % 10 == 0 {
             fraction /= 10
             digits -= 1
         }
-        var text = (micros < 0 && micros > -1_000_000 ? "-" : "") + whole + "."
-        let shown = String(fraction)
-        text += String(repeating: "0", count: digits - shown.utf8.count) + shown
-        return text
+        bytes.append(UInt8(ascii: "."))
+        for _ in 0..<digits { bytes.append(UInt8(ascii: "0")) }
+        var index = bytes.count
+        while fraction > 0 {
+            index -= 1
+            bytes[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            fraction /= 10
+        }
+    }
+
+    /// A whole number's decimal digits.
+    static func appendDigits(of value: UInt64, to bytes: inout [UInt8]) {
+        var count = 1
+        var bound: UInt64 = 10
+        while count < 20, value >= bound {
+            count += 1
+            bound = bound &* 10
+        }
+        for _ in 0..<count { bytes.append(UInt8(ascii: "0")) }
+        var index = bytes.count
+        var rest = value
+        repeat {
+            index -= 1
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
     }
 }
 
@@ -207,6 +244,18 @@ struct JSONObjectWriter {
     mutating func add(_ key: StaticString, _ value: String) {
         separate(key)
         JSONValue.writeQuoted(value, to: &bytes)
+    }
+
+    /// A wire number (`FlowtopWireFormat.number`).
+    mutating func addNumber(_ key: StaticString, _ value: Double) {
+        separate(key)
+        FlowtopWireFormat.appendNumber(value, to: &bytes)
+    }
+
+    mutating func addInteger(_ key: StaticString, _ value: Int) {
+        separate(key)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        FlowtopWireFormat.appendDigits(of: UInt64(value.magnitude), to: &bytes)
     }
 
     mutating func addRaw(_ key: StaticString, _ json: String) {

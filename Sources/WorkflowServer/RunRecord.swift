@@ -271,7 +271,9 @@ public final class RunRecord: Sendable {
 extension RunRecord: FlowGate {
     /// Returns at once unless the stream that started the run is more than `pauseLag` events behind; then waits
     /// until it is within `resumeLag`, it stops reading, the run ends, or the run's task is cancelled.
+    /// A run whose events are stored also waits while the store's writer is far behind (`StoreWriter.waitForRoom`).
     public func waitUntilOpen() async {
+        await journal?.waitForRoom()
         guard state.withLock({ $0.pacerLag > Self.pauseLag }) else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -71,6 +71,33 @@ import WorkflowCore
     }
 
     @Test(arguments: ContractStore.all)
+    func aGapInTheNumberingIsKeptAndReadAcross(_ kind: ContractStore) async throws {
+        let store = try await kind.make()
+        let run = S.run("r1")
+        try await store.createRun(run)
+        // Events 4-6 were lost while the store was away: the ones around them are stored as they were numbered.
+        try await store.appendEvents(StoredEventBatch(run: run, events: S.events(1...3) + S.events(7...9)))
+        #expect(try await store.events(ofRun: "r1", after: 0, limit: 100) == S.events(1...3) + S.events(7...9))
+        #expect(try await store.events(ofRun: "r1", after: 2, limit: 3) == S.events(3...3) + S.events(7...8))
+        #expect(try await store.events(ofRun: "r1", after: 5, limit: 100) == S.events(7...9))
+        #expect(try await store.statistics().events == 6)
+        await store.close()
+    }
+
+    @Test(arguments: ContractStore.all)
+    func anEventWhoseTextHoldsNewlinesReadsBackAsItWasStored(_ kind: ContractStore) async throws {
+        let store = try await kind.make()
+        let run = S.run("r1")
+        try await store.createRun(run)
+        var events = S.events(1...4)
+        events[1].json = "{\"type\":\"output\",\n\"output\":\"two\nlines\"}"
+        try await store.appendEvents(StoredEventBatch(run: run, events: events))
+        #expect(try await store.events(ofRun: "r1", after: 0, limit: 100) == events)
+        #expect(try await store.events(ofRun: "r1", after: 1, limit: 2) == Array(events[1...2]))
+        await store.close()
+    }
+
+    @Test(arguments: ContractStore.all)
     func aBatchBringsTheRunsMetadataUpToDate(_ kind: ContractStore) async throws {
         let store = try await kind.make()
         let run = S.run("r1")

@@ -1,7 +1,7 @@
 import Foundation
 import RunStore
 import SQLiteNIO
-import SQLiteRunStore
+@testable import SQLiteRunStore
 import Testing
 
 /// What only the SQLite store does: its file, its journal mode, its schema version, and files it must not touch.
@@ -82,8 +82,78 @@ import Testing
         let other = try await SQLiteConnection.open(storage: .file(path: file))
         _ = try await other.query("PRAGMA user_version = 99")
         try await other.close()
-        await #expect(throws: RunStoreError.newerSchema(store: "sqlite:\(file)", found: 99, known: 1)) {
+        await #expect(throws: RunStoreError.newerSchema(store: "sqlite:\(file)", found: 99, known: SQLiteSchema.version)) {
             _ = try await SQLiteRunStore.open(path: file)
         }
+    }
+
+    @Test func aRunsConsecutiveEventsAreStoredAsOneRowAStretch() async throws {
+        let file = try path()
+        let store = try await SQLiteRunStore.open(path: file)
+        let run = S.run("r1")
+        try await store.createRun(run)
+        try await store.appendEvents(StoredEventBatch(run: run, events: S.events(1...2_500)))
+        try await store.appendEvents(StoredEventBatch(run: run, events: S.events(2_501...2_600)))
+        await store.close()
+        // 2,500 in one batch: stretches of 1,024, 1,024 and 452; the next batch is a stretch of its own.
+        #expect(try await Self.integers("SELECT last_sequence - first_sequence + 1 FROM events ORDER BY last_sequence", in: file)
+            == [1_024, 1_024, 452, 100])
+        let reopened = try await SQLiteRunStore.open(path: file)
+        #expect(try await reopened.events(ofRun: "r1", after: 1_020, limit: 10) == S.events(1_021...1_030))
+        #expect(try await reopened.statistics().events == 2_600)
+        await reopened.close()
+    }
+
+    @Test func aVersionOneStoreIsMigratedWithItsEvents() async throws {
+        let file = try path()
+        let store = try await SQLiteRunStore.open(path: file)
+        let run = S.run("r1")
+        try await store.createRun(run)
+        await store.close()
+        // The file as flowtop's schema version 1 left it: a row per event (one of them holding a newline).
+        var events = S.events(1...3)
+        events[2].json = "{\"type\":\"output\",\n\"output\":\"done\"}"
+        let old = try await SQLiteConnection.open(storage: .file(path: file))
+        _ = try await old.query("DROP TABLE events")
+        _ = try await old.query(try #require(SQLiteSchema.migrations[0].first { $0.contains("CREATE TABLE events") }))
+        for event in events {
+            _ = try await old.query(
+                "INSERT INTO events (run_id, sequence, json) VALUES (?, ?, ?)", [.text("r1"), .integer(event.sequence), .text(event.json)])
+        }
+        _ = try await old.query("PRAGMA user_version = 1")
+        try await old.close()
+        let migrated = try await SQLiteRunStore.open(path: file)
+        #expect(try await migrated.events(ofRun: "r1", after: 0, limit: 10) == events)
+        try await migrated.appendEvents(StoredEventBatch(run: run, events: S.events(3...5)))
+        #expect(try await migrated.events(ofRun: "r1", after: 0, limit: 10) == events + S.events(4...5))
+        await migrated.close()
+        #expect(try await Self.integers("PRAGMA user_version", in: file) == [SQLiteSchema.version])
+    }
+
+    @Test func aDamagedStretchIsReportedNotReadAsFewerEvents() async throws {
+        let file = try path()
+        let store = try await SQLiteRunStore.open(path: file)
+        let run = S.run("r1")
+        try await store.createRun(run)
+        try await store.appendEvents(StoredEventBatch(run: run, events: S.events(1...5)))
+        let other = try await SQLiteConnection.open(storage: .file(path: file))
+        // Another program cut the stretch's last line off.
+        _ = try await other.query("UPDATE events SET json = substr(json, 1, instr(json, char(10)) - 1)")
+        try await other.close()
+        let error = await #expect(throws: RunStoreError.self) { _ = try await store.events(ofRun: "r1", after: 0, limit: 10) }
+        #expect(error?.description.contains("run r1's events 1-5 are damaged") == true)
+        await store.close()
+    }
+
+    /// The first column of every row `sql` returns, read with a connection of its own.
+    private static func integers(_ sql: String, in file: String) async throws -> [Int] {
+        let connection = try await SQLiteConnection.open(storage: .file(path: file))
+        let rows: [SQLiteRow]
+        do { rows = try await connection.query(sql) } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        return rows.map { Int($0.columns.first?.data.integer ?? -1) }
     }
 }

@@ -27,6 +27,47 @@ struct StoredRunTests {
         try answer.events.map { try FlowtopWireDecoder.decode($0) }
     }
 
+    @Test func aRunFasterThanItsStoreWaitsForTheWriterAndLosesNoEvent() async throws {
+        let path = try Self.storeFile()
+        var settings = StoreSettings()
+        // A queue far smaller than what the instant model makes between two passes: without the writer holding
+        // the model back, the run would lose most of its events and be stored incompletely.
+        settings.bufferLimit = 200
+        settings.backlogLimit = 20
+        let writer = try await Self.writer(path, settings: settings)
+        let server = try await ServerHarness.start(
+            client: ScriptedChatClient(pace: .instant, fixedAnswerTokens: 3_000), storeWriter: writer)
+        let streamed = try await server.stream(#"{"message":"Why is the sky blue?"}"#)
+        let runId = try #require(streamed.headers.first(name: "X-Run-Id"))
+        let events = try Self.decoded(streamed)
+        #expect(events.count > 6_000)
+        let health = try JSONValue(parsing: try await server.send("/api/health", method: .GET).body)
+        #expect(health["store"]?["incomplete_runs"]?.intValue == 0)
+        try await server.shutdown()
+        let store = try await SQLiteRunStore.open(path: path)
+        let run = try #require(try await store.run(id: runId))
+        #expect(!run.incompletelyStored)
+        #expect(try await store.events(ofRun: runId, after: 0, limit: 100_000).map(\.sequence) == events.map(\.sequence))
+        await store.close()
+    }
+
+    @Test func aStoredRunsStreamCarriesEventForEventTheJSONTheStoreKeeps() async throws {
+        let path = try Self.storeFile()
+        let server = try await ServerHarness.start(storeWriter: try await Self.writer(path))
+        let streamed = try await server.stream(#"{"message":"Why is the sky blue?"}"#)
+        let runId = try #require(streamed.headers.first(name: "X-Run-Id"))
+        try await server.shutdown()
+        let store = try await SQLiteRunStore.open(path: path)
+        let stored = try await store.events(ofRun: runId, after: 0, limit: 10_000)
+        await store.close()
+        let events = try streamed.events
+        #expect(events.count > 10)
+        #expect(events.map(\.data) == stored.map(\.json))
+        #expect(events.map(\.id) == stored.map { String($0.sequence) })
+        // Made once by the record, it is what the wire format makes of each event.
+        #expect(try stored.map { FlowtopWireFormat.json(for: try FlowtopWireDecoder.decode(json: $0.json)) } == stored.map(\.json))
+    }
+
     @Test func aRunStoredBeforeARestartIsListedAndItsEventsResumeAfterLastEventID() async throws {
         let path = try Self.storeFile()
         let first = try await ServerHarness.start(storeWriter: try await Self.writer(path))

@@ -10,7 +10,10 @@ import WorkflowCore
 /// an event here (under a lock, no I/O); a task of its own drains the queue every `interval` (at once while events
 /// keep coming) into one `appendEvents` of every run's batch, one transaction. A store that went away
 /// (`.unavailable`) is retried with backoff while the streams go on from memory; the queue is bounded, and a run
-/// that loses events past the bound is marked `incompletelyStored` and logged, never silently. The same task renews
+/// that loses events past the bound is marked `incompletelyStored` and logged, never silently. While the store
+/// answers, a writer that falls `backlogLimit` events behind holds the runs' models (`waitForRoom`, through the runs'
+/// flow gates) until it is half way back, so a server busier than its store slows down instead of losing events;
+/// during an outage nothing waits. The same task renews
 /// this instance's leases on its live runs, marks runs whose owner died as `interrupted`, and prunes by the
 /// retention settings.
 public final class StoreWriter: Sendable {
@@ -61,6 +64,21 @@ public final class StoreWriter: Sendable {
         var incompleteRuns = 0
         /// Set by `finish`: the task ends after its pass in flight (never cancelled mid-write).
         var stopping = false
+        /// Runs' models waiting for the backlog to shrink (`waitForRoom`).
+        var waiting: [CheckedContinuation<Void, Never>] = []
+
+        var backlog: Int { buffered + inFlight }
+
+        /// Whether a model may go on: the backlog is under `limit`, or the store is away (the streams go on from
+        /// memory), or the writer is stopping.
+        func hasRoom(below limit: Int) -> Bool { backlog < limit || outage != nil || stopping }
+
+        /// Takes the waiting models when the backlog is down to `limit` (or waiting is pointless now).
+        mutating func modelsToResume(atOrBelow limit: Int) -> [CheckedContinuation<Void, Never>] {
+            guard backlog <= limit || outage != nil || stopping else { return [] }
+            defer { waiting.removeAll() }
+            return waiting
+        }
     }
 
     public init(store: any RunStore, instance: String = "flowtop-" + RandomID.make(), settings: StoreSettings,
@@ -82,7 +100,8 @@ public final class StoreWriter: Sendable {
         }
         try await prune()
         // At the runs' own priority: above them, the writer's encoding and binding took the cores the streams
-        // needed whenever it had a backlog (a stream on SQLite kept a third of memory's rate, about half at .low).
+        // needed whenever it had a backlog; below them, it would wait for every run (`waitForRoom` holds the runs
+        // when it falls far behind). A thread of its own measured no better.
         let task = Task(priority: .low) { [self] in await run() }
         loop.withLock { $0 = task }
     }
@@ -97,6 +116,31 @@ public final class StoreWriter: Sendable {
                 .add(event, progress: progress, finished: finished, full: full)
             if firstLoss { inner.incompleteRuns += 1 }
         }
+    }
+
+    /// Returns at once while the backlog is under `settings.backlogLimit`; past it, waits until it is down to half,
+    /// the store is found away, the writer stops, or the task is cancelled.
+    func waitForRoom() async {
+        let limit = settings.backlogLimit
+        guard !state.withLock({ $0.hasRoom(below: limit) }) else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let goOn = state.withLock { inner -> Bool in
+                    guard !inner.hasRoom(below: limit / 2 + 1), !Task.isCancelled else { return true }
+                    inner.waiting.append(continuation)
+                    return false
+                }
+                if goOn { continuation.resume() }
+            }
+        } onCancel: {
+            resumeWaiting(all: true)
+        }
+    }
+
+    /// Resumes the waiting models once the backlog is down to half the limit (`all`: whatever it is).
+    private func resumeWaiting(all: Bool = false) {
+        let limit = all ? Int.max : settings.backlogLimit / 2
+        for model in state.withLock({ $0.modelsToResume(atOrBelow: limit) }) { model.resume() }
     }
 
     /// Queues a run's checkpoint (the end of an agent turn); it is written with the run's next batch.
@@ -120,6 +164,7 @@ public final class StoreWriter: Sendable {
         // cancelled task would cut a transaction short.
         let task = loop.withLock { $0 }
         state.withLock { $0.stopping = true }
+        resumeWaiting(all: true)
         await task?.value
         for _ in 0..<20 where state.withLock({ !$0.pending.isEmpty }) {
             if await drain() == nil { try? await Task.sleep(for: .milliseconds(100)) }
@@ -137,7 +182,10 @@ public final class StoreWriter: Sendable {
         var failures = 0
         while !state.withLock({ $0.stopping }) {
             let passStarted = clock.now
-            guard let written = await drain() else {
+            let drained = await drain()
+            // After every pass, written or not: held models go on once the backlog is down to half.
+            resumeWaiting()
+            guard let written = drained else {
                 if state.withLock({ $0.stopping }) { return }
                 failures += 1
                 try? await Task.sleep(for: backoff.delay(attempt: failures))
@@ -321,6 +369,8 @@ public final class StoreWriter: Sendable {
             defer { inner.outage = reason }
             return inner.outage == nil
         }
+        // Models held for room go on: while the store is away, the streams do not wait for it.
+        resumeWaiting(all: true)
         if first {
             logger.warning("the run store is unavailable; streams go on from memory, writes are retried", metadata: [
                 "store": .string(store.description), "reason": .string(reason),
@@ -364,6 +414,9 @@ public struct StoreSettings: Sendable {
     public var batchEvents = 256
     /// Events queued at most while the store is away; past it, runs are stored incompletely.
     public var bufferLimit = 200_000
+    /// Events waiting to be written at which, while the store answers, the runs' models wait for the writer (and
+    /// go on at half): far below `bufferLimit`, so a busy server loses nothing to a store that is only slower.
+    public var backlogLimit = 20_000
     /// How long a run's lease holds unless renewed (renewed every third of it).
     public var leaseDuration: Duration = .seconds(30)
     /// Finished runs older than this are pruned (nil: kept).
