@@ -27,41 +27,41 @@ struct AppendEventsStatement: PostgresPreparedStatement {
             WHERE r.id = b.id AND (r.owner IS NULL OR r.owner = b.owner)
             RETURNING r.id, r.last_sequence, r.state, b.carried
         ), inserted AS (
-            INSERT INTO flowtop_events (run_id, sequence, json)
-            SELECT event.run_id, event.sequence, event.json
-            FROM unnest($2::text[], $3::bigint[], $4::text[]) AS event (run_id, sequence, json)
-            WHERE event.run_id IN (SELECT id FROM updated)
-            ON CONFLICT (run_id, sequence) DO NOTHING
+            INSERT INTO flowtop_events (run_id, first_sequence, last_sequence, json)
+            SELECT s.run_id, s.first_sequence, s.last_sequence, s.json
+            FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[]) AS s (run_id, first_sequence, last_sequence, json)
+            WHERE s.run_id IN (SELECT id FROM updated)
+            ON CONFLICT (run_id, last_sequence) DO NOTHING
         )
-        SELECT id, pg_notify($5, \(PostgresNoticeHub.payloadSQL) || carried) FROM updated
+        SELECT id, pg_notify($6, \(PostgresNoticeHub.payloadSQL) || carried) FROM updated
         """
 
-    static let bindingDataTypes: [PostgresDataType] = [.text, .textArray, .int8Array, .textArray, .text]
+    static let bindingDataTypes: [PostgresDataType] = [.text, .textArray, .int8Array, .int8Array, .textArray, .text]
 
     typealias Row = String
 
-    /// At most one batch per run (`PostgresRunStore.appendEvents` merges a run's batches first).
+    /// At most one batch per run (`PostgresRunStore.appendEvents` merges a run's batches first), holding only the
+    /// events not stored yet.
     let batches: [StoredEventBatch]
 
     func makeBindings() throws -> PostgresBindings {
-        let events = batches.reduce(0) { $0 + $1.events.count }
         var runIds: [String] = []
-        var sequences: [Int] = []
+        var firsts: [Int] = []
+        var lasts: [Int] = []
         var texts: [String] = []
-        runIds.reserveCapacity(events)
-        sequences.reserveCapacity(events)
-        texts.reserveCapacity(events)
         for batch in batches {
-            for event in batch.events {
+            for stretch in EventStretch.stretches(of: batch.events, after: 0) {
                 runIds.append(batch.run.id)
-                sequences.append(event.sequence)
-                texts.append(event.json)
+                firsts.append(stretch.first)
+                lasts.append(stretch.last)
+                texts.append(stretch.json)
             }
         }
         var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
         bindings.append(String(decoding: try JSONEncoder().encode(batches.map(AppendedRun.init)), as: UTF8.self))
         bindings.append(runIds)
-        bindings.append(sequences)
+        bindings.append(firsts)
+        bindings.append(lasts)
         bindings.append(texts)
         bindings.append(PostgresSchema.channel)
         return bindings

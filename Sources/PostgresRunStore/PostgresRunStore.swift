@@ -16,6 +16,11 @@ public final class PostgresRunStore: LiveRunStore {
     private let running: Task<Void, Never>
     private let hub: PostgresNoticeHub
     private let closed = Atomic<Bool>(false)
+    /// The newest sequence stored of each run this instance writes, as of its last append that was answered: a
+    /// stretch must hold only new events (a batch retried after a lost reply holds stored ones, merged with newer
+    /// ones), and only the run's owner writes it. A run not here is looked up before it is written; a failed append
+    /// forgets its runs, and a run that ended is let go.
+    private let newest = Mutex<[String: Int]>([:])
 
     public var description: String { address.description }
     public var isOpen: Bool { !closed.load(ordering: .acquiring) }
@@ -80,11 +85,30 @@ public final class PostgresRunStore: LiveRunStore {
 
     public func appendEvents(_ batches: [StoredEventBatch]) async throws(RunStoreError) -> [String: RunStoreError] {
         guard !batches.isEmpty else { return [:] }
-        let statement = AppendEventsStatement(batches: Self.onePerRun(batches))
-        let stored = try await answered { client in
-            var ids: Set<String> = []
-            for try await id in try await client.execute(statement, logger: PostgresNoticeHub.quiet) { ids.insert(id) }
-            return ids
+        var merged = Self.onePerRun(batches)
+        let known = try await newestStored(of: merged.map(\.run.id))
+        for index in merged.indices {
+            let after = known[merged[index].run.id] ?? 0
+            merged[index].events.removeAll { $0.sequence <= after }
+        }
+        let statement = AppendEventsStatement(batches: merged)
+        let stored: Set<String>
+        do throws(RunStoreError) {
+            stored = try await answered { client in
+                var ids: Set<String> = []
+                for try await id in try await client.execute(statement, logger: PostgresNoticeHub.quiet) { ids.insert(id) }
+                return ids
+            }
+        } catch {
+            // Committed or not: the next append looks.
+            newest.withLock { newest in for batch in merged { newest[batch.run.id] = nil } }
+            throw error
+        }
+        newest.withLock { newest in
+            for batch in merged where stored.contains(batch.run.id) {
+                newest[batch.run.id] = batch.run.state.isFinished
+                    ? nil : max(known[batch.run.id] ?? 0, batch.events.last?.sequence ?? 0)
+            }
         }
         var refused: [String: RunStoreError] = [:]
         for batch in statement.batches where !stored.contains(batch.run.id) {
@@ -96,6 +120,21 @@ public final class PostgresRunStore: LiveRunStore {
             refused[id] = .notOwner(runId: id, owner: try decode(row, as: String?.self))
         }
         return refused
+    }
+
+    /// The newest stored sequence of each of `runIds` (0: none), from memory or, for runs not there, one query.
+    private func newestStored(of runIds: [String]) async throws(RunStoreError) -> [String: Int] {
+        var known = newest.withLock { newest in runIds.reduce(into: [String: Int]()) { $0[$1] = newest[$1] } }
+        let missing = runIds.filter { known[$0] == nil }
+        guard !missing.isEmpty else { return known }
+        for id in missing { known[id] = 0 }
+        let found = try await rows(
+            "SELECT run_id, max(last_sequence) FROM flowtop_events WHERE run_id = ANY(\(missing)) GROUP BY run_id")
+        for row in found {
+            let (id, sequence) = try decode(row, as: (String, Int).self)
+            known[id] = sequence
+        }
+        return known
     }
 
     /// A run's batches as one (its events in order, its metadata as of the last): the statement updates each run's
@@ -145,16 +184,20 @@ public final class PostgresRunStore: LiveRunStore {
     }
 
     public func events(ofRun id: String, after: Int, limit: Int) async throws(RunStoreError) -> [StoredEvent] {
+        // Each stretch holds at least one event: `limit` stretches hold `limit` events or all there are.
         let found = try await rows(
             """
-            SELECT sequence, json FROM flowtop_events WHERE run_id = \(id) AND sequence > \(after)
-            ORDER BY sequence LIMIT \(max(0, limit))
+            SELECT first_sequence, last_sequence, json FROM flowtop_events WHERE run_id = \(id) AND last_sequence > \(after)
+            ORDER BY last_sequence LIMIT \(max(0, limit))
             """)
         var events: [StoredEvent] = []
-        events.reserveCapacity(found.count)
-        for row in found {
-            let (sequence, json) = try decode(row, as: (Int, String).self)
-            events.append(StoredEvent(sequence: sequence, json: json))
+        for row in found where events.count < limit {
+            let (first, last, json) = try decode(row, as: (Int, Int, String).self)
+            guard let stored = EventStretch(first: first, last: last, json: json).events else {
+                throw .notAStore(
+                    store: description, reason: "run \(id)'s events \(first)-\(last) are damaged (not one JSON object a line)")
+            }
+            events += stored.lazy.filter { $0.sequence > after }.prefix(limit - events.count)
         }
         return events
     }
@@ -235,7 +278,8 @@ public final class PostgresRunStore: LiveRunStore {
         guard
             let row = try await rows(
                 """
-                SELECT (SELECT count(*) FROM flowtop_runs), (SELECT count(*) FROM flowtop_events),
+                SELECT (SELECT count(*) FROM flowtop_runs),
+                    (SELECT coalesce(sum(last_sequence - first_sequence + 1), 0)::int8 FROM flowtop_events),
                     pg_total_relation_size('flowtop_runs') + pg_total_relation_size('flowtop_events')
                         + pg_total_relation_size('flowtop_checkpoints')
                 """

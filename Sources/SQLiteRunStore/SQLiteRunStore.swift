@@ -106,7 +106,7 @@ public final class SQLiteRunStore: RunStore {
             try await transaction { () async throws(RunStoreError) in
                 var runs = try await storedState(of: Array(Set(batches.map(\.run.id))))
                 var refused: [String: RunStoreError] = [:]
-                var stretches: [(id: String, row: SQLiteEventRow)] = []
+                var stretches: [(id: String, row: EventStretch)] = []
                 var updates: [String: (run: StoredRun, last: Int, incomplete: Bool)] = [:]
                 var order: [String] = []
                 for batch in batches {
@@ -119,7 +119,7 @@ public final class SQLiteRunStore: RunStore {
                         refused[id] = .notOwner(runId: id, owner: owner)
                         continue
                     }
-                    let rows = SQLiteEventRow.rows(of: batch.events, after: stored.events)
+                    let rows = EventStretch.stretches(of: batch.events, after: stored.events)
                     stretches += rows.map { (id, $0) }
                     runs[id]?.events = rows.last?.last ?? stored.events
                     let last = max(updates[id]?.last ?? stored.lastSequence, batch.events.map(\.sequence).max() ?? 0)
@@ -155,7 +155,7 @@ public final class SQLiteRunStore: RunStore {
         return state
     }
 
-    private func insert(_ stretches: [(id: String, row: SQLiteEventRow)]) async throws(RunStoreError) {
+    private func insert(_ stretches: [(id: String, row: EventStretch)]) async throws(RunStoreError) {
         let perStatement = Self.parametersPerStatement / 4
         for chunk in stride(from: 0, to: stretches.count, by: perStatement) {
             let part = stretches[chunk..<min(chunk + perStatement, stretches.count)]
@@ -244,7 +244,7 @@ public final class SQLiteRunStore: RunStore {
                 [.text(id), .integer(after), .integer(max(0, limit))])
             var events: [StoredEvent] = []
             for row in stretches where events.count < limit {
-                let stretch = SQLiteEventRow(
+                let stretch = EventStretch(
                     first: Int(row.column("first_sequence")?.integer ?? 0), last: Int(row.column("last_sequence")?.integer ?? 0),
                     json: row.column("json")?.string ?? "")
                 guard let stored = stretch.events else {

@@ -30,7 +30,7 @@ struct PostgresRunStoreTests {
         let url = try await TestPostgres.freshDatabase()
         let store = try await TestPostgres.store(url)
         await store.close()
-        #expect(try await Self.integers("SELECT version FROM flowtop_schema_version ORDER BY version", in: url) == [1, 2])
+        #expect(try await Self.integers("SELECT version FROM flowtop_schema_version ORDER BY version", in: url) == [1, 2, 3])
     }
 
     /// The one integer column of a query's rows.
@@ -46,7 +46,7 @@ struct PostgresRunStoreTests {
         }
     }
 
-    @Test("A store at schema version 1 is migrated to 2: its events keep their rows and lose the foreign key")
+    @Test("A store at schema version 1 is migrated to 3: its events are kept, a stretch each, without the foreign key")
     func versionOneIsMigrated() async throws {
         let url = try await TestPostgres.freshDatabase()
         let first = try await TestPostgres.store(url)
@@ -54,22 +54,66 @@ struct PostgresRunStoreTests {
         try await first.createRun(run)
         try await first.appendEvents(StoredEventBatch(run: run, events: Self.events(1...3)))
         await first.close()
-        // Back to version 1 as an older flowtop left it: the events' foreign key, no version 2.
+        // Back to version 1 as an older flowtop left it: a row per event, with the events' foreign key.
         _ = try await TestPostgres.administer(url) { connection in
+            try await connection.query("DROP TABLE flowtop_events", logger: TestPostgres.quiet)
             try await connection.query(
                 """
-                ALTER TABLE flowtop_events ADD CONSTRAINT flowtop_events_run_id_fkey
-                    FOREIGN KEY (run_id) REFERENCES flowtop_runs (id) ON DELETE CASCADE
+                CREATE TABLE flowtop_events (
+                    run_id text NOT NULL REFERENCES flowtop_runs (id) ON DELETE CASCADE,
+                    sequence bigint NOT NULL,
+                    json text NOT NULL,
+                    PRIMARY KEY (run_id, sequence)
+                )
                 """, logger: TestPostgres.quiet)
-            try await connection.query("DELETE FROM flowtop_schema_version WHERE version = 2", logger: TestPostgres.quiet)
+            for event in Self.events(1...3) {
+                try await connection.query(
+                    "INSERT INTO flowtop_events (run_id, sequence, json) VALUES ('r1', \(event.sequence), \(event.json))",
+                    logger: TestPostgres.quiet)
+            }
+            try await connection.query("DELETE FROM flowtop_schema_version WHERE version > 1", logger: TestPostgres.quiet)
         }
         let second = try await TestPostgres.store(url)
         #expect(try await second.events(ofRun: "r1", after: 0, limit: 10) == Self.events(1...3))
+        // Appending after the migration skips what version 1 stored.
+        try await second.appendEvents(StoredEventBatch(run: run, events: Self.events(2...5)))
+        #expect(try await second.events(ofRun: "r1", after: 0, limit: 10) == Self.events(1...5))
         await second.close()
-        #expect(try await Self.integers("SELECT version FROM flowtop_schema_version ORDER BY version", in: url) == [1, 2])
+        #expect(try await Self.integers("SELECT version FROM flowtop_schema_version ORDER BY version", in: url) == [1, 2, 3])
         #expect(try await Self.integers(
             "SELECT count(*)::int8 FROM pg_constraint WHERE conrelid = 'flowtop_events'::regclass AND contype = 'f'",
             in: url) == [0])
+    }
+
+    @Test("A run's consecutive events are stored as a row a stretch of up to 1,024")
+    func eventsAreStoredAsStretches() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let store = try await TestPostgres.store(url)
+        let run = Self.run("r1")
+        try await store.createRun(run)
+        try await store.appendEvents(StoredEventBatch(run: run, events: Self.events(1...2_500)))
+        #expect(try await store.events(ofRun: "r1", after: 1_020, limit: 10) == Self.events(1_021...1_030))
+        #expect(try await store.statistics().events == 2_500)
+        await store.close()
+        #expect(try await Self.integers(
+            "SELECT last_sequence - first_sequence + 1 FROM flowtop_events ORDER BY last_sequence", in: url)
+            == [1_024, 1_024, 452])
+    }
+
+    @Test("A store that has not written a run looks up what is stored before appending to it")
+    func aNewStoreSkipsEventsAnotherStoredForTheRun() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        let first = try await TestPostgres.store(url)
+        let run = Self.run("r1")
+        try await first.createRun(run)
+        try await first.appendEvents(StoredEventBatch(run: run, events: Self.events(1...4)))
+        await first.close()
+        // A server taking the run up again (or retrying after a lost reply) sends what was stored with what is new.
+        let second = try await TestPostgres.store(url)
+        try await second.appendEvents(StoredEventBatch(run: run, events: Self.events(3...6)))
+        #expect(try await second.events(ofRun: "r1", after: 0, limit: 10) == Self.events(1...6))
+        #expect(try await second.statistics().events == 6)
+        await second.close()
     }
 
     @Test("Opening a migrated database again keeps its runs")
@@ -95,7 +139,7 @@ struct PostgresRunStoreTests {
             try await TestPostgres.store(url)
         } throws: { error in
             guard case let .newerSchema(_, found, known) = error as? RunStoreError else { return false }
-            return found == 99 && known == 2
+            return found == 99 && known == 3
         }
     }
 

@@ -87,11 +87,13 @@ public struct ScriptedChatClient: ChatClient {
             }
             if let interval {
                 try await Task.sleep(for: interval)
-            } else if emitted & 127 == 127 {
+            } else if emitted & 15 == 15 {
                 // At full speed nothing else suspends: yield now and then, as a network read would, so that many
                 // concurrent runs (a server under load) share the threads instead of running one after another;
-                // and wait, as a real stream would, while the run's consumer is far behind.
-                await Task.yield()
+                // and wait, as a real stream would, while the run's consumer (or its store) is far behind. The gate
+                // is asked every 16 tokens: a thousand runs let go at once by a store that caught up make 16 k events
+                // before they look again (at 128, 128 k, past what the store's writer queues).
+                if emitted & 127 == 127 { await Task.yield() }
                 await FlowControl.pace()
                 try Task.checkCancellation()
             }

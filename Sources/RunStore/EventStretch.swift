@@ -1,25 +1,31 @@
 import Foundation
-import RunStore
 
-/// How events are laid out in SQLite: one row per stretch of a run's consecutive events, their JSON objects joined
-/// by newlines, instead of a row per event. A token delta is ~150 bytes, so per-row work (a B-tree insert, an index
-/// entry, three bound values, the statement that carries them) was most of what storing it cost: at one row an
-/// event, the writer's statements took more of a streaming server's CPU than the streams did. A stretch is cut at a
-/// gap in the numbering (events lost while the store was away), at `limit` events, and around any event whose JSON
-/// holds a newline (never one of ours: JSON escapes it; but the store does not rely on it), which gets a row alone.
-struct SQLiteEventRow: Equatable {
-    var first: Int
-    var last: Int
-    var json: String
+/// How both stores lay events out: one row per stretch of a run's consecutive events, their JSON objects joined by
+/// newlines, instead of a row per event. A token delta is ~150 bytes, so per-row work (a B-tree insert, an index
+/// entry, bound values, WAL records) was most of what storing it cost: at a row an event, SQLite's statements took
+/// more of a streaming server's CPU than the streams did, and PostgreSQL's backend stored ~100 k events/s at most.
+/// A stretch is cut at a gap in the numbering (events lost while the store was away), at `limit` events, and around
+/// any event whose JSON holds a newline (never one of ours: JSON escapes it; but the stores do not rely on it),
+/// which gets a row alone.
+public struct EventStretch: Sendable, Equatable {
+    public var first: Int
+    public var last: Int
+    public var json: String
 
-    static let limit = 1_024
+    public static let limit = 1_024
+
+    public init(first: Int, last: Int, json: String) {
+        self.first = first
+        self.last = last
+        self.json = json
+    }
 
     /// `events` (in sequence) as rows, leaving out any at or below `stored` (already written: a batch retried
     /// after a reply that was lost) and any that repeats a sequence.
-    static func rows(of events: [StoredEvent], after stored: Int) -> [SQLiteEventRow] {
-        var rows: [SQLiteEventRow] = []
+    public static func stretches(of events: [StoredEvent], after stored: Int) -> [EventStretch] {
+        var rows: [EventStretch] = []
         // The stretch being built, grown in place (never copied while it grows).
-        var open = SQLiteEventRow(first: 0, last: -1, json: "")
+        var open = EventStretch(first: 0, last: -1, json: "")
         var newest = stored
         for event in events where event.sequence > newest {
             newest = event.sequence
@@ -31,10 +37,10 @@ struct SQLiteEventRow: Equatable {
                 continue
             }
             if !open.isEmpty { rows.append(open) }
-            open = SQLiteEventRow(first: event.sequence, last: event.sequence, json: event.json)
+            open = EventStretch(first: event.sequence, last: event.sequence, json: event.json)
             if alone {
                 rows.append(open)
-                open = SQLiteEventRow(first: 0, last: -1, json: "")
+                open = EventStretch(first: 0, last: -1, json: "")
             }
         }
         if !open.isEmpty { rows.append(open) }
@@ -43,8 +49,8 @@ struct SQLiteEventRow: Equatable {
 
     private var isEmpty: Bool { last < first }
 
-    /// The row's events (nil when its text does not hold one JSON object per sequence: a damaged row).
-    var events: [StoredEvent]? {
+    /// The stretch's events (nil when its text does not hold one JSON object per sequence: a damaged row).
+    public var events: [StoredEvent]? {
         if first == last { return [StoredEvent(sequence: first, json: json)] }
         let lines = json.utf8.split(separator: Self.newline, omittingEmptySubsequences: false)
         guard lines.count == last - first + 1 else { return nil }
