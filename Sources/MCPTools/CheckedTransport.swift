@@ -28,6 +28,9 @@ actor CheckedTransport: Transport {
     /// Sends past that check: one may not have reached its URLSession yet, so disconnecting waits for them (a
     /// second at most; a send still going by then is in flight, and an invalidated session ends it with an error).
     private var sending = 0
+    /// Set when `disconnect` found a send still going after its wait: that send's end disconnects the inner
+    /// transport.
+    private var disconnectsWhenIdle = false
 
     func connect() async throws { try await inner.connect() }
 
@@ -38,13 +41,27 @@ actor CheckedTransport: Transport {
         while sending > 0, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
         }
+        guard sending == 0 else {
+            // A send still going (a call to a server that hangs): invalidating the SDK's URLSession under it races
+            // the request's own cancellation inside FoundationNetworking, which traps ("a task that is not in the
+            // registry", seen once in CI). The send's end (an answer, an error, the server gone) disconnects.
+            disconnectsWhenIdle = true
+            return
+        }
         await inner.disconnect()
     }
 
     func send(_ data: Data) async throws {
         guard !closed else { throw MCPError.connectionClosed }
         sending += 1
-        defer { sending -= 1 }
+        defer {
+            sending -= 1
+            if sending == 0, disconnectsWhenIdle {
+                disconnectsWhenIdle = false
+                let inner = self.inner
+                Task { await inner.disconnect() }
+            }
+        }
         try await inner.send(data)
     }
 
