@@ -118,7 +118,12 @@ struct ServeBenchCommand: AsyncParsableCommand {
             return RunStoreStatistics(runs: 0, events: 0, bytes: nil)
         }
         let statistics = try await store.statistics()
-        if emptying { _ = try await store.prune(olderThan: nil, keepingAtMost: 0) }
+        if emptying {
+            // Every run goes, a run the stopped phase left `running` too (prune keeps running runs), or its
+            // events would count in the next phase's figures.
+            _ = try await store.markInterrupted(leasesExpiredBefore: .distantFuture)
+            _ = try await store.prune(olderThan: nil, keepingAtMost: 0)
+        }
         await store.close()
         return statistics
     }
