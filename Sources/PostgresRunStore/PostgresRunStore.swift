@@ -85,7 +85,7 @@ public final class PostgresRunStore: LiveRunStore {
 
     public func appendEvents(_ batches: [StoredEventBatch]) async throws(RunStoreError) -> [String: RunStoreError] {
         guard !batches.isEmpty else { return [:] }
-        var merged = Self.onePerRun(batches)
+        var merged = StoredEventBatch.onePerRun(batches)
         let known = try await newestStored(of: merged.map(\.run.id))
         for index in merged.indices {
             let after = known[merged[index].run.id] ?? 0
@@ -137,25 +137,6 @@ public final class PostgresRunStore: LiveRunStore {
         return known
     }
 
-    /// A run's batches as one (its events in order, its metadata as of the last): the statement updates each run's
-    /// row once.
-    private static func onePerRun(_ batches: [StoredEventBatch]) -> [StoredEventBatch] {
-        var merged: [StoredEventBatch] = []
-        var index: [String: Int] = [:]
-        for batch in batches {
-            guard let at = index[batch.run.id] else {
-                index[batch.run.id] = merged.count
-                merged.append(batch)
-                continue
-            }
-            let earlier = merged[at].run.lastSequence
-            merged[at].events += batch.events
-            merged[at].run = batch.run
-            merged[at].run.lastSequence = max(earlier, batch.run.lastSequence)
-        }
-        return merged
-    }
-
     public func run(id: String) async throws(RunStoreError) -> StoredRun? {
         let found = try await rows("SELECT \(unescaped: PostgresRunRow.columns) FROM flowtop_runs WHERE id = \(id)")
         return try found.first.map { row throws(RunStoreError) in try PostgresRunRow.run(from: row, store: description) }
@@ -184,22 +165,18 @@ public final class PostgresRunStore: LiveRunStore {
     }
 
     public func events(ofRun id: String, after: Int, limit: Int) async throws(RunStoreError) -> [StoredEvent] {
-        // Each stretch holds at least one event: `limit` stretches hold `limit` events or all there are.
         let found = try await rows(
             """
             SELECT first_sequence, last_sequence, json FROM flowtop_events WHERE run_id = \(id) AND last_sequence > \(after)
             ORDER BY last_sequence LIMIT \(max(0, limit))
             """)
-        var events: [StoredEvent] = []
-        for row in found where events.count < limit {
+        var stretches: [EventStretch] = []
+        stretches.reserveCapacity(found.count)
+        for row in found {
             let (first, last, json) = try decode(row, as: (Int, Int, String).self)
-            guard let stored = EventStretch(first: first, last: last, json: json).events else {
-                throw .notAStore(
-                    store: description, reason: "run \(id)'s events \(first)-\(last) are damaged (not one JSON object a line)")
-            }
-            events += stored.lazy.filter { $0.sequence > after }.prefix(limit - events.count)
+            stretches.append(EventStretch(first: first, last: last, json: json))
         }
-        return events
+        return try EventStretch.events(in: stretches, after: after, limit: limit, run: id, store: description)
     }
 
     public func acquireLeases(runIds: [String], owner: String, expires: Date) async throws(RunStoreError) -> Set<String> {

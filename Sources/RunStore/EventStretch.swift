@@ -59,6 +59,23 @@ public struct EventStretch: Sendable, Equatable {
         }
     }
 
+    /// Up to `limit` events after `after` from a run's stretches read in order (`limit` stretches at most: each
+    /// holds one event or more); a stretch whose lines do not match its numbers is `notAStore`, never fewer events.
+    public static func events(
+        in stretches: some Sequence<EventStretch>, after: Int, limit: Int, run id: String, store: String
+    ) throws(RunStoreError) -> [StoredEvent] {
+        var events: [StoredEvent] = []
+        for stretch in stretches where events.count < limit {
+            guard let stored = stretch.events else {
+                throw .notAStore(
+                    store: store,
+                    reason: "run \(id)'s events \(stretch.first)-\(stretch.last) are damaged (not one JSON object a line)")
+            }
+            events += stored.lazy.filter { $0.sequence > after }.prefix(limit - events.count)
+        }
+        return events
+    }
+
     private static let newline = UInt8(ascii: "\n")
 
     /// `memchr` over the string's UTF-8 in place (the byte-by-byte `contains` was a tenth of a writer's pass).

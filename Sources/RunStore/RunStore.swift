@@ -148,6 +148,26 @@ public struct StoredEventBatch: Sendable, Hashable {
         self.run = run
         self.events = events
     }
+
+    /// A pass's batches with each run's as one (its events in order, its metadata as of the last, its last sequence
+    /// and whether it is stored incompletely over all of them): a store updates each run's row once.
+    public static func onePerRun(_ batches: [StoredEventBatch]) -> [StoredEventBatch] {
+        var merged: [StoredEventBatch] = []
+        var index: [String: Int] = [:]
+        for batch in batches {
+            guard let at = index[batch.run.id] else {
+                index[batch.run.id] = merged.count
+                merged.append(batch)
+                continue
+            }
+            let earlier = merged[at].run
+            merged[at].events += batch.events
+            merged[at].run = batch.run
+            merged[at].run.lastSequence = max(earlier.lastSequence, batch.run.lastSequence)
+            merged[at].run.incompletelyStored = earlier.incompletelyStored || batch.run.incompletelyStored
+        }
+        return merged
+    }
 }
 
 /// `GET /api/runs?limit&before&state&workflow`: newest first; `before` is a run id, the page starts after it.

@@ -104,12 +104,12 @@ public final class SQLiteRunStore: RunStore {
         guard !batches.isEmpty else { return [:] }
         return try await serially { () async throws(RunStoreError) in
             try await transaction { () async throws(RunStoreError) in
-                var runs = try await storedState(of: Array(Set(batches.map(\.run.id))))
+                let merged = StoredEventBatch.onePerRun(batches)
+                let runs = try await storedState(of: merged.map(\.run.id))
                 var refused: [String: RunStoreError] = [:]
                 var stretches: [(id: String, row: EventStretch)] = []
-                var updates: [String: (run: StoredRun, last: Int, incomplete: Bool)] = [:]
-                var order: [String] = []
-                for batch in batches {
+                var updates: [(id: String, run: StoredRun, last: Int)] = []
+                for batch in merged {
                     let id = batch.run.id
                     guard let stored = runs[id] else {
                         refused[id] = .unknownRun(id)
@@ -119,15 +119,11 @@ public final class SQLiteRunStore: RunStore {
                         refused[id] = .notOwner(runId: id, owner: owner)
                         continue
                     }
-                    let rows = EventStretch.stretches(of: batch.events, after: stored.events)
-                    stretches += rows.map { (id, $0) }
-                    runs[id]?.events = rows.last?.last ?? stored.events
-                    let last = max(updates[id]?.last ?? stored.lastSequence, batch.events.map(\.sequence).max() ?? 0)
-                    if updates[id] == nil { order.append(id) }
-                    updates[id] = (batch.run, last, (updates[id]?.incomplete ?? false) || batch.run.incompletelyStored)
+                    stretches += EventStretch.stretches(of: batch.events, after: stored.events).map { (id, $0) }
+                    updates.append((id, batch.run, max(stored.lastSequence, batch.events.map(\.sequence).max() ?? 0)))
                 }
                 try await insert(stretches)
-                try await update(order.compactMap { id in updates[id].map { (id, $0.run, $0.last, $0.incomplete) } })
+                try await update(updates)
                 return refused
             }
         }
@@ -173,17 +169,17 @@ public final class SQLiteRunStore: RunStore {
     }
 
     /// Brings each run's metadata up to date in one `UPDATE … FROM (VALUES …)`.
-    private func update(_ runs: [(id: String, run: StoredRun, last: Int, incomplete: Bool)]) async throws(RunStoreError) {
+    private func update(_ runs: [(id: String, run: StoredRun, last: Int)]) async throws(RunStoreError) {
         let columns = 16
         let perStatement = Self.parametersPerStatement / columns
         for chunk in stride(from: 0, to: runs.count, by: perStatement) {
             let part = runs[chunk..<min(chunk + perStatement, runs.count)]
             var binds: [SQLiteData] = []
             binds.reserveCapacity(part.count * columns)
-            for (id, run, last, incomplete) in part {
+            for (id, run, last) in part {
                 binds.append(.text(id))
                 binds += SQLiteRunRow.metadataBinds(run)
-                binds += [.integer(last), .text(run.source), .integer(incomplete ? 1 : 0)]
+                binds += [.integer(last), .text(run.source), .integer(run.incompletelyStored ? 1 : 0)]
             }
             let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
             _ = try await rows(
@@ -235,26 +231,19 @@ public final class SQLiteRunStore: RunStore {
 
     public func events(ofRun id: String, after: Int, limit: Int) async throws(RunStoreError) -> [StoredEvent] {
         try await serially { () async throws(RunStoreError) in
-            // Each stretch holds at least one event: `limit` stretches hold `limit` events or all there are.
             let stretches = try await rows(
                 """
                 SELECT first_sequence, last_sequence, json FROM events
                 WHERE run_id = ? AND last_sequence > ? ORDER BY last_sequence LIMIT ?
                 """,
                 [.text(id), .integer(after), .integer(max(0, limit))])
-            var events: [StoredEvent] = []
-            for row in stretches where events.count < limit {
-                let stretch = EventStretch(
-                    first: Int(row.column("first_sequence")?.integer ?? 0), last: Int(row.column("last_sequence")?.integer ?? 0),
-                    json: row.column("json")?.string ?? "")
-                guard let stored = stretch.events else {
-                    throw .notAStore(
-                        store: description,
-                        reason: "run \(id)'s events \(stretch.first)-\(stretch.last) are damaged (not one JSON object a line)")
-                }
-                events += stored.lazy.filter { $0.sequence > after }.prefix(limit - events.count)
-            }
-            return events
+            return try EventStretch.events(
+                in: stretches.lazy.map { row in
+                    EventStretch(
+                        first: Int(row.column("first_sequence")?.integer ?? 0),
+                        last: Int(row.column("last_sequence")?.integer ?? 0), json: row.column("json")?.string ?? "")
+                },
+                after: after, limit: limit, run: id, store: description)
         }
     }
 

@@ -50,7 +50,7 @@ enum SQLiteSchema {
             """,
         ],
         [
-            // Version 2: a row per stretch of a run's consecutive events (`SQLiteEventRow`), not per event. A
+            // Version 2: a row per stretch of a run's consecutive events (`EventStretch`), not per event. A
             // rowid table: a stretch is up to ~150 KiB, past what a WITHOUT ROWID table holds well. Each old event
             // becomes a stretch of one.
             "ALTER TABLE events RENAME TO events_v1",
