@@ -11,9 +11,10 @@ import WorkflowCore
 /// keep coming) into one `appendEvents` of every run's batch, one transaction. A store that went away
 /// (`.unavailable`) is retried with backoff while the streams go on from memory; the queue is bounded, and a run
 /// that loses events past the bound is marked `incompletelyStored` and logged, never silently. While the store
-/// answers, a writer that falls `backlogLimit` events behind holds the runs' models (`waitForRoom`, through the runs'
-/// flow gates) until it is half way back, so a server busier than its store slows down instead of losing events;
-/// during an outage nothing waits. The same task renews
+/// answers, `backlogLimit` events queued behind the pass in flight hold the runs' models (`waitForRoom`, through the
+/// runs' flow gates) until the queue is down to half, so a server busier than its store slows down instead of losing
+/// events; during an outage nothing waits. The pass in flight does not count: the models go on while it writes (taking
+/// the queue lets them go), so the writing overlaps the runs instead of alternating with them. The same task renews
 /// this instance's leases on its live runs, marks runs whose owner died as `interrupted`, and prunes by the
 /// retention settings.
 public final class StoreWriter: Sendable {
@@ -67,15 +68,13 @@ public final class StoreWriter: Sendable {
         /// Runs' models waiting for the backlog to shrink (`waitForRoom`).
         var waiting: [CheckedContinuation<Void, Never>] = []
 
-        var backlog: Int { buffered + inFlight }
+        /// Whether a model may go on: fewer than `limit` events wait for the next pass, or the store is away (the
+        /// streams go on from memory), or the writer is stopping.
+        func hasRoom(below limit: Int) -> Bool { buffered < limit || outage != nil || stopping }
 
-        /// Whether a model may go on: the backlog is under `limit`, or the store is away (the streams go on from
-        /// memory), or the writer is stopping.
-        func hasRoom(below limit: Int) -> Bool { backlog < limit || outage != nil || stopping }
-
-        /// Takes the waiting models when the backlog is down to `limit` (or waiting is pointless now).
+        /// Takes the waiting models when the queue is down to `limit` (or waiting is pointless now).
         mutating func modelsToResume(atOrBelow limit: Int) -> [CheckedContinuation<Void, Never>] {
-            guard backlog <= limit || outage != nil || stopping else { return [] }
+            guard buffered <= limit || outage != nil || stopping else { return [] }
             defer { waiting.removeAll() }
             return waiting
         }
@@ -118,8 +117,8 @@ public final class StoreWriter: Sendable {
         }
     }
 
-    /// Returns at once while the backlog is under `settings.backlogLimit`; past it, waits until it is down to half,
-    /// the store is found away, the writer stops, or the task is cancelled.
+    /// Returns at once while the queue is under `settings.backlogLimit`; past it, waits until it is down to half (a
+    /// pass takes it), the store is found away, the writer stops, or the task is cancelled.
     func waitForRoom() async {
         let limit = settings.backlogLimit
         guard !state.withLock({ $0.hasRoom(below: limit) }) else { return }
@@ -183,7 +182,8 @@ public final class StoreWriter: Sendable {
         while !state.withLock({ $0.stopping }) {
             let passStarted = clock.now
             let drained = await drain()
-            // After every pass, written or not: held models go on once the backlog is down to half.
+            // After every pass, written or not (a failed pass puts its events back): held models go on once the
+            // queue is down to half.
             resumeWaiting()
             guard let written = drained else {
                 if state.withLock({ $0.stopping }) { return }
@@ -217,6 +217,8 @@ public final class StoreWriter: Sendable {
             }
             return inner.pending.map { ($0.key, $0.value) }
         }
+        // The queue is empty now: held models go on while this pass writes.
+        resumeWaiting()
         guard !taken.isEmpty else {
             guard state.withLock({ $0.outage != nil }) else { return 0 }
             // Nothing to write, but an outage to see the end of (a lease renewal that failed): ask the store.
@@ -414,8 +416,9 @@ public struct StoreSettings: Sendable {
     public var batchEvents = 256
     /// Events queued at most while the store is away; past it, runs are stored incompletely.
     public var bufferLimit = 200_000
-    /// Events waiting to be written at which, while the store answers, the runs' models wait for the writer (and
-    /// go on at half): far below `bufferLimit`, so a busy server loses nothing to a store that is only slower.
+    /// Events queued for the next pass (the one in flight apart) at which, while the store answers, the runs'
+    /// models wait for the writer (and go on at half): with the pass in flight, at most about twice this is held,
+    /// far below `bufferLimit`, so a busy server loses nothing to a store that is only slower.
     public var backlogLimit = 20_000
     /// How long a run's lease holds unless renewed (renewed every third of it).
     public var leaseDuration: Duration = .seconds(30)
@@ -447,3 +450,4 @@ public struct StoreHealth: Sendable, Encodable {
         case lastError = "last_error"
     }
 }
+
