@@ -34,6 +34,7 @@ struct StoredRunTests {
         // the model back, the run would lose most of its events and be stored incompletely.
         settings.bufferLimit = 200
         settings.backlogLimit = 20
+        settings.backlogPerRun = 10
         let writer = try await Self.writer(path, settings: settings)
         let server = try await ServerHarness.start(
             client: ScriptedChatClient(pace: .instant, fixedAnswerTokens: 3_000), storeWriter: writer)

@@ -11,8 +11,8 @@ import WorkflowCore
 /// keep coming) into one `appendEvents` of every run's batch, one transaction. A store that went away
 /// (`.unavailable`) is retried with backoff while the streams go on from memory; the queue is bounded, and a run
 /// that loses events past the bound is marked `incompletelyStored` and logged, never silently. While the store
-/// answers, `backlogLimit` events queued behind the pass in flight hold the runs' models (`waitForRoom`, through the
-/// runs' flow gates) until the queue is down to half, so a server busier than its store slows down instead of losing
+/// answers, `backlogLimit` events queued behind the pass in flight (more at many runs) hold the runs' models
+/// (`waitForRoom`, through the runs' flow gates) until the queue is down to half, so a server busier than its store slows down instead of losing
 /// events; during an outage nothing waits. The pass in flight does not count: the models go on while it writes (taking
 /// the queue lets them go), so the writing overlaps the runs instead of alternating with them. The same task renews
 /// this instance's leases on its live runs, marks runs whose owner died as `interrupted`, and prunes by the
@@ -68,13 +68,21 @@ public final class StoreWriter: Sendable {
         /// Runs' models waiting for the backlog to shrink (`waitForRoom`).
         var waiting: [CheckedContinuation<Void, Never>] = []
 
+        /// The queue at which models wait: `backlogLimit`, or `backlogPerRun` events for each run queued when
+        /// that is more, up to half `bufferLimit` (with the pass in flight, what is held stays under the bound at
+        /// which events are lost). A pass costs per run as well as per event: at a thousand live runs, 20 events a
+        /// run made a pass mostly the runs' rows.
+        func limit(_ settings: StoreSettings) -> Int {
+            min(max(settings.backlogLimit, pending.count * settings.backlogPerRun), settings.bufferLimit / 2)
+        }
+
         /// Whether a model may go on: fewer than `limit` events wait for the next pass, or the store is away (the
         /// streams go on from memory), or the writer is stopping.
         func hasRoom(below limit: Int) -> Bool { buffered < limit || outage != nil || stopping }
 
-        /// Takes the waiting models when the queue is down to `limit` (or waiting is pointless now).
-        mutating func modelsToResume(atOrBelow limit: Int) -> [CheckedContinuation<Void, Never>] {
-            guard buffered <= limit || outage != nil || stopping else { return [] }
+        /// Takes the waiting models when the queue is down to half its limit (or waiting is pointless now).
+        mutating func modelsToResume(_ settings: StoreSettings, all: Bool) -> [CheckedContinuation<Void, Never>] {
+            guard all || buffered <= limit(settings) / 2 || outage != nil || stopping else { return [] }
             defer { waiting.removeAll() }
             return waiting
         }
@@ -117,15 +125,14 @@ public final class StoreWriter: Sendable {
         }
     }
 
-    /// Returns at once while the queue is under `settings.backlogLimit`; past it, waits until it is down to half (a
-    /// pass takes it), the store is found away, the writer stops, or the task is cancelled.
+    /// Returns at once while the queue is under its limit (`backlogLimit`, more at many runs); past it, waits until it
+    /// is down to half (a pass takes it), the store is found away, the writer stops, or the task is cancelled.
     func waitForRoom() async {
-        let limit = settings.backlogLimit
-        guard !state.withLock({ $0.hasRoom(below: limit) }) else { return }
+        guard !state.withLock({ $0.hasRoom(below: $0.limit(settings)) }) else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let goOn = state.withLock { inner -> Bool in
-                    guard !inner.hasRoom(below: limit / 2 + 1), !Task.isCancelled else { return true }
+                    guard !inner.hasRoom(below: inner.limit(settings) / 2 + 1), !Task.isCancelled else { return true }
                     inner.waiting.append(continuation)
                     return false
                 }
@@ -136,10 +143,9 @@ public final class StoreWriter: Sendable {
         }
     }
 
-    /// Resumes the waiting models once the backlog is down to half the limit (`all`: whatever it is).
+    /// Resumes the waiting models once the queue is down to half its limit (`all`: whatever it is).
     private func resumeWaiting(all: Bool = false) {
-        let limit = all ? Int.max : settings.backlogLimit / 2
-        for model in state.withLock({ $0.modelsToResume(atOrBelow: limit) }) { model.resume() }
+        for model in state.withLock({ $0.modelsToResume(settings, all: all) }) { model.resume() }
     }
 
     /// Queues a run's checkpoint (the end of an agent turn); it is written with the run's next batch.
@@ -420,6 +426,9 @@ public struct StoreSettings: Sendable {
     /// models wait for the writer (and go on at half): with the pass in flight, at most about twice this is held,
     /// far below `bufferLimit`, so a busy server loses nothing to a store that is only slower.
     public var backlogLimit = 20_000
+    /// At many runs, the backlog limit is this many events for each run queued (a thousand runs: 100,000), up to
+    /// half `bufferLimit`.
+    public var backlogPerRun = 100
     /// How long a run's lease holds unless renewed (renewed every third of it).
     public var leaseDuration: Duration = .seconds(30)
     /// Finished runs older than this are pruned (nil: kept).
