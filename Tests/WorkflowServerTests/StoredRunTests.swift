@@ -52,6 +52,27 @@ struct StoredRunTests {
         await store.close()
     }
 
+    @Test func aRunThatLosesEventsWhileTheStoreIsAwayStreamsWholeAndCountsAsOneIncompleteRun() async throws {
+        let path = try Self.storeFile()
+        var settings = StoreSettings()
+        settings.bufferLimit = 200
+        settings.backlogLimit = 20
+        settings.backlogPerRun = 10
+        let writer = try await Self.writer(path, settings: settings)
+        // About 1.7 s of 3,000 tokens a second: longer than the first retries' backoff (0.1, 0.2, 0.4 s), and each
+        // wait between two passes fills the queue past its bound again; the run counts once however many passes.
+        let server = try await ServerHarness.start(
+            client: ScriptedChatClient(pace: .init(tokensPerSecond: 3_000), fixedAnswerTokens: 2_500), storeWriter: writer)
+        // The store is away for the whole run: every pass fails and is retried, so the run loses events in several.
+        await writer.store.close()
+        let streamed = try await server.stream(#"{"message":"Why is the sky blue?"}"#)
+        #expect(try Self.decoded(streamed).count > 5_000)
+        let health = try JSONValue(parsing: try await server.send("/api/health", method: .GET).body)
+        #expect(health["store"]?["state"]?.stringValue == "retrying")
+        #expect(health["store"]?["incomplete_runs"]?.intValue == 1)
+        try await server.shutdown()
+    }
+
     @Test func aStoredRunsStreamCarriesEventForEventTheJSONTheStoreKeeps() async throws {
         let path = try Self.storeFile()
         let server = try await ServerHarness.start(storeWriter: try await Self.writer(path))

@@ -12,11 +12,11 @@ import WorkflowCore
 /// (`.unavailable`) is retried with backoff while the streams go on from memory; the queue is bounded, and a run
 /// that loses events past the bound is marked `incompletelyStored` and logged, never silently. While the store
 /// answers, `backlogLimit` events queued behind the pass in flight (more at many runs) hold the runs' models
-/// (`waitForRoom`, through the runs' flow gates) until the queue is down to half, so a server busier than its store slows down instead of losing
-/// events; during an outage nothing waits. The pass in flight does not count: the models go on while it writes (taking
-/// the queue lets them go), so the writing overlaps the runs instead of alternating with them. The same task renews
-/// this instance's leases on its live runs, marks runs whose owner died as `interrupted`, and prunes by the
-/// retention settings.
+/// (`waitForRoom`, through the runs' flow gates) until the queue is down to half, so a server busier than its store
+/// slows down instead of losing events; during an outage nothing waits. The pass in flight does not count: the
+/// models go on while it writes (taking the queue lets them go), so the writing overlaps the runs instead of
+/// alternating with them. The same task renews this instance's leases on its live runs, marks runs whose owner died
+/// as `interrupted`, and prunes by the retention settings.
 public final class StoreWriter: Sendable {
     public let store: any RunStore
     /// This server's id in the store's leases.
@@ -37,13 +37,11 @@ public final class StoreWriter: Sendable {
         /// end was not stored).
         var checkpoint: WorkflowCheckpoint?
 
-        /// Queues `event` (or, `full`, counts it lost); true when it is the run's first lost event.
-        mutating func add(_ event: WorkflowEvent, progress: RunProgress, finished: Date?, full: Bool) -> Bool {
-            let firstLoss = full && lost == 0
+        /// Queues `event` (or, `full`, counts it lost).
+        mutating func add(_ event: WorkflowEvent, progress: RunProgress, finished: Date?, full: Bool) {
             if full { lost += 1 } else { events.append(event) }
             self.progress = progress
             self.finished = finished
-            return firstLoss
         }
 
         /// Keeps the later of two checkpoints (the one with more turns).
@@ -62,18 +60,19 @@ public final class StoreWriter: Sendable {
         /// Runs this instance writes and renews the lease of, until their terminal event is stored.
         var live: Set<String> = []
         var outage: String?
-        var incompleteRuns = 0
+        /// Runs that lost events past the bound (a set: a run losing events over several passes is one run).
+        var incompleteRuns: Set<String> = []
         /// Set by `finish`: the task ends after its pass in flight (never cancelled mid-write).
         var stopping = false
         /// Runs' models waiting for the backlog to shrink (`waitForRoom`).
         var waiting: [CheckedContinuation<Void, Never>] = []
 
         /// The queue at which models wait: `backlogLimit`, or `backlogPerRun` events for each run queued when
-        /// that is more, up to half `bufferLimit` (with the pass in flight, what is held stays under the bound at
-        /// which events are lost). A pass costs per run as well as per event: at a thousand live runs, 20 events a
-        /// run made a pass mostly the runs' rows.
+        /// that is more, up to a quarter of `bufferLimit`: with the pass in flight (as much again) put back by a
+        /// failed write, half the bound is left for the outage before events are lost. A pass costs per run as well
+        /// as per event: at a thousand live runs, 20 events a run made a pass mostly the runs' rows.
         func limit(_ settings: StoreSettings) -> Int {
-            min(max(settings.backlogLimit, pending.count * settings.backlogPerRun), settings.bufferLimit / 2)
+            min(max(settings.backlogLimit, pending.count * settings.backlogPerRun), settings.bufferLimit / 4)
         }
 
         /// Whether a model may go on: fewer than `limit` events wait for the next pass, or the store is away (the
@@ -119,9 +118,9 @@ public final class StoreWriter: Sendable {
             let full = inner.buffered >= settings.bufferLimit
             if !full { inner.buffered += 1 }
             // Changed in place: a copy of the entry would copy its queue of events on every append.
-            let firstLoss = inner.pending[record.id, default: Pending(record: record)]
+            inner.pending[record.id, default: Pending(record: record)]
                 .add(event, progress: progress, finished: finished, full: full)
-            if firstLoss { inner.incompleteRuns += 1 }
+            if full { inner.incompleteRuns.insert(record.id) }
         }
     }
 
@@ -159,7 +158,7 @@ public final class StoreWriter: Sendable {
     public var health: StoreHealth {
         state.withLock {
             StoreHealth(store: store.description, state: $0.outage == nil ? .ok : .retrying, buffered: $0.buffered + $0.inFlight,
-                        incompleteRuns: $0.incompleteRuns, lastError: $0.outage)
+                        incompleteRuns: $0.incompleteRuns.count, lastError: $0.outage)
         }
     }
 
@@ -318,7 +317,14 @@ public final class StoreWriter: Sendable {
                          metadata: ["run_id": .string(id), "events_lost": .stringConvertible(pending.lost)])
         }
         var run = storedRun(id, pending)
-        let events = pending.events.map { StoredEvent(sequence: $0.sequence, json: FlowtopWireFormat.json(for: $0)) }
+        // One buffer for the run's events, reused: a buffer an event was a tenth of the encoding.
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(512)
+        let events = pending.events.map { event in
+            scratch.removeAll(keepingCapacity: true)
+            FlowtopWireFormat.appendJSON(for: event, to: &scratch)
+            return StoredEvent(sequence: event.sequence, json: String(decoding: scratch, as: UTF8.self))
+        }
         run.lastSequence = events.last?.sequence ?? 0
         return StoredEventBatch(run: run, events: events)
     }
@@ -423,11 +429,12 @@ public struct StoreSettings: Sendable {
     /// Events queued at most while the store is away; past it, runs are stored incompletely.
     public var bufferLimit = 200_000
     /// Events queued for the next pass (the one in flight apart) at which, while the store answers, the runs'
-    /// models wait for the writer (and go on at half): with the pass in flight, at most about twice this is held,
-    /// far below `bufferLimit`, so a busy server loses nothing to a store that is only slower.
+    /// models wait for the writer (and go on at half); more at many runs (`backlogPerRun`). With the pass in
+    /// flight, at most about twice the limit is held, half `bufferLimit` at most, so a busy server loses nothing to a
+    /// store that is only slower, nor to a short outage after it.
     public var backlogLimit = 20_000
-    /// At many runs, the backlog limit is this many events for each run queued (a thousand runs: 100,000), up to
-    /// half `bufferLimit`.
+    /// At many runs, the backlog limit is this many events for each run queued (500 runs: 50,000), up to a quarter
+    /// of `bufferLimit`.
     public var backlogPerRun = 100
     /// How long a run's lease holds unless renewed (renewed every third of it).
     public var leaseDuration: Duration = .seconds(30)
