@@ -202,23 +202,18 @@ public enum FlowtopWireFormat {
             digits -= 1
         }
         bytes.append(UInt8(ascii: "."))
-        for _ in 0..<digits { bytes.append(UInt8(ascii: "0")) }
-        var index = bytes.count
-        while fraction > 0 {
-            index -= 1
-            bytes[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-        }
+        appendDigits(of: fraction, width: digits, to: &bytes)
     }
 
-    /// A whole number's decimal digits.
-    static func appendDigits(of value: UInt64, to bytes: inout [UInt8]) {
+    /// A whole number's decimal digits, zero-padded on the left to `width`.
+    static func appendDigits(of value: UInt64, width: Int = 1, to bytes: inout [UInt8]) {
         var count = 1
         var bound: UInt64 = 10
         while count < 20, value >= bound {
             count += 1
             bound = bound &* 10
         }
+        count = max(count, width)
         for _ in 0..<count { bytes.append(UInt8(ascii: "0")) }
         var index = bytes.count
         var rest = value

@@ -23,19 +23,24 @@ struct StoredRunTests {
         return StoreWriter(store: try await SQLiteRunStore.open(path: path), settings: settings, logger: logger)
     }
 
+    /// A writer queue of 200 events that holds the models at 20 (10 a run): small enough for one run to fill.
+    static var tinyQueue: StoreSettings {
+        var settings = StoreSettings()
+        settings.bufferLimit = 200
+        settings.backlogLimit = 20
+        settings.backlogPerRun = 10
+        return settings
+    }
+
     static func decoded(_ answer: Answer) throws -> [WorkflowEvent] {
         try answer.events.map { try FlowtopWireDecoder.decode($0) }
     }
 
     @Test func aRunFasterThanItsStoreWaitsForTheWriterAndLosesNoEvent() async throws {
         let path = try Self.storeFile()
-        var settings = StoreSettings()
         // A queue far smaller than what the instant model makes between two passes: without the writer holding
         // the model back, the run would lose most of its events and be stored incompletely.
-        settings.bufferLimit = 200
-        settings.backlogLimit = 20
-        settings.backlogPerRun = 10
-        let writer = try await Self.writer(path, settings: settings)
+        let writer = try await Self.writer(path, settings: Self.tinyQueue)
         let server = try await ServerHarness.start(
             client: ScriptedChatClient(pace: .instant, fixedAnswerTokens: 3_000), storeWriter: writer)
         let streamed = try await server.stream(#"{"message":"Why is the sky blue?"}"#)
@@ -54,11 +59,7 @@ struct StoredRunTests {
 
     @Test func aRunThatLosesEventsWhileTheStoreIsAwayStreamsWholeAndCountsAsOneIncompleteRun() async throws {
         let path = try Self.storeFile()
-        var settings = StoreSettings()
-        settings.bufferLimit = 200
-        settings.backlogLimit = 20
-        settings.backlogPerRun = 10
-        let writer = try await Self.writer(path, settings: settings)
+        let writer = try await Self.writer(path, settings: Self.tinyQueue)
         // About 1.7 s of 3,000 tokens a second: longer than the first retries' backoff (0.1, 0.2, 0.4 s), and each
         // wait between two passes fills the queue past its bound again; the run counts once however many passes.
         let server = try await ServerHarness.start(

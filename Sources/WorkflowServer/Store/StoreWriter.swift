@@ -186,11 +186,8 @@ public final class StoreWriter: Sendable {
         var failures = 0
         while !state.withLock({ $0.stopping }) {
             let passStarted = clock.now
-            let drained = await drain()
-            // After every pass, written or not (a failed pass puts its events back): held models go on once the
-            // queue is down to half.
-            resumeWaiting()
-            guard let written = drained else {
+            // Held models go on when the pass takes the queue (`drain`), or at once if the store is away.
+            guard let written = await drain() else {
                 if state.withLock({ $0.stopping }) { return }
                 failures += 1
                 try? await Task.sleep(for: backoff.delay(attempt: failures))
